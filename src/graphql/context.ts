@@ -1,0 +1,2 @@
+// placeholder; replaced by the server wiring
+export interface GraphQLContext { placeholder?: never }
