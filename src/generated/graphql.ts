@@ -15,196 +15,353 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /**
+   * A JID without a resource part, `user@domain` (for rooms, `room@service`).
+   * A value with a resource is rejected with `input_coercion` (`jid_with_resource`), as are unparsable and domain-only JIDs.
+   */
   BareJID: { input: string; output: string; }
+  /**
+   * A point in time. Accepted as RFC 3339 with an explicit offset (e.g. `2024-05-01T14:30:00+02:00`) and always returned in UTC as `YYYY-MM-DDTHH:mm:ssZ`.
+   * Anything else is rejected with `input_coercion` (`failed_to_parse_datetime`).
+   */
   DateTime: { input: Date; output: Date | string; }
+  /**
+   * The domain part of a JID, such as `localhost` or a service domain like `conference.localhost`, normalised with nameprep.
+   * An empty or invalid domain is rejected with `input_coercion`.
+   */
   DomainName: { input: string; output: string; }
+  /**
+   * An XMPP address, either bare (`user@domain`) or full (`user@domain/resource`); a domain-only JID is refused.
+   * Inputs are stringprepped and lower-cased; an unparsable value is rejected with `input_coercion` (`failed_to_parse_jid` or `jid_without_local_part`).
+   */
   JID: { input: string; output: string; }
+  /** A string containing at least one character; the empty string is rejected with `input_coercion`. */
   NonEmptyString: { input: string; output: string; }
+  /** A whole number greater than or equal to zero; negative or fractional values are rejected with `input_coercion`. */
   NonNegInt: { input: number; output: number; }
+  /** A whole number of at least 1; zero, negative or fractional values are rejected with `input_coercion`. */
   PosInt: { input: number; output: number; }
+  /**
+   * The resource part of a full JID (the text after `/`), which identifies one connection or, in MUC, a nickname.
+   * It is normalised with resourceprep (NFKC); an empty or invalid value is rejected with `input_coercion`.
+   */
   ResourceName: { input: string; output: string; }
+  /**
+   * The local part of a room's JID (the text before `@` in `room@service`), normalised with nodeprep.
+   * An empty or invalid name is rejected with `input_coercion`.
+   */
   RoomName: { input: string; output: string; }
+  /**
+   * The local part of a JID (the user name before `@`, e.g. `alice`), normalised with nodeprep.
+   * Note that `checkAuth.username` follows MongooseIM and actually carries the caller's bare JID.
+   */
   UserName: { input: string; output: string; }
+  /**
+   * A string holding exactly one well-formed XML element (no siblings around it, no DTD or doctype declaration), e.g. `<message to='bob@localhost'><body>Hi</body></message>`.
+   * Malformed input is rejected with `input_coercion`; output is the element serialised as a string.
+   */
   XmlElement: { input: XmlElement; output: XmlElementOutput; }
 };
 
+/** Changes to the caller's own account, carried out with XEP-0077 In-Band Registration requests on the caller's session. */
 export type AccountUserMutation = {
   __typename?: 'AccountUserMutation';
+  /**
+   * Replaces the caller's password and returns `Password changed`; later requests must authenticate with the new one.
+   * Fails with `empty_password` for an empty value, `not_allowed` when the server refuses the change, and `invalid_jid` when the caller's JID is unusable.
+   */
   changePassword?: Maybe<Scalars['String']['output']>;
+  /**
+   * Deletes the caller's account from the server and returns a confirmation naming the removed JID; further requests with the old credentials fail.
+   * Fails with `not_allowed` when the account is missing or the server refuses the removal, and `invalid_jid` when the caller's JID is unusable.
+   */
   unregister?: Maybe<Scalars['String']['output']>;
 };
 
 
+/** Changes to the caller's own account, carried out with XEP-0077 In-Band Registration requests on the caller's session. */
 export type AccountUserMutationChangePasswordArgs = {
   newPassword: Scalars['String']['input'];
 };
 
+/** Read-only account namespace. MongooseIM offers users no account queries, so it holds a single placeholder field. */
 export type AccountUserQuery = {
   __typename?: 'AccountUserQuery';
+  /** Placeholder that keeps the type non-empty; it carries no information about the account. */
   field?: Maybe<Scalars['Boolean']['output']>;
 };
 
+/** A postal address (vCard ADR). */
 export type Address = {
   __typename?: 'Address';
+  /** Country (CTRY). */
   country?: Maybe<Scalars['String']['output']>;
+  /** Extended address such as an apartment or suite (EXTADD). */
   extadd?: Maybe<Scalars['String']['output']>;
+  /** City or town (LOCALITY). */
   locality?: Maybe<Scalars['String']['output']>;
+  /** Postal code (PCODE). */
   pcode?: Maybe<Scalars['String']['output']>;
+  /** Post office box (POBOX). */
   pobox?: Maybe<Scalars['String']['output']>;
+  /** State, province or other region (REGION). */
   region?: Maybe<Scalars['String']['output']>;
+  /** Street and house number (STREET). */
   street?: Maybe<Scalars['String']['output']>;
+  /** Kinds of address this is, e.g. home or work. */
   tags?: Maybe<Array<Maybe<AddressTags>>>;
 };
 
+/** A postal address to publish (vCard ADR). */
 export type AddressInput = {
+  /** Country (CTRY). */
   country?: InputMaybe<Scalars['String']['input']>;
+  /** Extended address such as an apartment or suite (EXTADD). */
   extadd?: InputMaybe<Scalars['String']['input']>;
+  /** City or town (LOCALITY). */
   locality?: InputMaybe<Scalars['String']['input']>;
+  /** Postal code (PCODE). */
   pcode?: InputMaybe<Scalars['String']['input']>;
+  /** Post office box (POBOX). */
   pobox?: InputMaybe<Scalars['String']['input']>;
+  /** State, province or region (REGION). */
   region?: InputMaybe<Scalars['String']['input']>;
+  /** Street and house number (STREET). */
   street?: InputMaybe<Scalars['String']['input']>;
+  /** Kinds of address, e.g. home or work. */
   tags?: InputMaybe<Array<AddressTags>>;
 };
 
+/** Kinds of postal address, for ADR and LABEL entries. */
 export type AddressTags =
+  /** Domestic delivery address. */
   | 'DOM'
+  /** Home address. */
   | 'HOME'
+  /** International delivery address. */
   | 'INTL'
+  /** Address for parcel delivery. */
   | 'PARCEL'
+  /** Address for postal mail. */
   | 'POSTAL'
+  /** The preferred address when there are several. */
   | 'PREF'
+  /** Work address. */
   | 'WORK';
 
+/** A user's standing in a MUC Light room. */
 export type Affiliation =
+  /** Regular member: receives the room's messages and may post to it. */
   | 'MEMBER'
+  /** Not a member; giving this affiliation removes the user from the room. */
   | 'NONE'
+  /** Room owner: may change the configuration, remove any member and delete the room. */
   | 'OWNER';
 
+/** Someone acting on the person's behalf (vCard AGENT): either an embedded vCard or a reference to an external one. */
 export type Agent = AgentVcard | External;
 
+/** An agent to publish: give `extValue` to reference an external vCard, or `vcard` to embed one. */
 export type AgentInput = {
+  /** URI of the agent's external vCard (EXTVAL). */
   extValue?: InputMaybe<Scalars['String']['input']>;
+  /** The agent's vCard, embedded in full. */
   vcard?: InputMaybe<VcardInput>;
 };
 
+/** An agent described by a vCard embedded in this one. */
 export type AgentVcard = {
   __typename?: 'AgentVcard';
+  /** The agent's own vCard. */
   vcard?: Maybe<Vcard>;
 };
 
+/** Outcome of checking the credentials carried by a request. */
 export type AuthStatus =
+  /** Valid credentials were supplied, so protected operations may be called. */
   | 'AUTHORIZED'
+  /** The request carried no usable credentials; protected operations would fail with `no_permissions`. (Wrong credentials never reach this point: they are refused with HTTP 401 `wrong_credentials`.) */
   | 'UNAUTHORIZED';
 
+/** Binary content embedded in the vCard. */
 export type BinValue = {
   __typename?: 'BinValue';
+  /** The content, base64-encoded (BINVAL). */
   binValue?: Maybe<Scalars['String']['output']>;
 };
 
+/** The kind of entity a blocking entry applies to. */
 export type BlockedEntityType =
+  /** A MUC Light room; the caller cannot be added to a blocked room. */
   | 'ROOM'
+  /** A single user; a blocked user cannot add the caller to rooms. */
   | 'USER';
 
+/** What a blocking entry does to its entity. */
 export type BlockingAction =
+  /** Lift a block, allowing the user or room again. */
   | 'ALLOW'
+  /** Block the user or room. */
   | 'DENY';
 
+/** A change to apply to the caller's blocking list. */
 export type BlockingInput = {
+  /** Block (`DENY`, the default) or unblock (`ALLOW`) the entity. */
   action?: BlockingAction;
+  /** The user or room to block or unblock. */
   entity: Scalars['JID']['input'];
+  /** Whether `entity` is a user or a room. */
   entityType: BlockedEntityType;
 };
 
+/** One entry of the caller's blocking list. */
 export type BlockingItem = {
   __typename?: 'BlockingItem';
+  /** Whether the entity is blocked or allowed. */
   action: BlockingAction;
+  /** The user or room the entry concerns. */
   entity: Scalars['JID']['output'];
+  /** Whether the entry concerns a user or a room. */
   entityType: BlockedEntityType;
 };
 
+/** An item of the caller's roster: a contact, how the caller files it, and the presence subscription state between the two. */
 export type Contact = {
   __typename?: 'Contact';
+  /** Subscription requests still waiting for an answer, if any. */
   ask?: Maybe<ContactAsk>;
+  /** Roster groups the contact is filed under; empty when it belongs to none. */
   groups?: Maybe<Array<Scalars['String']['output']>>;
+  /** The contact's bare JID. */
   jid: Scalars['JID']['output'];
+  /** Display name the caller gave the contact; `null` when none was set. */
   name?: Maybe<Scalars['String']['output']>;
+  /** Direction(s) in which presence is shared (the RFC 6121 `subscription` attribute). */
   subscription?: Maybe<ContactSub>;
 };
 
+/** Pending (unanswered) subscription requests on a roster item. */
 export type ContactAsk =
+  /** Requests are outstanding in both directions. */
   | 'BOTH'
+  /** The contact has asked to see the caller's presence and the caller has not answered yet. */
   | 'IN'
+  /** No request is pending. */
   | 'NONE'
+  /** A request from the caller to the contact is outstanding, with none pending the other way. */
   | 'OUT'
+  /** The caller has asked to subscribe to the contact's presence (RFC 6121 `ask='subscribe'`) and awaits approval. */
   | 'SUBSCRIBE'
+  /** The caller has asked to end its subscription to the contact, and the request is still being processed. */
   | 'UNSUBSCRIBE';
 
+/** A contact to add with `addContacts`. */
 export type ContactInput = {
+  /** Roster groups to file the contact under; omit for none. */
   groups?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Bare JID of the contact. */
   jid: Scalars['JID']['input'];
+  /** Display name to store for the contact. */
   name: Scalars['String']['input'];
 };
 
+/** Presence subscription state of a roster item, as defined by RFC 6121. */
 export type ContactSub =
+  /** Mutual subscription: the caller and the contact each receive the other's presence. */
   | 'BOTH'
+  /** The contact receives the caller's presence, but the caller does not receive the contact's. */
   | 'FROM'
+  /** No presence is shared in either direction. */
   | 'NONE'
+  /** The caller receives the contact's presence, but the contact does not receive the caller's. */
   | 'TO';
 
+/** An email address (vCard EMAIL). */
 export type Email = {
   __typename?: 'Email';
+  /** Kind and preference of the address. */
   tags?: Maybe<Array<Maybe<EmailTags>>>;
+  /** The email address itself (USERID). */
   userId?: Maybe<Scalars['String']['output']>;
 };
 
+/** An email address to publish (vCard EMAIL). */
 export type EmailInput = {
+  /** Kind and preference of the address. */
   tags?: InputMaybe<Array<EmailTags>>;
+  /** The email address itself (USERID). */
   userId: Scalars['String']['input'];
 };
 
+/** Kinds and preference of an email address. */
 export type EmailTags =
+  /** Personal address. */
   | 'HOME'
+  /** Internet (SMTP) address, the usual kind. */
   | 'INTERNET'
+  /** The preferred address when there are several. */
   | 'PREF'
+  /** Work address. */
   | 'WORK'
+  /** X.400 address. */
   | 'X400';
 
+/** Content kept outside the vCard and referenced by URI. */
 export type External = {
   __typename?: 'External';
+  /** URI where the content can be fetched (EXTVAL). */
   extValue?: Maybe<Scalars['String']['output']>;
 };
 
+/** An upload slot: where to send the file and where it can be fetched afterwards. */
 export type FileUrls = {
   __typename?: 'FileUrls';
+  /** URL from which the uploaded file can be downloaded with HTTP GET; this is the link to share. */
   getUrl?: Maybe<Scalars['String']['output']>;
+  /** HTTP headers the PUT request must carry (for example an authorization header issued by the service); empty when none are needed. */
   headers?: Maybe<Array<Maybe<Header>>>;
+  /** URL to upload the file to with an HTTP PUT, sending the headers listed in `headers`. */
   putUrl?: Maybe<Scalars['String']['output']>;
 };
 
+/** A geographic position (vCard GEO). */
 export type GeographicalPosition = {
   __typename?: 'GeographicalPosition';
+  /** Latitude in decimal degrees (LAT). */
   lat?: Maybe<Scalars['String']['output']>;
+  /** Longitude in decimal degrees (LON). */
   lon?: Maybe<Scalars['String']['output']>;
 };
 
+/** A geographic position to publish (vCard GEO). */
 export type GeographicalPositionInput = {
+  /** Latitude in decimal degrees (LAT). */
   lat: Scalars['String']['input'];
+  /** Longitude in decimal degrees (LON). */
   lon: Scalars['String']['input'];
 };
 
+/** A single HTTP header to send with an upload. */
 export type Header = {
   __typename?: 'Header';
+  /** Header name, e.g. `Authorization`. */
   name?: Maybe<Scalars['String']['output']>;
+  /** Header value, to be sent verbatim. */
   value?: Maybe<Scalars['String']['output']>;
 };
 
+/** Requests upload slots from the server's XEP-0363 HTTP File Upload service. */
 export type HttpUploadUserMutation = {
   __typename?: 'HttpUploadUserMutation';
+  /**
+   * Reserves an upload slot for one file and returns the URL to PUT it to plus the URL to share for downloading it.
+   * Fails with `file_too_large_error` when `size` exceeds the service's maximum, `domain_not_found` when the caller's domain is unknown, and `deps_not_loaded` when the server has no upload service.
+   */
   getUrl?: Maybe<FileUrls>;
 };
 
 
+/** Requests upload slots from the server's XEP-0363 HTTP File Upload service. */
 export type HttpUploadUserMutationGetUrlArgs = {
   contentType?: InputMaybe<Scalars['String']['input']>;
   filename: Scalars['NonEmptyString']['input'];
@@ -212,108 +369,184 @@ export type HttpUploadUserMutationGetUrlArgs = {
   timeout: Scalars['PosInt']['input'];
 };
 
+/** A picture (PHOTO or LOGO), either embedded as base64 data or referenced by URI. */
 export type Image = External | ImageData;
 
+/** A picture embedded in the vCard. */
 export type ImageData = {
   __typename?: 'ImageData';
+  /** The image bytes, base64-encoded (BINVAL). */
   binValue?: Maybe<Scalars['String']['output']>;
+  /** MIME type of the image, e.g. `image/png` (TYPE). */
   type?: Maybe<Scalars['String']['output']>;
 };
 
+/** A picture to publish: give `binValue` (with `type`) to embed it, or `extValue` to link to it. */
 export type ImageInput = {
+  /** Base64-encoded image bytes (BINVAL). */
   binValue?: InputMaybe<Scalars['String']['input']>;
+  /** URI of an image stored elsewhere (EXTVAL). */
   extValue?: InputMaybe<Scalars['String']['input']>;
+  /** MIME type of the embedded image, e.g. `image/jpeg` (TYPE). */
   type?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Maintenance of the caller's inbox (MongooseIM's list of conversations), limited to emptying its bin of removed conversations. */
 export type InboxUserMutation = {
   __typename?: 'InboxUserMutation';
+  /**
+   * Permanently deletes conversations sitting in the caller's inbox bin and returns how many entries were removed.
+   * Fails with `user_does_not_exist` or `domain_not_found` when the caller's account or domain is gone, and `deps_not_loaded` when the server offers no inbox.
+   */
   flushBin?: Maybe<Scalars['Int']['output']>;
 };
 
 
+/** Maintenance of the caller's inbox (MongooseIM's list of conversations), limited to emptying its bin of removed conversations. */
 export type InboxUserMutationFlushBinArgs = {
   days?: InputMaybe<Scalars['PosInt']['input']>;
 };
 
+/** A public key or other credential (vCard KEY). */
 export type Key = {
   __typename?: 'Key';
+  /** The key or credential data (CRED). */
   credential?: Maybe<Scalars['String']['output']>;
+  /** Format of the key, e.g. `x509` or `pgp` (TYPE). */
   type?: Maybe<Scalars['String']['output']>;
 };
 
+/** A public key or credential to publish (vCard KEY). */
 export type KeyInput = {
+  /** The key or credential data (CRED). */
   credential: Scalars['String']['input'];
+  /** Format of the key, e.g. `x509` or `pgp` (TYPE). */
   type?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A set of category keywords (vCard CATEGORIES). */
 export type Keyword = {
   __typename?: 'Keyword';
+  /** The keywords (KEYWORD). */
   keyword?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
 };
 
+/** Category keywords to publish (vCard CATEGORIES). */
 export type KeywordInput = {
+  /** The keywords (KEYWORD). */
   keyword?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+/** A delivery label: an address as it should be printed (vCard LABEL). */
 export type Label = {
   __typename?: 'Label';
+  /** The printed lines of the label, in order (LINE). */
   line?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Kinds of address the label is for. */
   tags?: Maybe<Array<Maybe<AddressTags>>>;
 };
 
+/** A delivery label to publish (vCard LABEL). */
 export type LabelInput = {
+  /** The printed lines of the label, in order (LINE). */
   line: Array<Scalars['String']['input']>;
+  /** Kinds of address the label is for. */
   tags?: InputMaybe<Array<AddressTags>>;
 };
 
+/** A last-activity record: the moment a user was last seen and the status text left at that time. */
 export type LastActivity = {
   __typename?: 'LastActivity';
+  /** Status text saved with the record; an empty string when there was none. */
   status: Scalars['String']['output'];
+  /** When the user was last active, in UTC. */
   timestamp: Scalars['DateTime']['output'];
+  /** The user the record belongs to. */
   user: Scalars['JID']['output'];
 };
 
+/** Updates the caller's own last-activity record (XEP-0012). */
 export type LastUserMutation = {
   __typename?: 'LastUserMutation';
+  /**
+   * Records a last-activity moment and status for the caller and returns the stored record.
+   * Fails with `user_does_not_exist` when the caller's account is missing.
+   */
   setLast?: Maybe<LastActivity>;
 };
 
 
+/** Updates the caller's own last-activity record (XEP-0012). */
 export type LastUserMutationSetLastArgs = {
   status: Scalars['String']['input'];
   timestamp?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** Reads last-activity records (XEP-0012 Last Activity). */
 export type LastUserQuery = {
   __typename?: 'LastUserQuery';
+  /**
+   * Returns when a user was last active and the status they left then. Reading another user's record normally requires a presence subscription to them.
+   * Fails with `last_not_found` when nothing is recorded and `user_does_not_exist` when the account is missing.
+   */
   getLast?: Maybe<LastActivity>;
 };
 
 
+/** Reads last-activity records (XEP-0012 Last Activity). */
 export type LastUserQueryGetLastArgs = {
   user?: InputMaybe<Scalars['JID']['input']>;
 };
 
+/** A user's lasting relationship with a room (XEP-0045 affiliations), kept whether or not the user is present. */
 export type MucAffiliation =
+  /** Administrator: manages members and bans, and is a moderator whenever present. */
   | 'ADMIN'
+  /** Registered member, allowed into members-only rooms. */
   | 'MEMBER'
+  /** No affiliation; setting it removes the user's current one. */
   | 'NONE'
+  /** Banned user, who may not enter the room. */
   | 'OUTCAST'
+  /** Full control of the room: may configure or destroy it and change any affiliation. */
   | 'OWNER';
 
+/** Creates and manages MUC Light rooms and the caller's blocking list. Every room operation first checks, in order, the caller's account (`user_not_found`), the service (`muc_server_not_found`), the room (`room_not_found`) and membership (`not_room_member`). */
 export type MucLightUserMutation = {
   __typename?: 'MUCLightUserMutation';
+  /**
+   * Changes a room's name, subject or other options and returns the updated room.
+   * Fails with `not_allowed` when the caller may not change the configuration and `validation_error` when an option is unknown or of the wrong type.
+   */
   changeRoomConfiguration?: Maybe<Room>;
+  /**
+   * Creates a room on the given MUC Light service, owned by the caller, and returns it.
+   * Fails with `already_exists` when `id` is taken, `validation_error` when an option is unknown or of the wrong type, `max_occupants_reached`, and `muc_server_not_found` when `mucDomain` is not a MUC Light service.
+   */
   createRoom?: Maybe<Room>;
+  /** Destroys the room, removing all its members. Fails with `not_allowed` when the caller is not the owner, and `room_not_found`. */
   deleteRoom?: Maybe<Scalars['String']['output']>;
+  /**
+   * Adds a user to the room as a member straight away (MUC Light has no acceptance step) and returns a confirmation.
+   * Fails with `not_room_member` when the caller is not a member itself, and `room_not_found`.
+   */
   inviteUser?: Maybe<Scalars['String']['output']>;
+  /**
+   * Removes a member from the room, or makes the caller leave when `user` is omitted.
+   * Fails with `not_allowed` when a non-owner tries to remove someone else, and `not_room_member` or `room_not_found`.
+   */
   kickUser?: Maybe<Scalars['String']['output']>;
+  /**
+   * Posts a groupchat message from the caller to all the room's members.
+   * Fails with `not_room_member` when the caller is not a member, and `room_not_found`.
+   */
   sendMessageToRoom?: Maybe<Scalars['String']['output']>;
+  /** Updates the caller's blocking list with the given entries (XEP-0191 Blocking Command on servers without MUC Light); entries not mentioned stay as they are. */
   setBlockingList?: Maybe<Scalars['String']['output']>;
 };
 
 
+/** Creates and manages MUC Light rooms and the caller's blocking list. Every room operation first checks, in order, the caller's account (`user_not_found`), the service (`muc_server_not_found`), the room (`room_not_found`) and membership (`not_room_member`). */
 export type MucLightUserMutationChangeRoomConfigurationArgs = {
   name?: InputMaybe<Scalars['String']['input']>;
   options?: InputMaybe<Array<RoomConfigDictEntryInput>>;
@@ -322,6 +555,7 @@ export type MucLightUserMutationChangeRoomConfigurationArgs = {
 };
 
 
+/** Creates and manages MUC Light rooms and the caller's blocking list. Every room operation first checks, in order, the caller's account (`user_not_found`), the service (`muc_server_not_found`), the room (`room_not_found`) and membership (`not_room_member`). */
 export type MucLightUserMutationCreateRoomArgs = {
   id?: InputMaybe<Scalars['RoomName']['input']>;
   mucDomain: Scalars['DomainName']['input'];
@@ -331,48 +565,70 @@ export type MucLightUserMutationCreateRoomArgs = {
 };
 
 
+/** Creates and manages MUC Light rooms and the caller's blocking list. Every room operation first checks, in order, the caller's account (`user_not_found`), the service (`muc_server_not_found`), the room (`room_not_found`) and membership (`not_room_member`). */
 export type MucLightUserMutationDeleteRoomArgs = {
   room: Scalars['BareJID']['input'];
 };
 
 
+/** Creates and manages MUC Light rooms and the caller's blocking list. Every room operation first checks, in order, the caller's account (`user_not_found`), the service (`muc_server_not_found`), the room (`room_not_found`) and membership (`not_room_member`). */
 export type MucLightUserMutationInviteUserArgs = {
   recipient: Scalars['JID']['input'];
   room: Scalars['BareJID']['input'];
 };
 
 
+/** Creates and manages MUC Light rooms and the caller's blocking list. Every room operation first checks, in order, the caller's account (`user_not_found`), the service (`muc_server_not_found`), the room (`room_not_found`) and membership (`not_room_member`). */
 export type MucLightUserMutationKickUserArgs = {
   room: Scalars['BareJID']['input'];
   user?: InputMaybe<Scalars['JID']['input']>;
 };
 
 
+/** Creates and manages MUC Light rooms and the caller's blocking list. Every room operation first checks, in order, the caller's account (`user_not_found`), the service (`muc_server_not_found`), the room (`room_not_found`) and membership (`not_room_member`). */
 export type MucLightUserMutationSendMessageToRoomArgs = {
   body: Scalars['String']['input'];
   room: Scalars['BareJID']['input'];
 };
 
 
+/** Creates and manages MUC Light rooms and the caller's blocking list. Every room operation first checks, in order, the caller's account (`user_not_found`), the service (`muc_server_not_found`), the room (`room_not_found`) and membership (`not_room_member`). */
 export type MucLightUserMutationSetBlockingListArgs = {
   items: Array<BlockingInput>;
 };
 
+/** Reads MUC Light rooms: MongooseIM's lightweight group chats, whose membership persists whether or not members are online. On other servers they are mapped onto XEP-0045 rooms. */
 export type MucLightUserQuery = {
   __typename?: 'MUCLightUserQuery';
+  /** Returns the caller's blocking list: users who may not add the caller to rooms, and rooms the caller may not be added to (XEP-0191 Blocking Command on servers without MUC Light). */
   getBlockingList?: Maybe<Array<BlockingItem>>;
+  /**
+   * Returns the room's name, subject, members and every configuration option.
+   * Fails with `room_not_found`, `not_room_member` when the caller is not a member, and `muc_server_not_found` for an unknown service.
+   */
   getRoomConfig?: Maybe<Room>;
+  /**
+   * Returns the most recent archived messages of a room the caller belongs to, read with XEP-0313 MAM addressed to the room.
+   * Fails with `room_not_found`, `not_room_member` when the caller is not a member, `muc_server_not_found` for an unknown service, and `internal` when the archive lookup fails.
+   */
   getRoomMessages?: Maybe<StanzasPayload>;
+  /**
+   * Lists the room's members with their affiliations.
+   * Fails with `room_not_found`, `not_room_member` when the caller is not a member, and `muc_server_not_found` for an unknown service.
+   */
   listRoomUsers?: Maybe<Array<RoomUser>>;
+  /** Lists the JIDs of all MUC Light rooms the caller is a member of. */
   listRooms?: Maybe<Array<Scalars['JID']['output']>>;
 };
 
 
+/** Reads MUC Light rooms: MongooseIM's lightweight group chats, whose membership persists whether or not members are online. On other servers they are mapped onto XEP-0045 rooms. */
 export type MucLightUserQueryGetRoomConfigArgs = {
   room: Scalars['BareJID']['input'];
 };
 
 
+/** Reads MUC Light rooms: MongooseIM's lightweight group chats, whose membership persists whether or not members are online. On other servers they are mapped onto XEP-0045 rooms. */
 export type MucLightUserQueryGetRoomMessagesArgs = {
   before?: InputMaybe<Scalars['DateTime']['input']>;
   pageSize?: InputMaybe<Scalars['PosInt']['input']>;
@@ -380,128 +636,241 @@ export type MucLightUserQueryGetRoomMessagesArgs = {
 };
 
 
+/** Reads MUC Light rooms: MongooseIM's lightweight group chats, whose membership persists whether or not members are online. On other servers they are mapped onto XEP-0045 rooms. */
 export type MucLightUserQueryListRoomUsersArgs = {
   room: Scalars['BareJID']['input'];
 };
 
+/** An occupant's role, which lasts for a single visit to the room (XEP-0045 roles). */
 export type MucRole =
+  /** Occupant who can kick others, grant or revoke voice and, usually, change the subject. */
   | 'MODERATOR'
+  /** Ordinary occupant with voice, allowed to post to the room. */
   | 'PARTICIPANT'
+  /** Present and able to read, but without voice: cannot post in a moderated room. */
   | 'VISITOR';
 
+/** An entry of a room's affiliation lists: a user and their lasting relationship with the room. */
 export type MucRoomAffiliation = {
   __typename?: 'MUCRoomAffiliation';
+  /** The affiliation the user holds. */
   affiliation: MucAffiliation;
+  /** The affiliated user's JID (not the room's). */
   jid: Scalars['JID']['output'];
 };
 
+/** A room's configuration, mirroring the fields of the XEP-0045 `muc#roomconfig` form. */
 export type MucRoomConfig = {
   __typename?: 'MUCRoomConfig';
+  /** Whether ordinary occupants, not only moderators, may change the subject. */
   allowChangeSubject: Scalars['Boolean']['output'];
+  /** Whether one user may be present several times under the same nickname, from different resources. */
   allowMultipleSession: Scalars['Boolean']['output'];
+  /** Whether occupants may exchange private messages through the room. */
   allowPrivateMessages: Scalars['Boolean']['output'];
+  /** Whether occupants may send IQ queries (e.g. vCard requests) to other occupants through the room. */
   allowQueryUsers: Scalars['Boolean']['output'];
+  /** Whether ordinary occupants may invite other users. */
   allowUserInvites: Scalars['Boolean']['output'];
+  /** Whether visitors may change their nicknames. */
   allowVisitorNickchange: Scalars['Boolean']['output'];
+  /** Whether the status texts in visitors' presence are passed on to other occupants. */
   allowVisitorStatus: Scalars['Boolean']['output'];
+  /** Whether occupants' real JIDs are hidden from everyone but moderators; false means a non-anonymous room where all occupants see them. */
   anonymous: Scalars['Boolean']['output'];
+  /** Short text describing the room's purpose (`muc#roomconfig_roomdesc`). */
   description: Scalars['String']['output'];
+  /** Whether the server keeps a log of the room's conversation. */
   logging: Scalars['Boolean']['output'];
+  /** Maximum number of occupants at once; `null` when the service default applies. */
   maxUsers?: Maybe<Scalars['PosInt']['output']>;
+  /** Roles allowed to retrieve the member list, e.g. `moderator`, `participant`, `visitor`. */
   mayGetMemberList: Array<Scalars['String']['output']>;
+  /** Whether newcomers get voice (the participant role) on entering; when false they enter as visitors. */
   membersByDefault: Scalars['Boolean']['output'];
+  /** Whether only users affiliated as member or higher may enter. */
   membersOnly: Scalars['Boolean']['output'];
+  /** Whether only occupants with voice may post; in a moderated room visitors can only read. */
   moderated: Scalars['Boolean']['output'];
+  /** The password needed to enter; an empty string when none is set. */
   password: Scalars['String']['output'];
+  /** Whether entering requires the room password. */
   passwordProtected: Scalars['Boolean']['output'];
+  /** Whether the room outlives its last occupant; a non-persistent room is destroyed when it empties. */
   persistent: Scalars['Boolean']['output'];
+  /** Whether the room appears in the service's public room directory. */
   public: Scalars['Boolean']['output'];
+  /** Whether the list of occupants can be seen by anyone, including people outside the room. */
   publicList: Scalars['Boolean']['output'];
+  /** Human-readable room name (`muc#roomconfig_roomname`). */
   title: Scalars['String']['output'];
 };
 
+/** Configuration changes for `changeRoomConfiguration`. Every field is optional; a field left out keeps the room's current value. */
 export type MucRoomConfigInput = {
+  /** Let ordinary occupants, not only moderators, change the subject. */
   allowChangeSubject?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Let one user be present several times under one nickname, from different resources. */
   allowMultipleSession?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Let occupants exchange private messages through the room. */
   allowPrivateMessages?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Let occupants send IQ queries to other occupants through the room. */
   allowQueryUsers?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Let ordinary occupants invite other users. */
   allowUserInvites?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Let visitors change their nicknames. */
   allowVisitorNickchange?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Pass the status texts of visitors' presence on to other occupants. */
   allowVisitorStatus?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Hide occupants' real JIDs from everyone except moderators. */
   anonymous?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New description of the room's purpose. */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** Have the server keep a log of the room's conversation. */
   logging?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Maximum number of occupants at once. */
   maxUsers?: InputMaybe<Scalars['PosInt']['input']>;
+  /** Roles allowed to retrieve the member list, e.g. `moderator`, `participant`, `visitor`. */
   mayGetMemberList?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Give newcomers voice (the participant role) on entering instead of the visitor role. */
   membersByDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Admit only users affiliated as member or higher. */
   membersOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Allow only occupants with voice to post, leaving visitors read-only. */
   moderated?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The password to require when `passwordProtected` is true. */
   password?: InputMaybe<Scalars['String']['input']>;
+  /** Require the room password to enter. */
   passwordProtected?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Keep the room after its last occupant leaves. */
   persistent?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Show the room in the service's public room directory. */
   public?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Make the occupant list visible to anyone, including people outside the room. */
   publicList?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New human-readable room name. */
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Summary of a MUC room, as shown in listings and returned on creation. */
 export type MucRoomDesc = {
   __typename?: 'MUCRoomDesc';
+  /** The room's address. */
   jid: Scalars['JID']['output'];
+  /** Whether the room is hidden from the public room directory. */
   private?: Maybe<Scalars['Boolean']['output']>;
+  /** The room's human-readable name; the room's local part when it has no name. */
   title: Scalars['String']['output'];
+  /** Number of occupants currently present. */
   usersNumber?: Maybe<Scalars['NonNegInt']['output']>;
 };
 
+/** An occupant currently present in a MUC room. */
 export type MucRoomUser = {
   __typename?: 'MUCRoomUser';
+  /** The occupant's real full JID; `null` unless the room is non-anonymous. */
   jid?: Maybe<Scalars['JID']['output']>;
+  /** The occupant's nickname in the room. */
   nick: Scalars['String']['output'];
+  /** The occupant's role during this visit. */
   role: MucRole;
 };
 
+/** One page of a room listing, with the paging data of XEP-0059 Result Set Management. */
 export type MucRoomsPayload = {
   __typename?: 'MUCRoomsPayload';
+  /** Total number of rooms the service lists, over all pages. */
   count?: Maybe<Scalars['NonNegInt']['output']>;
+  /** Paging marker of the first room in this page (the RSM `first` value). */
   first?: Maybe<Scalars['String']['output']>;
+  /** Position of this page's first room within the complete list. */
   index?: Maybe<Scalars['NonNegInt']['output']>;
+  /** Paging marker of the last room in this page (the RSM `last` value). */
   last?: Maybe<Scalars['String']['output']>;
+  /** The rooms in this page. */
   rooms?: Maybe<Array<MucRoomDesc>>;
 };
 
+/** Acts on XEP-0045 rooms: creating, configuring and destroying them, moderating occupants, and joining and talking in them. */
 export type MucUserMutation = {
   __typename?: 'MUCUserMutation';
+  /**
+   * Updates the room's configuration by submitting the XEP-0045 owner form, changing only the fields set in `config`, and returns the resulting configuration.
+   * Fails with `not_allowed` when the caller is not an owner and `room_not_found` when the room does not exist.
+   */
   changeRoomConfiguration?: Maybe<MucRoomConfig>;
+  /**
+   * Creates a room with the service's default configuration (an XEP-0045 instant room) owned by the caller, and returns its summary.
+   * Fails with `could_not_create_room` when the service is unknown, the creation is refused or the room stays locked, and `user_not_found` when the caller's account is missing.
+   */
   createInstantRoom?: Maybe<MucRoomDesc>;
+  /**
+   * Destroys the room (XEP-0045 owner destroy request), which removes every occupant.
+   * Fails with `not_allowed` when the caller is not an owner and `room_not_found` when the room does not exist.
+   */
   deleteRoom?: Maybe<Scalars['String']['output']>;
+  /**
+   * Joins the room under a nickname by sending presence to `room/nick` from the given resource.
+   * Fire-and-forget: a success only means the presence was sent, not that the room admitted the caller.
+   */
   enterRoom?: Maybe<Scalars['String']['output']>;
+  /**
+   * Leaves the room by sending unavailable presence to `room/nick` from the given resource.
+   * Fire-and-forget, like `enterRoom`: a success only means the presence was sent.
+   */
   exitRoom?: Maybe<Scalars['String']['output']>;
+  /**
+   * Sends a mediated invitation (XEP-0045) to a user through the room and returns a confirmation.
+   * Fails with `room_not_found` when the room does not exist and `internal` when it is still locked.
+   */
   inviteUser?: Maybe<Scalars['String']['output']>;
+  /**
+   * Removes an occupant from the room by setting its role to none; the caller must be a moderator there.
+   * Fails with `moderator_not_found` when the caller has no moderator occupant in the room, and `room_not_found`.
+   */
   kickUser?: Maybe<Scalars['String']['output']>;
+  /**
+   * Posts a groupchat message to the room as the caller, who must be an occupant for the room to deliver it. A confirmation is returned even for a room that does not exist.
+   * Fails with `no_session` when `resource` is omitted and the caller has no connected session.
+   */
   sendMessageToRoom?: Maybe<Scalars['String']['output']>;
+  /** Sends a private message to one occupant, addressed through the room by nickname (`room@service/nick`). Outcomes and errors are those of `sendMessageToRoom`. */
   sendPrivateMessage?: Maybe<Scalars['String']['output']>;
+  /**
+   * Changes a user's lasting affiliation with the room, e.g. making them a member or admin, banning them (`OUTCAST`) or clearing it (`NONE`).
+   * Fails with `room_not_found`, `not_allowed` when the room refuses the change, and `cannot_modify` when the room finds the change unacceptable.
+   */
   setUserAffiliation?: Maybe<Scalars['String']['output']>;
+  /**
+   * Changes an occupant's role for the current visit, e.g. granting or revoking voice or moderator rights.
+   * Fails with `room_not_found`, `not_allowed` when the room refuses the change, and `cannot_modify` when the room finds the change unacceptable.
+   */
   setUserRole?: Maybe<Scalars['String']['output']>;
 };
 
 
+/** Acts on XEP-0045 rooms: creating, configuring and destroying them, moderating occupants, and joining and talking in them. */
 export type MucUserMutationChangeRoomConfigurationArgs = {
   config: MucRoomConfigInput;
   room: Scalars['BareJID']['input'];
 };
 
 
+/** Acts on XEP-0045 rooms: creating, configuring and destroying them, moderating occupants, and joining and talking in them. */
 export type MucUserMutationCreateInstantRoomArgs = {
   nick: Scalars['ResourceName']['input'];
   room: Scalars['BareJID']['input'];
 };
 
 
+/** Acts on XEP-0045 rooms: creating, configuring and destroying them, moderating occupants, and joining and talking in them. */
 export type MucUserMutationDeleteRoomArgs = {
   reason?: InputMaybe<Scalars['String']['input']>;
   room: Scalars['BareJID']['input'];
 };
 
 
+/** Acts on XEP-0045 rooms: creating, configuring and destroying them, moderating occupants, and joining and talking in them. */
 export type MucUserMutationEnterRoomArgs = {
   nick: Scalars['ResourceName']['input'];
   password?: InputMaybe<Scalars['String']['input']>;
@@ -510,6 +879,7 @@ export type MucUserMutationEnterRoomArgs = {
 };
 
 
+/** Acts on XEP-0045 rooms: creating, configuring and destroying them, moderating occupants, and joining and talking in them. */
 export type MucUserMutationExitRoomArgs = {
   nick: Scalars['ResourceName']['input'];
   resource: Scalars['ResourceName']['input'];
@@ -517,6 +887,7 @@ export type MucUserMutationExitRoomArgs = {
 };
 
 
+/** Acts on XEP-0045 rooms: creating, configuring and destroying them, moderating occupants, and joining and talking in them. */
 export type MucUserMutationInviteUserArgs = {
   reason?: InputMaybe<Scalars['String']['input']>;
   recipient: Scalars['JID']['input'];
@@ -524,6 +895,7 @@ export type MucUserMutationInviteUserArgs = {
 };
 
 
+/** Acts on XEP-0045 rooms: creating, configuring and destroying them, moderating occupants, and joining and talking in them. */
 export type MucUserMutationKickUserArgs = {
   nick: Scalars['ResourceName']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
@@ -531,6 +903,7 @@ export type MucUserMutationKickUserArgs = {
 };
 
 
+/** Acts on XEP-0045 rooms: creating, configuring and destroying them, moderating occupants, and joining and talking in them. */
 export type MucUserMutationSendMessageToRoomArgs = {
   body: Scalars['String']['input'];
   resource?: InputMaybe<Scalars['ResourceName']['input']>;
@@ -538,6 +911,7 @@ export type MucUserMutationSendMessageToRoomArgs = {
 };
 
 
+/** Acts on XEP-0045 rooms: creating, configuring and destroying them, moderating occupants, and joining and talking in them. */
 export type MucUserMutationSendPrivateMessageArgs = {
   body: Scalars['String']['input'];
   resource?: InputMaybe<Scalars['ResourceName']['input']>;
@@ -546,6 +920,7 @@ export type MucUserMutationSendPrivateMessageArgs = {
 };
 
 
+/** Acts on XEP-0045 rooms: creating, configuring and destroying them, moderating occupants, and joining and talking in them. */
 export type MucUserMutationSetUserAffiliationArgs = {
   affiliation: MucAffiliation;
   room: Scalars['BareJID']['input'];
@@ -553,27 +928,51 @@ export type MucUserMutationSetUserAffiliationArgs = {
 };
 
 
+/** Acts on XEP-0045 rooms: creating, configuring and destroying them, moderating occupants, and joining and talking in them. */
 export type MucUserMutationSetUserRoleArgs = {
   nick: Scalars['ResourceName']['input'];
   role: MucRole;
   room: Scalars['BareJID']['input'];
 };
 
+/** Reads information about XEP-0045 Multi-User Chat rooms and their archives. */
 export type MucUserQuery = {
   __typename?: 'MUCUserQuery';
+  /**
+   * Returns the room's configuration (the XEP-0045 owner configuration form). Only owners may read it.
+   * Fails with `not_allowed` when the caller is not an owner and `room_not_found` when the room does not exist.
+   */
   getRoomConfig?: Maybe<MucRoomConfig>;
+  /**
+   * Returns the room's most recent archived messages, read with XEP-0313 MAM addressed to the room.
+   * Fails with `room_not_found`, `not_allowed` when the caller may not see the room, `muc_server_not_found` for an unknown service, and `internal` when the archive lookup fails.
+   */
   getRoomMessages?: Maybe<StanzasPayload>;
+  /**
+   * Lists the users holding an affiliation with the room (the XEP-0045 owner, admin, member and outcast lists), optionally only one kind.
+   * Fails with `room_not_found`, or `not_allowed` when the caller may not see the room.
+   */
   listRoomAffiliations?: Maybe<Array<MucRoomAffiliation>>;
+  /**
+   * Lists the occupants currently in the room with their nicknames and roles.
+   * Fails with `room_not_found`, or `not_allowed` when the caller may not see the room (e.g. a members-only room it is not a member of).
+   */
   listRoomUsers?: Maybe<Array<MucRoomUser>>;
+  /**
+   * Lists the rooms a MUC service publishes (XEP-0045 room discovery), one page at a time; hidden rooms are not included.
+   * Fails with `muc_server_not_found` when `mucDomain` is not a MUC service.
+   */
   listRooms?: Maybe<MucRoomsPayload>;
 };
 
 
+/** Reads information about XEP-0045 Multi-User Chat rooms and their archives. */
 export type MucUserQueryGetRoomConfigArgs = {
   room: Scalars['BareJID']['input'];
 };
 
 
+/** Reads information about XEP-0045 Multi-User Chat rooms and their archives. */
 export type MucUserQueryGetRoomMessagesArgs = {
   before?: InputMaybe<Scalars['DateTime']['input']>;
   pageSize?: InputMaybe<Scalars['PosInt']['input']>;
@@ -581,127 +980,198 @@ export type MucUserQueryGetRoomMessagesArgs = {
 };
 
 
+/** Reads information about XEP-0045 Multi-User Chat rooms and their archives. */
 export type MucUserQueryListRoomAffiliationsArgs = {
   affiliation?: InputMaybe<MucAffiliation>;
   room: Scalars['BareJID']['input'];
 };
 
 
+/** Reads information about XEP-0045 Multi-User Chat rooms and their archives. */
 export type MucUserQueryListRoomUsersArgs = {
   room: Scalars['BareJID']['input'];
 };
 
 
+/** Reads information about XEP-0045 Multi-User Chat rooms and their archives. */
 export type MucUserQueryListRoomsArgs = {
   index?: InputMaybe<Scalars['NonNegInt']['input']>;
   limit?: InputMaybe<Scalars['PosInt']['input']>;
   mucDomain: Scalars['DomainName']['input'];
 };
 
+/** The parts of a person's name (vCard N). */
 export type NameComponents = {
   __typename?: 'NameComponents';
+  /** Surname (FAMILY). */
   family?: Maybe<Scalars['String']['output']>;
+  /** First name (GIVEN). */
   givenName?: Maybe<Scalars['String']['output']>;
+  /** Middle name(s) (MIDDLE). */
   middleName?: Maybe<Scalars['String']['output']>;
+  /** Honorific prefix such as `Dr.` (PREFIX). */
   prefix?: Maybe<Scalars['String']['output']>;
+  /** Honorific suffix such as `Jr.` (SUFFIX). */
   suffix?: Maybe<Scalars['String']['output']>;
 };
 
+/** The parts of a name to publish (vCard N); each part is optional. */
 export type NameComponentsInput = {
+  /** Surname (FAMILY). */
   family?: InputMaybe<Scalars['String']['input']>;
+  /** First name (GIVEN). */
   givenName?: InputMaybe<Scalars['String']['input']>;
+  /** Middle name(s) (MIDDLE). */
   middleName?: InputMaybe<Scalars['String']['input']>;
+  /** Honorific prefix (PREFIX). */
   prefix?: InputMaybe<Scalars['String']['input']>;
+  /** Honorific suffix (SUFFIX). */
   suffix?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** An organisation the person belongs to (vCard ORG). */
 export type Organization = {
   __typename?: 'Organization';
+  /** Name of the organisation (ORGNAME). */
   orgname?: Maybe<Scalars['String']['output']>;
+  /** Units within the organisation, from broadest to narrowest (ORGUNIT). */
   orgunit?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
 };
 
+/** An organisation to publish (vCard ORG). */
 export type OrganizationInput = {
+  /** Name of the organisation (ORGNAME). */
   orgname: Scalars['String']['input'];
+  /** Units within it, broadest first (ORGUNIT). */
   orgunit?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+/** A pronunciation written out phonetically. */
 export type Phonetic = {
   __typename?: 'Phonetic';
+  /** Phonetic spelling of the name (PHONETIC). */
   phonetic?: Maybe<Scalars['String']['output']>;
 };
 
+/** Privacy classification of the vCard (vCard CLASS). */
 export type Privacy = {
   __typename?: 'Privacy';
+  /** The classifications that apply. */
   tags?: Maybe<Array<Maybe<PrivacyClassificationTags>>>;
 };
 
+/** How widely a vCard may be shared. */
 export type PrivacyClassificationTags =
+  /** Only authorised users may see it. */
   | 'CONFIDENTIAL'
+  /** Not to be shared. */
   | 'PRIVATE'
+  /** Anyone may see it. */
   | 'PUBLIC';
 
+/** Privacy classification to publish (vCard CLASS). */
 export type PrivacyInput = {
+  /** The classifications that apply. */
   tags?: InputMaybe<Array<PrivacyClassificationTags>>;
 };
 
+/** Writes into the caller's private XML storage (XEP-0049). */
 export type PrivateUserMutation = {
   __typename?: 'PrivateUserMutation';
+  /**
+   * Stores an element, replacing whatever was kept under the same element name and namespace, and returns the stored element.
+   * Fails with `not_found` when the caller's account is missing.
+   */
   setPrivate?: Maybe<Scalars['XmlElement']['output']>;
 };
 
 
+/** Writes into the caller's private XML storage (XEP-0049). */
 export type PrivateUserMutationSetPrivateArgs = {
   elementString: Scalars['XmlElement']['input'];
 };
 
+/** Reads the caller's private XML storage (XEP-0049), where clients keep settings such as bookmarks. */
 export type PrivateUserQuery = {
   __typename?: 'PrivateUserQuery';
+  /**
+   * Returns the element stored under the given name and namespace; when nothing is stored, the empty element comes back, as XEP-0049 prescribes.
+   * Fails with `not_found` when the caller's account is missing.
+   */
   getPrivate?: Maybe<Scalars['XmlElement']['output']>;
 };
 
 
+/** Reads the caller's private XML storage (XEP-0049), where clients keep settings such as bookmarks. */
 export type PrivateUserQueryGetPrivateArgs = {
   element: Scalars['String']['input'];
   nameSpace: Scalars['NonEmptyString']['input'];
 };
 
+/** A MUC Light room: its address, name, subject, members and configuration. */
 export type Room = {
   __typename?: 'Room';
+  /** The room's bare JID. */
   jid: Scalars['BareJID']['output'];
+  /** The room's name (its `roomname` option); `null` when unset. */
   name?: Maybe<Scalars['String']['output']>;
+  /** Configuration options as key/value strings. `getRoomConfig` returns every option the server defines, while `createRoom` returns only those given plus `roomname` and `subject`. */
   options: Array<RoomConfigDictEntry>;
+  /** Every member of the room with its affiliation. */
   participants: Array<RoomUser>;
+  /** The room's current subject (its `subject` option); `null` when unset. */
   subject?: Maybe<Scalars['String']['output']>;
 };
 
+/** One configuration option of a MUC Light room. */
 export type RoomConfigDictEntry = {
   __typename?: 'RoomConfigDictEntry';
+  /** Name of the option, e.g. `roomname` or `subject`. */
   key: Scalars['String']['output'];
+  /** The option's value, rendered as a string. */
   value: Scalars['String']['output'];
 };
 
+/** A configuration option to set on a MUC Light room. */
 export type RoomConfigDictEntryInput = {
+  /** Name of the option; it must exist in the server's room configuration schema. */
   key: Scalars['String']['input'];
+  /** Value to set, given as a string and converted to the option's type. */
   value: Scalars['String']['input'];
 };
 
+/** A member of a MUC Light room. */
 export type RoomUser = {
   __typename?: 'RoomUser';
+  /** The member's standing in the room. */
   affiliation: Affiliation;
+  /** The member's bare JID. */
   jid: Scalars['JID']['output'];
 };
 
+/** Changes the caller's roster and presence subscriptions (RFC 6121). */
 export type RosterUserMutation = {
   __typename?: 'RosterUserMutation';
+  /**
+   * Adds a contact to the roster, or updates its name and groups, without requesting a presence subscription (use `subscription` for that). Returns a confirmation message.
+   * Fails with `user_not_exist` when the contact's account does not exist and `unknown_domain` when the caller's domain is unknown.
+   */
   addContact?: Maybe<Scalars['String']['output']>;
+  /** Adds several contacts as `addContact` does and returns one message per input, in order. A failing item becomes `null` with its own error entry (e.g. `user_not_exist`) while the others still go through. */
   addContacts: Array<Maybe<Scalars['String']['output']>>;
+  /**
+   * Removes a contact from the roster (roster set with `subscription='remove'`), which also ends subscriptions in both directions.
+   * Fails with `contact_not_found` when the JID is not in the roster.
+   */
   deleteContact?: Maybe<Scalars['String']['output']>;
+  /** Removes several contacts as `deleteContact` does and returns one message per input, in order; a contact that is not in the roster gives `null` with its own `contact_not_found` error. */
   deleteContacts: Array<Maybe<Scalars['String']['output']>>;
+  /** Sends a subscription presence stanza to the contact (RFC 6121): INVITE sends `subscribe`, ACCEPT `subscribed`, DECLINE `unsubscribed` and CANCEL `unsubscribe`. Returns a message naming the presence type sent. */
   subscription?: Maybe<Scalars['String']['output']>;
 };
 
 
+/** Changes the caller's roster and presence subscriptions (RFC 6121). */
 export type RosterUserMutationAddContactArgs = {
   contact: Scalars['JID']['input'];
   groups?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -709,84 +1179,127 @@ export type RosterUserMutationAddContactArgs = {
 };
 
 
+/** Changes the caller's roster and presence subscriptions (RFC 6121). */
 export type RosterUserMutationAddContactsArgs = {
   contacts: Array<ContactInput>;
 };
 
 
+/** Changes the caller's roster and presence subscriptions (RFC 6121). */
 export type RosterUserMutationDeleteContactArgs = {
   contact: Scalars['JID']['input'];
 };
 
 
+/** Changes the caller's roster and presence subscriptions (RFC 6121). */
 export type RosterUserMutationDeleteContactsArgs = {
   contacts: Array<Scalars['JID']['input']>;
 };
 
 
+/** Changes the caller's roster and presence subscriptions (RFC 6121). */
 export type RosterUserMutationSubscriptionArgs = {
   action: SubAction;
   contact: Scalars['JID']['input'];
 };
 
+/** Reads the caller's roster (RFC 6121 contact list, `jabber:iq:roster`). */
 export type RosterUserQuery = {
   __typename?: 'RosterUserQuery';
+  /** Returns one roster item. Fails with `contact_not_found` when the JID is not in the caller's roster. */
   getContact?: Maybe<Contact>;
+  /** Returns every item of the caller's roster with its name, groups and subscription state. */
   listContacts?: Maybe<Array<Contact>>;
 };
 
 
+/** Reads the caller's roster (RFC 6121 contact list, `jabber:iq:roster`). */
 export type RosterUserQueryGetContactArgs = {
   contact: Scalars['JID']['input'];
 };
 
+/** Result of sending a stanza. */
 export type SendStanzaPayload = {
   __typename?: 'SendStanzaPayload';
+  /** The `id` attribute of the sent stanza, for matching replies or error bounces. */
   id?: Maybe<Scalars['ID']['output']>;
 };
 
+/** One connected session of the caller. */
 export type Session = {
   __typename?: 'Session';
+  /** Kind of connection, e.g. `c2s`; `null` when the server does not disclose it. */
   connection?: Maybe<Scalars['String']['output']>;
+  /** IP address the client connected from; `null` when unknown. */
   ip?: Maybe<Scalars['String']['output']>;
+  /** Name of the server cluster node handling the session; `null` when unknown. */
   node?: Maybe<Scalars['String']['output']>;
+  /** Client-side TCP port of the connection; `null` when unknown. */
   port?: Maybe<Scalars['Int']['output']>;
+  /** Presence priority of the session's resource. */
   priority?: Maybe<Scalars['Int']['output']>;
+  /** How long the session has been connected, in seconds. */
   uptime?: Maybe<Scalars['Int']['output']>;
+  /** Full JID of the session, `user@domain/resource`. */
   user: Scalars['JID']['output'];
 };
 
+/** Information about the XMPP sessions the caller currently has open. */
 export type SessionUserQuery = {
   __typename?: 'SessionUserQuery';
+  /** How many sessions the caller has connected. */
   countResources?: Maybe<Scalars['Int']['output']>;
+  /** Resource parts of all the caller's connected sessions. */
   listResources?: Maybe<Array<Scalars['ResourceName']['output']>>;
+  /** Details of each connected session. Fields that only the server's internals know (address, port, node) may be `null` on servers other than MongooseIM. */
   listSessions?: Maybe<Array<Session>>;
 };
 
+/** A pronunciation of the name (vCard SOUND): phonetic text, embedded audio or a link to audio. */
 export type Sound = BinValue | External | Phonetic;
 
+/** A pronunciation of the name to publish (vCard SOUND): give exactly one of `phonetic`, `binValue` or `extValue`. */
 export type SoundInput = {
+  /** Base64-encoded audio (BINVAL). */
   binValue?: InputMaybe<Scalars['String']['input']>;
+  /** URI of an audio file stored elsewhere (EXTVAL). */
   extValue?: InputMaybe<Scalars['String']['input']>;
+  /** Phonetic spelling of the name (PHONETIC). */
   phonetic?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A single stanza together with who sent it, when, and its archive identifier. */
 export type StanzaMap = {
   __typename?: 'StanzaMap';
+  /** JID the stanza came from. */
   sender?: Maybe<Scalars['JID']['output']>;
+  /** The whole stanza as XML. */
   stanza?: Maybe<Scalars['XmlElement']['output']>;
+  /** Identifier of the stanza in the archive (the MAM result id), usable as a paging reference. */
   stanza_id?: Maybe<Scalars['String']['output']>;
+  /** When the stanza was archived or received, in UTC. */
   timestamp?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** Sends messages and arbitrary stanzas from the caller's account. */
 export type StanzaUserMutation = {
   __typename?: 'StanzaUserMutation';
+  /**
+   * Sends a `chat` message with the given body to any local or remote JID, bare or full, and returns the sent stanza's id.
+   * Fails with `invalid_sender` when `from` is not one of the caller's own JIDs, and `unknown_user` when the sender's account is missing.
+   */
   sendMessage?: Maybe<SendStanzaPayload>;
+  /** Sends a `headline` message (a notification that expects no reply and is not stored offline) and returns its id. Errors are those of `sendMessage`. */
   sendMessageHeadLine?: Maybe<SendStanzaPayload>;
+  /**
+   * Sends an arbitrary stanza (message, presence or iq) as given and returns its id, keeping the stanza's own `id` or generating one.
+   * Fails with `no_recipient` when there is no `to` attribute, `invalid_recipient` when `to` is not a valid JID, and `invalid_sender` when `from` names someone other than the caller.
+   */
   sendStanza?: Maybe<SendStanzaPayload>;
 };
 
 
+/** Sends messages and arbitrary stanzas from the caller's account. */
 export type StanzaUserMutationSendMessageArgs = {
   body: Scalars['String']['input'];
   from?: InputMaybe<Scalars['JID']['input']>;
@@ -794,6 +1307,7 @@ export type StanzaUserMutationSendMessageArgs = {
 };
 
 
+/** Sends messages and arbitrary stanzas from the caller's account. */
 export type StanzaUserMutationSendMessageHeadLineArgs = {
   body?: InputMaybe<Scalars['String']['input']>;
   from?: InputMaybe<Scalars['JID']['input']>;
@@ -802,198 +1316,350 @@ export type StanzaUserMutationSendMessageHeadLineArgs = {
 };
 
 
+/** Sends messages and arbitrary stanzas from the caller's account. */
 export type StanzaUserMutationSendStanzaArgs = {
   stanza?: InputMaybe<Scalars['XmlElement']['input']>;
 };
 
+/** Reads the caller's one-to-one message archive (XEP-0313 Message Archive Management). */
 export type StanzaUserQuery = {
   __typename?: 'StanzaUserQuery';
+  /**
+   * Returns the caller's most recent archived messages, optionally only those with one contact and only those before a given time.
+   * Fails with `unknown_user` when the caller's account is missing and `deps_not_loaded` when the server keeps no archive.
+   */
   getLastMessages?: Maybe<StanzasPayload>;
 };
 
 
+/** Reads the caller's one-to-one message archive (XEP-0313 Message Archive Management). */
 export type StanzaUserQueryGetLastMessagesArgs = {
   before?: InputMaybe<Scalars['DateTime']['input']>;
   limit?: InputMaybe<Scalars['PosInt']['input']>;
   with?: InputMaybe<Scalars['JID']['input']>;
 };
 
+/** Live streams of stanzas addressed to the caller. */
 export type StanzaUserSubscription = {
   __typename?: 'StanzaUserSubscription';
+  /**
+   * Emits every message stanza that reaches the caller's account, as it arrives, for as long as the subscription stays open.
+   * Served over graphql-ws or Server-Sent Events at `/api/graphql/sse`; a plain HTTP request fails with `unsupported_operation`.
+   */
   subscribeForMessages?: Maybe<StanzaMap>;
 };
 
+/** A page of stanzas read from a message archive (XEP-0313 MAM). */
 export type StanzasPayload = {
   __typename?: 'StanzasPayload';
+  /** The page size actually applied, after reducing the requested value to the server's maximum (50). */
   limit?: Maybe<Scalars['Int']['output']>;
+  /** The archived stanzas with their metadata, in chronological order. */
   stanzas?: Maybe<Array<Maybe<StanzaMap>>>;
 };
 
+/** Presence subscription actions and the RFC 6121 presence type each one sends. */
 export type SubAction =
+  /** Approve the contact's request to see the caller's presence: sends `subscribed`. */
   | 'ACCEPT'
+  /** Stop receiving the contact's presence: sends `unsubscribe`. */
   | 'CANCEL'
+  /** Refuse the contact's pending request, or withdraw an approval already given: sends `unsubscribed`. */
   | 'DECLINE'
+  /** Ask to receive the contact's presence: sends presence of type `subscribe`. */
   | 'INVITE';
 
+/** A telephone number (vCard TEL). */
 export type Telephone = {
   __typename?: 'Telephone';
+  /** The number itself (NUMBER). */
   number?: Maybe<Scalars['String']['output']>;
+  /** Intended uses of the number, e.g. home or cell. */
   tags?: Maybe<Array<Maybe<TelephoneTags>>>;
 };
 
+/** A telephone number to publish (vCard TEL). */
 export type TelephoneInput = {
+  /** The number itself (NUMBER). */
   number: Scalars['String']['input'];
+  /** Intended uses of the number. */
   tags?: InputMaybe<Array<TelephoneTags>>;
 };
 
+/** Intended uses of a telephone number. */
 export type TelephoneTags =
+  /** Bulletin board system line. */
   | 'BBS'
+  /** Mobile (cellular) number. */
   | 'CELL'
+  /** Fax line. */
   | 'FAX'
+  /** Home number. */
   | 'HOME'
+  /** ISDN line. */
   | 'ISDN'
+  /** Modem line. */
   | 'MODEM'
+  /** Number with voice-mail support. */
   | 'MSG'
+  /** Pager. */
   | 'PAGER'
+  /** Personal communication services number. */
   | 'PCS'
+  /** The preferred number when there are several. */
   | 'PREF'
+  /** Video-call number. */
   | 'VIDEO'
+  /** Voice line. */
   | 'VOICE'
+  /** Work number. */
   | 'WORK';
 
+/** A pair of tokens for authenticating without the password. */
 export type Token = {
   __typename?: 'Token';
+  /** Short-lived token to present instead of the password. */
   access?: Maybe<Scalars['String']['output']>;
+  /** Longer-lived token used to obtain a fresh access token once the current one expires. */
   refresh?: Maybe<Scalars['String']['output']>;
 };
 
+/** Issues and revokes authentication tokens that can stand in for the caller's password. */
 export type TokenUserMutation = {
   __typename?: 'TokenUserMutation';
+  /**
+   * Issues a new access/refresh token pair for the caller.
+   * Fails with `not_found` when the caller's domain is unknown and `internal_server_error` when the tokens cannot be created.
+   */
   requestToken?: Maybe<Token>;
+  /**
+   * Invalidates every token issued to the caller and returns `Revoked`.
+   * Fails with `not_found` when there is no token to revoke and `internal_server_error` when revocation fails.
+   */
   revokeToken?: Maybe<Scalars['String']['output']>;
 };
 
+/** What `checkAuth` reports: the identity the request is authenticated as, if any, and the resulting status. */
 export type UserAuthInfo = {
   __typename?: 'UserAuthInfo';
+  /** Whether the request's credentials were accepted. */
   authStatus?: Maybe<AuthStatus>;
+  /** The authenticated caller as a bare JID (e.g. `alice@localhost`), as MongooseIM returns it despite the scalar's name; `null` for an anonymous request. */
   username?: Maybe<Scalars['UserName']['output']>;
 };
 
+/** Entry point for changes. Every mutation requires credentials; without them the whole request fails with HTTP 401 `no_permissions`. */
 export type UserMutation = {
   __typename?: 'UserMutation';
+  /** Password change and account removal for the caller (XEP-0077 In-Band Registration). */
   account?: Maybe<AccountUserMutation>;
+  /** Obtaining upload and download URLs for files (XEP-0363 HTTP File Upload). */
   httpUpload?: Maybe<HttpUploadUserMutation>;
+  /** Maintenance of the caller's inbox bin (MongooseIM inbox). */
   inbox?: Maybe<InboxUserMutation>;
+  /** Setting the caller's own last-activity record (XEP-0012). */
   last?: Maybe<LastUserMutation>;
+  /** Creating, configuring and moderating Multi-User Chat rooms, and talking in them (XEP-0045). */
   muc?: Maybe<MucUserMutation>;
+  /** Creating and managing MUC Light rooms and the caller's blocking list (mapped onto XEP-0045 rooms on servers without MUC Light). */
   muc_light?: Maybe<MucLightUserMutation>;
+  /** Writing to the caller's private XML storage (XEP-0049). */
   private?: Maybe<PrivateUserMutation>;
+  /** Editing the caller's roster and managing presence subscriptions (RFC 6121). */
   roster?: Maybe<RosterUserMutation>;
+  /** Sending chat and headline messages or raw stanzas from the caller's account. */
   stanza?: Maybe<StanzaUserMutation>;
+  /** Issuing and revoking the caller's authentication tokens. */
   token?: Maybe<TokenUserMutation>;
+  /** Publishing the caller's own vCard (XEP-0054 vcard-temp). */
   vcard?: Maybe<VcardUserMutation>;
 };
 
+/** Entry point for reads. Each field is a namespace for one domain; every namespace except `checkAuth` requires credentials (HTTP Basic `user@domain:password`) and otherwise fails with HTTP 401 `no_permissions`. */
 export type UserQuery = {
   __typename?: 'UserQuery';
+  /** Account namespace (XEP-0077 In-Band Registration); it exposes only a placeholder field. */
   account?: Maybe<AccountUserQuery>;
+  /** Tells whether the request is authenticated and as whom. It is the only operation that works without credentials: an anonymous request gets `UNAUTHORIZED` rather than an error. */
   checkAuth?: Maybe<UserAuthInfo>;
+  /** Last-activity lookups (XEP-0012 Last Activity). */
   last?: Maybe<LastUserQuery>;
+  /** Reads on Multi-User Chat rooms (XEP-0045) and their message archives. */
   muc?: Maybe<MucUserQuery>;
+  /** Reads on MUC Light rooms, MongooseIM's membership-based group chats; on other servers they are mapped onto XEP-0045 rooms. */
   muc_light?: Maybe<MucLightUserQuery>;
+  /** Reads of the caller's private XML storage (XEP-0049). */
   private?: Maybe<PrivateUserQuery>;
+  /** Reads of the caller's contact list (RFC 6121 roster, `jabber:iq:roster`). */
   roster?: Maybe<RosterUserQuery>;
+  /** Information about the caller's connected XMPP sessions. */
   session?: Maybe<SessionUserQuery>;
+  /** Reads of the caller's one-to-one message archive (XEP-0313 Message Archive Management). */
   stanza?: Maybe<StanzaUserQuery>;
+  /** vCard lookups (XEP-0054 vcard-temp). */
   vcard?: Maybe<VcardUserQuery>;
 };
 
+/** Entry point for live streams. Subscriptions are served over graphql-ws (WebSocket) or Server-Sent Events at `/api/graphql/sse`; sent as a plain HTTP request they fail with `unsupported_operation`. */
 export type UserSubscription = {
   __typename?: 'UserSubscription';
+  /** Streams of stanzas reaching the caller's account. */
   stanza?: Maybe<StanzaUserSubscription>;
 };
 
+/** A user's business card as stored on the server (XEP-0054 `<vCard xmlns='vcard-temp'/>`). Most properties may repeat, hence the lists; servers that drop some properties return what they actually kept. */
 export type Vcard = {
   __typename?: 'Vcard';
+  /** Postal addresses (ADR). */
   address?: Maybe<Array<Maybe<Address>>>;
+  /** People or resources who act on the person's behalf (AGENT). */
   agent?: Maybe<Array<Maybe<Agent>>>;
+  /** Birth dates (BDAY), usually as `YYYY-MM-DD`. */
   birthday?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Application-specific category keywords (CATEGORIES). */
   categories?: Maybe<Array<Maybe<Keyword>>>;
+  /** Privacy classifications saying how widely the vCard may be shared (CLASS). */
   class?: Maybe<Array<Maybe<Privacy>>>;
+  /** Free-form descriptions of the person (DESC). */
   desc?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Email addresses (EMAIL). */
   email?: Maybe<Array<Maybe<Email>>>;
+  /** The full name as it should be displayed (FN). */
   formattedName?: Maybe<Scalars['String']['output']>;
+  /** Geographic positions (GEO). */
   geo?: Maybe<Array<Maybe<GeographicalPosition>>>;
+  /** XMPP addresses of the person (JABBERID). */
   jabberId?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Public keys or other credentials (KEY). */
   key?: Maybe<Array<Maybe<Key>>>;
+  /** Delivery labels, i.e. addresses formatted as printed lines (LABEL). */
   label?: Maybe<Array<Maybe<Label>>>;
+  /** Logos of the person's organisation (LOGO), embedded or linked. */
   logo?: Maybe<Array<Maybe<Image>>>;
+  /** Email software the person uses (MAILER). */
   mailer?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** The name split into its parts (N). */
   nameComponents?: Maybe<NameComponents>;
+  /** Nicknames (NICKNAME). */
   nickname?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Free-text notes (NOTE). */
   note?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Organisations and their units (ORG). */
   org?: Maybe<Array<Maybe<Organization>>>;
+  /** Photos of the person (PHOTO), embedded or linked. */
   photo?: Maybe<Array<Maybe<Image>>>;
+  /** Identifiers of the software that produced the vCard (PRODID). */
   prodId?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Last revision times (REV), as ISO 8601 UTC date-times. */
   rev?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Roles, occupations or business categories (ROLE). */
   role?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Strings that decide how the vCard is sorted (SORT-STRING). */
   sortString?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Pronunciations of the name (SOUND). */
   sound?: Maybe<Array<Maybe<Sound>>>;
+  /** Telephone numbers (TEL). */
   telephone?: Maybe<Array<Maybe<Telephone>>>;
+  /** Time zones as UTC offsets, e.g. `-05:00` (TZ). */
   timeZone?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Job titles or functional positions (TITLE). */
   title?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Globally unique identifiers of the vCard (UID). */
   uid?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Web addresses associated with the person (URL). */
   url?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
 };
 
+/** A complete vCard to publish with `setVcard`; the formatted name and the name parts are required, everything else is optional. */
 export type VcardInput = {
+  /** Postal addresses (ADR). */
   address?: InputMaybe<Array<AddressInput>>;
+  /** People or resources acting on the person's behalf (AGENT). */
   agent?: InputMaybe<Array<AgentInput>>;
+  /** Birth dates (BDAY), preferably `YYYY-MM-DD`. */
   birthday?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Category keywords (CATEGORIES). */
   categories?: InputMaybe<Array<KeywordInput>>;
+  /** Privacy classification (CLASS). */
   class?: InputMaybe<Array<PrivacyInput>>;
+  /** Free-form descriptions (DESC). */
   desc?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Email addresses (EMAIL). */
   email?: InputMaybe<Array<EmailInput>>;
+  /** Full name as it should be displayed (FN). */
   formattedName: Scalars['String']['input'];
+  /** Geographic positions (GEO). */
   geo?: InputMaybe<Array<GeographicalPositionInput>>;
+  /** XMPP addresses (JABBERID). */
   jabberId?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Public keys or credentials (KEY). */
   key?: InputMaybe<Array<KeyInput>>;
+  /** Delivery labels, printed form of addresses (LABEL). */
   label?: InputMaybe<Array<LabelInput>>;
+  /** Organisation logos, embedded or linked (LOGO). */
   logo?: InputMaybe<Array<ImageInput>>;
+  /** Email software used (MAILER). */
   mailer?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The name split into its parts (N). */
   nameComponents: NameComponentsInput;
+  /** Nicknames (NICKNAME). */
   nickname?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  /** Free-text notes (NOTE). */
   note?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Organisations and units (ORG). */
   org?: InputMaybe<Array<OrganizationInput>>;
+  /** Photos, embedded or linked (PHOTO). */
   photo?: InputMaybe<Array<ImageInput>>;
+  /** Identifier of the software producing the vCard (PRODID). */
   prodId?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Revision time (REV), as an ISO 8601 UTC date-time. */
   rev?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Roles, occupations or business categories (ROLE). */
   role?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Strings that decide how the vCard sorts (SORT-STRING). */
   sortString?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Pronunciations of the name (SOUND). */
   sound?: InputMaybe<Array<SoundInput>>;
+  /** Telephone numbers (TEL). */
   telephone?: InputMaybe<Array<TelephoneInput>>;
+  /** Time zones as UTC offsets, e.g. `+01:00` (TZ). */
   timeZone?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Job titles or positions (TITLE). */
   title?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Globally unique identifiers (UID). */
   uid?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Associated web addresses (URL). */
   url?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+/** Publishes the caller's own vCard (XEP-0054). */
 export type VcardUserMutation = {
   __typename?: 'VcardUserMutation';
+  /**
+   * Replaces the caller's whole vCard with the given one and returns it as the server stored it (servers that drop some properties return only what they kept).
+   * Fails with `user_not_found` when the caller's account is missing and `internal` on a storage failure.
+   */
   setVcard?: Maybe<Vcard>;
 };
 
 
+/** Publishes the caller's own vCard (XEP-0054). */
 export type VcardUserMutationSetVcardArgs = {
   vcard: VcardInput;
 };
 
+/** Reads vCards (XEP-0054 vcard-temp). */
 export type VcardUserQuery = {
   __typename?: 'VcardUserQuery';
+  /**
+   * Returns a user's vCard, or the caller's own when `user` is omitted.
+   * Fails with `vcard_not_found` when no vCard is stored and `user_not_found` when the account or domain does not exist.
+   */
   getVcard?: Maybe<Vcard>;
 };
 
 
+/** Reads vCards (XEP-0054 vcard-temp). */
 export type VcardUserQueryGetVcardArgs = {
   user?: InputMaybe<Scalars['JID']['input']>;
 };
