@@ -1,0 +1,190 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { GraphQLError } from "graphql";
+import { createYoga } from "graphql-yoga";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import { WebSocketServer } from "ws";
+import { useServer } from "graphql-ws/use/ws";
+import type { Config } from "./config.js";
+import { ApiError } from "./errors/api-error.js";
+import { apiErrorToGraphQL, maskError } from "./graphql/errors.js";
+import type { GraphQLContext, Services } from "./graphql/context.js";
+import { createSchema } from "./graphql/schema.js";
+import { parseAuthorizationHeader } from "./auth/authorization-header.js";
+import { authenticate } from "./auth/authenticate.js";
+import { SessionPool } from "./pool/session-pool.js";
+import { XmppSession } from "./xmpp/session.js";
+import { createLogger, type Logger } from "./logger.js";
+import { handleSse, refuse } from "./server/sse.js";
+import { readQueryParams } from "./server/query-params.js";
+import { useMongooseAccessRules, useMongooseRequestErrors } from "./server/yoga-plugins.js";
+import { prepareOperation, RequestRefused } from "./server/operation.js";
+import { formatResult, withoutHttpStatus } from "./server/format-result.js";
+
+export const GRAPHQL_PATH = "/api/graphql";
+export const SSE_PATH = "/api/graphql/sse";
+
+export interface AppOptions {
+  /** Headers GraphiQL starts with (the dev script pre-fills a demo user's Basic auth). */
+  graphiqlDefaultHeaders?: string;
+  logger?: Logger;
+}
+
+export interface App {
+  /** Listens on the configured host/port; resolves with the base URL. */
+  start(): Promise<string>;
+  /** Stops accepting, ends subscriptions, closes every XMPP session cleanly. */
+  stop(): Promise<void>;
+  readonly server: Server;
+  readonly pool: SessionPool;
+}
+
+/**
+ * Wires the gateway: one node:http server carrying yoga (POST/GET and GraphiQL on
+ * /api/graphql), graphql-ws on the same path, MongooseIM's SSE endpoint and /healthz.
+ * Nothing listens until `start()`, so tests can build an app without opening a port.
+ */
+export function createApp(config: Config, options: AppOptions = {}): App {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const log = (error: unknown) => logger.error("unexpected error", error);
+  const pool = new SessionPool({
+    maxSessions: config.pool.maxSessions,
+    idleTimeoutMs: config.pool.idleTimeoutMs,
+    open: ({ username, password }) =>
+      XmppSession.open({
+        service: config.xmpp.service,
+        domain: config.xmpp.domain,
+        username,
+        password,
+        iqTimeoutMs: config.xmpp.iqTimeoutMs,
+        connectTimeoutMs: config.xmpp.connectTimeoutMs,
+      }),
+  });
+  const services: Services = { config, pool };
+  const schema = createSchema();
+
+  /** The same context factory serves HTTP, graphql-ws and SSE. */
+  async function contextFromHeader(authorization: string | null | undefined): Promise<GraphQLContext> {
+    try {
+      const caller = await authenticate(parseAuthorizationHeader(authorization), services);
+      return { services, caller };
+    } catch (error) {
+      if (error instanceof ApiError) throw apiErrorToGraphQL(error);
+      throw error;
+    }
+  }
+
+  const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    batching: false,
+    logging: false,
+    context: ({ request }) => contextFromHeader(request.headers.get("authorization")),
+    maskedErrors: { maskError: (error, message) => maskError(error, message, log) },
+    // GraphiQL's assets come from an installed package: an offline machine gets a working page.
+    renderGraphiQL,
+    graphiql: {
+      title: "xmpp-graphql",
+      subscriptionsProtocol: "WS",
+      defaultHeaders: options.graphiqlDefaultHeaders,
+      shouldPersistHeaders: true,
+    },
+    plugins: [useMongooseAccessRules(), useMongooseRequestErrors()],
+  });
+
+  let stopping = false;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/healthz") {
+      const body = JSON.stringify({ status: stopping ? "stopping" : "ok", sessions: pool.size });
+      res.writeHead(stopping ? 503 : 200, { "content-type": "application/json" });
+      res.end(body);
+      return;
+    }
+    if (path === SSE_PATH) {
+      handleSse(req, res, schema, contextFromHeader, log).catch((error: unknown) => {
+        log(error);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ errors: [{ message: "GraphQL Internal Server Error", extensions: { code: "internal_server_error" } }] }));
+      });
+      return;
+    }
+    if (path === GRAPHQL_PATH) {
+      if (req.method === "GET") {
+        // yoga crashes on `variables` that are not JSON; refuse such GETs as MongooseIM does.
+        try {
+          readQueryParams(req.url ?? "");
+        } catch (error) {
+          if (error instanceof GraphQLError) return refuse(res, 400, [error]);
+          throw error;
+        }
+      }
+      void yoga(req, res);
+      return;
+    }
+    res.writeHead(404, { "content-type": "text/plain" });
+    res.end("Not Found");
+  });
+  server.keepAliveTimeout = 65_000;
+
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const wsContexts = new WeakMap<object, GraphQLContext>();
+  const wsCleanup = useServer<Record<string, unknown>>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const header = params.Authorization ?? params.authorization ?? ctx.extra.request.headers.authorization;
+        try {
+          wsContexts.set(ctx, await contextFromHeader(typeof header === "string" ? header : undefined));
+          return true;
+        } catch (error) {
+          const status = error instanceof GraphQLError ? (error.extensions.http as { status?: number } | undefined)?.status : undefined;
+          // 4401/4403 tell a graphql-ws client that retrying with the same credentials is pointless.
+          ctx.extra.socket.close(status === 401 ? 4403 : 4500, error instanceof Error ? error.message.slice(0, 120) : "error");
+          return false;
+        }
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const context = wsContexts.get(ctx);
+        if (!context) return [new GraphQLError("Connection not initialised")];
+        try {
+          const { document } = prepareOperation(schema, payload, "ws", context.caller !== undefined);
+          return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: context };
+        } catch (error) {
+          if (error instanceof RequestRefused) return error.errors.map(withoutHttpStatus);
+          throw error;
+        }
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, log),
+    },
+    wsServer,
+  );
+
+  return {
+    server,
+    pool,
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(config.http.port, config.http.host, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      const address = server.address() as AddressInfo;
+      const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      return `http://${host}:${address.port}`;
+    },
+    async stop() {
+      stopping = true;
+      await wsCleanup.dispose();
+      wsServer.close();
+      await pool.close();
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { z } from "zod";
+
+/**
+ * The gateway's configuration. This module is the only reader of `process.env`;
+ * every problem is reported at once so an operator fixes them in one go.
+ */
+const positiveInt = (name: string, fallback: number) =>
+  z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be an integer`).positive(`${name} must be positive`).default(fallback);
+
+const schema = z.object({
+  XMPP_SERVICE: z
+    .string({ error: "XMPP_SERVICE is required (e.g. xmpp://127.0.0.1:5222)" })
+    .regex(/^xmpps?:\/\/[^/\s:]+(:\d{1,5})?\/?$/, "XMPP_SERVICE must look like xmpp://host:port or xmpps://host:port"),
+  XMPP_DOMAIN: z
+    .string({ error: "XMPP_DOMAIN is required (the users' domain, e.g. localhost)" })
+    .min(1, "XMPP_DOMAIN must not be empty")
+    .regex(/^[^\s@/]+$/, "XMPP_DOMAIN must be a bare domain name"),
+  XMPP_TLS_REJECT_UNAUTHORIZED: z.enum(["true", "false"]).default("true"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number({ error: "PORT must be a number" }).int("PORT must be an integer").min(0, "PORT must be at least 0").max(65535, "PORT must be at most 65535").default(5561),
+  POOL_MAX_SESSIONS: positiveInt("POOL_MAX_SESSIONS", 10_000),
+  POOL_IDLE_TIMEOUT_MS: positiveInt("POOL_IDLE_TIMEOUT_MS", 300_000),
+  XMPP_IQ_TIMEOUT_MS: positiveInt("XMPP_IQ_TIMEOUT_MS", 10_000),
+  XMPP_CONNECT_TIMEOUT_MS: positiveInt("XMPP_CONNECT_TIMEOUT_MS", 10_000),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export interface Config {
+  xmpp: {
+    service: string;
+    domain: string;
+    tlsRejectUnauthorized: boolean;
+    iqTimeoutMs: number;
+    connectTimeoutMs: number;
+  };
+  http: { host: string; port: number };
+  pool: { maxSessions: number; idleTimeoutMs: number };
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+/** Thrown by {@link loadConfig}; `problems` lists every invalid or missing variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Reads and validates the configuration from an environment map (default: process.env).
+ * @throws ConfigError listing all problems at once.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, so `PORT= npm start` falls back to the default.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = issue.path.join(".");
+        return issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    xmpp: {
+      service: e.XMPP_SERVICE.replace(/\/$/, ""),
+      domain: e.XMPP_DOMAIN.toLowerCase(),
+      tlsRejectUnauthorized: e.XMPP_TLS_REJECT_UNAUTHORIZED === "true",
+      iqTimeoutMs: e.XMPP_IQ_TIMEOUT_MS,
+      connectTimeoutMs: e.XMPP_CONNECT_TIMEOUT_MS,
+    },
+    http: { host: e.HOST, port: e.PORT },
+    pool: { maxSessions: e.POOL_MAX_SESSIONS, idleTimeoutMs: e.POOL_IDLE_TIMEOUT_MS },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig } from "./config.js";
+import { createApp } from "./app.js";
+import { createLogger } from "./logger.js";
+
+// Entry point of `npm start`: configuration from the environment, then the server.
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}
+const logger = createLogger(config.logLevel);
+const app = createApp(config, { logger });
+const url = await app.start();
+logger.info(`xmpp-graphql listening on ${url}/api/graphql (XMPP ${config.xmpp.service}, domain ${config.xmpp.domain})`);
+
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`${signal}: closing XMPP sessions and stopping`);
+  app.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      logger.error("shutdown failed", error);
+      process.exit(1);
+    },
+  );
+};
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));

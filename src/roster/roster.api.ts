@@ -1,0 +1,93 @@
+import type { XmppSession } from "../xmpp/session.js";
+import { ApiError } from "../errors/api-error.js";
+import { toApiError, ROSTER_ERRORS } from "../errors/xmpp-errors.js";
+import {
+  buildRosterGet, buildRosterRemove, buildRosterSet, buildSubscriptionPresence, parseRosterItems,
+  type RosterItem, type SubscriptionPresence,
+} from "./roster.stanzas.js";
+
+/** The caller's whole roster. */
+export async function listContacts(session: XmppSession): Promise<RosterItem[]> {
+  try {
+    return parseRosterItems(await session.iq(buildRosterGet()));
+  } catch (error) {
+    throw toApiError(error, ROSTER_ERRORS.list, { user: session.bareJid });
+  }
+}
+
+/**
+ * One roster item. XMPP has no single-item roster query, so this reads the roster.
+ * @throws ApiError `contact_not_found` when the JID is not in the roster.
+ */
+export async function getContact(session: XmppSession, contact: string): Promise<RosterItem> {
+  const item = (await listContacts(session)).find((i) => i.jid === contact);
+  if (!item) throw new ApiError("contact_not_found", "Given contact does not exist", { contact });
+  return item;
+}
+
+/**
+ * Adds (or updates) a roster item with a name and groups, like MongooseIM without
+ * sending any subscription request.
+ * @returns MongooseIM's success message.
+ */
+export async function addContact(
+  session: XmppSession,
+  contact: string,
+  name: string | null | undefined,
+  groups: readonly string[] | null | undefined,
+): Promise<string> {
+  const context = { user: session.bareJid, contact };
+  if (contact === session.bareJid) {
+    // Servers refuse a roster item for the account itself; say so in MongooseIM's terms.
+    throw new ApiError("user_not_exist", `The user ${contact} does not exist`, context);
+  }
+  try {
+    await session.iq(buildRosterSet({ jid: contact, name, groups }));
+  } catch (error) {
+    throw toApiError(error, ROSTER_ERRORS.add, context);
+  }
+  return "Contact added successfully";
+}
+
+/**
+ * Removes a roster item (and with it the subscriptions both ways).
+ * @throws ApiError `contact_not_found` when it is not in the roster: RFC 6121 §2.5.3
+ *         says the server answers `item-not-found`, but not every server does, so the
+ *         roster is checked first.
+ */
+export async function deleteContact(session: XmppSession, contact: string): Promise<string> {
+  const context = { user: session.bareJid, contact };
+  const items = await listContacts(session);
+  if (!items.some((i) => i.jid === contact)) {
+    throw new ApiError("contact_not_found", `Cannot remove ${contact} contact that does not exist`, context);
+  }
+  try {
+    await session.iq(buildRosterRemove(contact));
+  } catch (error) {
+    throw toApiError(error, ROSTER_ERRORS.remove, context);
+  }
+  return `Contact ${contact} deleted successfully`;
+}
+
+/** The presence type each API action sends (RFC 6121 §3.1–3.3). */
+export const SUBSCRIPTION_PRESENCE = {
+  INVITE: "subscribe",
+  ACCEPT: "subscribed",
+  DECLINE: "unsubscribed",
+  CANCEL: "unsubscribe",
+} as const satisfies Record<string, SubscriptionPresence>;
+
+/** Sends a subscription request, approval, refusal or cancellation to a contact. */
+export async function changeSubscription(
+  session: XmppSession,
+  contact: string,
+  action: keyof typeof SUBSCRIPTION_PRESENCE,
+): Promise<string> {
+  const type = SUBSCRIPTION_PRESENCE[action];
+  try {
+    await session.send(buildSubscriptionPresence(contact, type));
+  } catch (error) {
+    throw toApiError(error, {}, { contact });
+  }
+  return `Subscription stanza with type ${type} sent successfully`;
+}

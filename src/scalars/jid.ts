@@ -1,0 +1,76 @@
+import { MAX_JID_PART_BYTES, nameprep, nodeprep, resourceprep } from "./stringprep.js";
+
+/**
+ * JID parsing and formatting (RFC 7622 section 3.1 for the split; the parts are prepared
+ * by ./stringprep.ts the way MongooseIM's `jid:from_binary/1` prepares them).
+ */
+
+/** A parsed, normalised JID. `local` and `resource` are "" when absent. */
+export interface Jid {
+  readonly local: string;
+  readonly domain: string;
+  readonly resource: string;
+}
+
+/** Why a text is not an acceptable JID; MongooseIM's reason atoms. */
+export type JidErrorReason = "failed_to_parse_jid" | "jid_without_local_part" | "jid_with_resource";
+
+/** Thrown by the JID parsers; `reason` is the MongooseIM reason. */
+export class JidError extends Error {
+  constructor(readonly reason: JidErrorReason) {
+    super(reason);
+    this.name = "JidError";
+  }
+}
+
+// Three parts of at most 1023 bytes plus "@" and "/": anything longer fails without
+// normalising (one UTF-16 unit is at least one byte).
+const MAX_JID_LENGTH = 3 * MAX_JID_PART_BYTES + 2;
+
+/**
+ * Parses any JID, domain-only and full JIDs included.
+ * @returns the normalised parts.
+ * @throws {JidError} `failed_to_parse_jid` when the text is not a valid JID.
+ */
+export function parseJid(text: string): Jid {
+  if (text.length > MAX_JID_LENGTH) throw new JidError("failed_to_parse_jid");
+  const slash = text.indexOf("/");
+  const address = slash === -1 ? text : text.slice(0, slash);
+  const at = address.indexOf("@");
+  const local = at === -1 ? "" : nodeprep(address.slice(0, at));
+  const domain = nameprep(at === -1 ? address : address.slice(at + 1));
+  const resource = slash === -1 ? "" : resourceprep(text.slice(slash + 1));
+  if (local === null || domain === null || resource === null) throw new JidError("failed_to_parse_jid");
+  return { local, domain, resource };
+}
+
+/**
+ * Parses a JID that names a user or room: it must have a local part, may have a resource.
+ * @throws {JidError} `failed_to_parse_jid` or `jid_without_local_part`.
+ */
+export function parseUserJid(text: string): Jid {
+  const jid = parseJid(text);
+  if (jid.local === "") throw new JidError("jid_without_local_part");
+  return jid;
+}
+
+/**
+ * Parses a bare JID: a local part and no resource.
+ * @throws {JidError} `failed_to_parse_jid`, `jid_without_local_part` or `jid_with_resource`.
+ */
+export function parseBareJid(text: string): Jid {
+  const jid = parseUserJid(text);
+  if (jid.resource !== "") throw new JidError("jid_with_resource");
+  return jid;
+}
+
+/** @returns the JID as text: `local@domain/resource`, leaving out absent parts. */
+export function formatJid(jid: Jid): string {
+  const address = jid.local === "" ? jid.domain : `${jid.local}@${jid.domain}`;
+  return jid.resource === "" ? address : `${address}/${jid.resource}`;
+}
+
+/** @returns the bare form of `jid` (its resource dropped). */
+export function bareJid(jid: Jid): Jid {
+  return { local: jid.local, domain: jid.domain, resource: "" };
+}

@@ -1,0 +1,97 @@
+import { GraphQLError } from "graphql";
+
+/*
+ * MongooseIM answers requests refused before execution with HTTP 400/401 and a code
+ * per failure. graphql-js and yoga report the same failures with their own messages;
+ * this is the one table that gives them MongooseIM's codes.
+ */
+
+// graphql-js lexer messages (a token could not be read) versus parser messages.
+const SCANNER_MESSAGES = [
+  "Unexpected character",
+  "Unterminated string",
+  "Invalid number",
+  "Invalid character escape sequence",
+  "Invalid Unicode escape sequence",
+  "Invalid character within String",
+  "Unexpected single quote character",
+];
+
+const VALIDATION_CODES: ReadonlyArray<[RegExp, string]> = [
+  [/^Cannot query field /, "unknown_field"],
+  [/^Unknown argument /, "excess_args"],
+  [/^Field ".*" argument ".*" of type ".*" is required/, "missing_non_null_param"],
+  [/^Variable ".*" of required type ".*" was not provided/, "missing_non_null_param"],
+  [/^Variable ".*" of non-null type ".*" must not be null/, "missing_non_null_param"],
+  [/^Value .* does not exist in ".*" enum/, "unknown_enum"],
+  [/^Enum ".*" cannot represent/, "unknown_enum"],
+  [/^Variable ".*" is not defined/, "unbound_variable"],
+  [/^Field ".*" is not defined by type/, "excess_fields_in_object"],
+  [/^There can be only one operation named/, "not_unique"],
+  [/^Unknown operation named /, "operation_not_found"],
+  [/^Must provide operation name/, "operation_not_found"],
+  [/^Unknown type /, "unknown_type"],
+  [/^Unknown fragment /, "unknown_fragment"],
+];
+
+/** Which MongooseIM code a pre-execution GraphQL error gets; `undefined` when it has one. */
+// Codes yoga itself puts on request errors; they are replaced by MongooseIM's.
+const YOGA_CODES = new Set(["BAD_REQUEST", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"]);
+
+export function requestErrorCode(error: GraphQLError): string | undefined {
+  const existing = error.extensions?.code;
+  if (typeof existing === "string" && !YOGA_CODES.has(existing)) return undefined;
+  const message = error.message;
+  if (message.startsWith("Syntax Error:")) {
+    const reason = message.slice("Syntax Error:".length).trim();
+    return SCANNER_MESSAGES.some((m) => reason.startsWith(m)) ? "scanner_error" : "parser_error";
+  }
+  if (/invalid JSON/i.test(message) && /POST body|body/i.test(message)) return "invalid_json_body";
+  if (/^Variables are invalid JSON/i.test(message)) return "variables_invalid_json";
+  if (/^Must provide query string/i.test(message)) return "no_query_supplied";
+  if (/^Variable ".*" got invalid value/.test(message) || /^Expected value of type /.test(message)) return "type_mismatch";
+  for (const [pattern, code] of VALIDATION_CODES) if (pattern.test(message)) return code;
+  return "validation_error";
+}
+
+/** MongooseIM's message for a syntax error: `Cannot parse line N because of <reason>`. */
+function syntaxMessage(error: GraphQLError, code: string): string {
+  const line = error.locations?.[0]?.line ?? 1;
+  const reason = error.message.slice("Syntax Error:".length).trim();
+  return `Cannot ${code === "scanner_error" ? "scan" : "parse"} line ${line} because of ${reason}`;
+}
+
+const FIXED_MESSAGES: Readonly<Record<string, string>> = {
+  invalid_json_body: "The request JSON body is invalid",
+  variables_invalid_json: "The variables' JSON is invalid",
+  no_query_supplied: "The query was not supplied in the request body",
+};
+
+/**
+ * Gives a pre-execution error MongooseIM's code, message (for the fixed ones) and
+ * HTTP 400, keeping whatever else it had (locations). Errors that already carry a code
+ * (our scalars' `input_coercion`, auth errors) keep it, and get 400 if they have no status.
+ */
+export function toRequestError(error: GraphQLError): GraphQLError {
+  const code = requestErrorCode(error);
+  // yoga attaches the underlying exception in development; it is noise for clients.
+  const { originalError: _o, ...kept } = (error.extensions ?? {}) as Record<string, unknown>;
+  // yoga marks spec-defined errors `http.spec`, which makes it answer 200 to
+  // application/json clients; MongooseIM answers 400, so only the status is kept.
+  const http = { status: (kept.http as { status?: number } | undefined)?.status };
+  if (code === undefined) {
+    // graphql-js prefixes a variable's coercion error with `Variable "$x" got invalid
+    // value …;`; MongooseIM sends the scalar's own message alone.
+    const message = error.extensions?.code === "input_coercion" && error.originalError ? error.originalError.message : error.message;
+    if (http.status !== undefined && message === error.message && !(kept.http as { spec?: boolean }).spec) return error;
+    return new GraphQLError(message, {
+      nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError,
+      extensions: { ...kept, http: { status: http.status ?? 400 } },
+    });
+  }
+  const message = code === "parser_error" || code === "scanner_error" ? syntaxMessage(error, code) : FIXED_MESSAGES[code] ?? error.message;
+  return new GraphQLError(message, {
+    nodes: error.nodes, source: error.source, positions: error.positions,
+    extensions: { ...kept, code, http: { status: http.status && http.status !== 200 ? http.status : 400 } },
+  });
+}

@@ -1,0 +1,103 @@
+import { ApiError } from "../errors/api-error.js";
+
+/**
+ * A push-to-pull queue: producers `push` values, a GraphQL subscription pulls them as an
+ * AsyncIterator. Unlike an async generator, `return()` takes effect at once even while
+ * a `next()` is waiting, so an unsubscribing client releases its listener immediately.
+ * The queue is bounded: a consumer that falls `limit` values behind is ended with an
+ * error rather than letting memory grow.
+ */
+export class MessageStream<T> implements AsyncIterableIterator<T> {
+  private readonly buffer: T[] = [];
+  private waiting: ((result: IteratorResult<T>) => void) | undefined;
+  private failWaiting: ((error: Error) => void) | undefined;
+  private failure: Error | undefined;
+  private done = false;
+
+  constructor(private readonly limit: number, private readonly onEnd: () => void) {}
+
+  push(value: T): void {
+    if (this.done || this.failure) return;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = this.failWaiting = undefined;
+      resolve({ value, done: false });
+      return;
+    }
+    if (this.buffer.length >= this.limit) {
+      this.fail(new ApiError("subscriber_too_slow", `More than ${this.limit} messages waited for this subscriber; the stream was ended`));
+      return;
+    }
+    this.buffer.push(value);
+  }
+
+  /** Ends the stream with an error after the buffered values are consumed. */
+  fail(error: Error): void {
+    if (this.done || this.failure) return;
+    this.failure = error;
+    if (this.failWaiting) {
+      const reject = this.failWaiting;
+      this.waiting = this.failWaiting = undefined;
+      this.finish();
+      reject(error);
+    }
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift()!, done: false });
+    if (this.failure) {
+      const error = this.failure;
+      this.finish();
+      return Promise.reject(error);
+    }
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      this.failWaiting = reject;
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.finish();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    this.finish();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.buffer.length = 0;
+    const resolve = this.waiting;
+    this.waiting = this.failWaiting = undefined;
+    resolve?.({ value: undefined, done: true });
+    this.onEnd();
+  }
+}
+
+/**
+ * Maps each value of an async iterator lazily, passing `return()` straight through so
+ * that ending the mapped stream ends the source at once.
+ */
+export function mapIterator<T, U>(source: AsyncIterableIterator<T>, map: (value: T) => U): AsyncIterableIterator<U> {
+  return {
+    async next() {
+      const result = await source.next();
+      return result.done ? { value: undefined, done: true } : { value: map(result.value), done: false };
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}

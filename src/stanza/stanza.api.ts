@@ -1,0 +1,145 @@
+import type { Element } from "@xmpp/xml";
+import type { XmppSession } from "../xmpp/session.js";
+import { ApiError } from "../errors/api-error.js";
+import { toApiError, STANZA_ERRORS, XmppConnectionError } from "../errors/xmpp-errors.js";
+import { parseJid, formatJid, bareJid } from "../scalars/jid.js";
+import {
+  buildArchiveQuery, buildChatMessage, buildHeadlineMessage, newStanzaId, parseArchiveResult, parseIncomingMessage,
+  type StanzaRecord,
+} from "./stanza.stanzas.js";
+import { MessageStream } from "./message-stream.js";
+
+/** MongooseIM's default (and maximum) page of archived messages. */
+export const MAX_ARCHIVE_PAGE = 50;
+/** How far a live subscriber may fall behind before its stream is ended. */
+export const SUBSCRIBER_BUFFER = 1000;
+
+const INVALID_SENDER = "Sender's JID is different from the user's JID";
+
+/** `from`, when given, must name the caller (any of its resources). */
+function checkSender(session: XmppSession, from: string | null | undefined): void {
+  if (from != null && from.split("/")[0] !== session.bareJid) {
+    throw new ApiError("invalid_sender", INVALID_SENDER, { from });
+  }
+}
+
+/** Sends a chat message from the caller; returns the stanza id. */
+export async function sendChatMessage(session: XmppSession, from: string | null | undefined, to: string, body: string): Promise<{ id: string }> {
+  checkSender(session, from);
+  const message = buildChatMessage(to, body);
+  await sendOrFail(session, message);
+  return { id: message.attrs.id! };
+}
+
+/** Sends a headline message from the caller; returns the stanza id. */
+export async function sendHeadlineMessage(
+  session: XmppSession, from: string | null | undefined, to: string, subject: string | null | undefined, body: string | null | undefined,
+): Promise<{ id: string }> {
+  checkSender(session, from);
+  const message = buildHeadlineMessage(to, subject, body);
+  await sendOrFail(session, message);
+  return { id: message.attrs.id! };
+}
+
+const STANZA_NAMES = new Set(["message", "presence", "iq"]);
+
+/**
+ * Sends a client-supplied stanza as the caller (MongooseIM's `sendStanza`). Only
+ * stanzas (message, presence, iq in jabber:client) may go on the stream: anything else
+ * would be a stream-level element sent in the user's name. A `from` must name the
+ * caller; it is then removed so the server stamps the session's own address.
+ * @returns the stanza's id (kept if given, generated otherwise).
+ */
+export async function sendRawStanza(session: XmppSession, stanza: Element | null | undefined): Promise<{ id: string }> {
+  if (!stanza) throw new ApiError("no_recipient", "Missing recipient JID");
+  const xmlns = stanza.attrs.xmlns;
+  if (!STANZA_NAMES.has(stanza.name) || (xmlns !== undefined && xmlns !== "jabber:client")) {
+    throw new ApiError("invalid_stanza", `Only message, presence and iq stanzas can be sent, not <${stanza.name}>`);
+  }
+  const from = stanza.attrs.from;
+  if (from !== undefined) {
+    let sender: string;
+    try {
+      sender = formatJid(bareJid(parseJid(from)));
+    } catch {
+      throw new ApiError("invalid_sender", "Invalid sender JID", { from });
+    }
+    if (sender !== session.bareJid) throw new ApiError("invalid_sender", INVALID_SENDER, { from });
+    delete stanza.attrs.from;
+  }
+  const to = stanza.attrs.to;
+  if (to === undefined) throw new ApiError("no_recipient", "Missing recipient JID");
+  try {
+    parseJid(to);
+  } catch {
+    throw new ApiError("invalid_recipient", "Invalid recipient JID", { to });
+  }
+  stanza.attrs.id ??= newStanzaId();
+  await sendOrFail(session, stanza);
+  return { id: stanza.attrs.id };
+}
+
+async function sendOrFail(session: XmppSession, stanza: Element): Promise<void> {
+  try {
+    await session.send(stanza);
+  } catch (error) {
+    throw toApiError(error);
+  }
+}
+
+/**
+ * The caller's newest archived messages (XEP-0313), optionally only with one contact and
+ * only before an instant, oldest first. `limit` is capped at {@link MAX_ARCHIVE_PAGE}
+ * like MongooseIM's, and the applied value is returned.
+ */
+export async function getLastMessages(
+  session: XmppSession,
+  options: { with?: string | null; before?: Date | null; limit?: number | null },
+): Promise<{ stanzas: StanzaRecord[]; limit: number }> {
+  const limit = Math.min(options.limit ?? MAX_ARCHIVE_PAGE, MAX_ARCHIVE_PAGE);
+  const queryId = newStanzaId();
+  const stanzas: StanzaRecord[] = [];
+  const stop = session.onStanza((stanza) => {
+    const record = parseArchiveResult(stanza, queryId, session.bareJid);
+    if (record) stanzas.push(record);
+  });
+  try {
+    await session.iq(buildArchiveQuery({ queryId, with: options.with, before: options.before, max: limit }));
+  } catch (error) {
+    throw toApiError(error, STANZA_ERRORS.archive, { user: session.bareJid });
+  } finally {
+    stop();
+  }
+  return { stanzas, limit };
+}
+
+/**
+ * A live stream of every message that reaches the caller, for as long as the consumer
+ * iterates. While it lives the session is available (see XmppSession.holdPresence) and
+ * pinned in the pool; `pin` keeps the pool from closing it. Ending the iteration releases
+ * the listener, the presence and the pin at once.
+ */
+export async function streamIncomingMessages(session: XmppSession, pin: () => () => void): Promise<AsyncIterableIterator<StanzaRecord>> {
+  const unpin = pin();
+  let releasePresence: (() => Promise<void>) | undefined;
+  const cleanups: Array<() => void> = [];
+  const stream = new MessageStream<StanzaRecord>(SUBSCRIBER_BUFFER, () => {
+    for (const cleanup of cleanups) cleanup();
+    void releasePresence?.();
+    unpin();
+  });
+  cleanups.push(session.onStanza((stanza) => {
+    const record = parseIncomingMessage(stanza, session.bareJid);
+    if (record) stream.push(record);
+  }));
+  cleanups.push(session.onClose(() => {
+    stream.fail(toApiError(new XmppConnectionError("the XMPP session closed; subscribe again")));
+  }));
+  try {
+    releasePresence = await session.holdPresence();
+  } catch (error) {
+    await stream.return();
+    throw toApiError(error);
+  }
+  return stream;
+}

@@ -1,0 +1,33 @@
+import type { Resolvers } from "../generated/graphql.js";
+import { callerOf } from "../graphql/caller.js";
+import type { MessageEvent } from "./stanza.models.js";
+import { mapIterator } from "./message-stream.js";
+import { getLastMessages, sendChatMessage, sendHeadlineMessage, sendRawStanza, streamIncomingMessages } from "./stanza.api.js";
+
+/** stanza: sending messages, reading the archive, and the live message subscription. */
+export const stanzaResolvers: Resolvers = {
+  StanzaUserQuery: {
+    getLastMessages: async (_, args, ctx) =>
+      getLastMessages(await callerOf(ctx).session(), { with: args.with, before: args.before, limit: args.limit }),
+  },
+  StanzaUserMutation: {
+    sendMessage: async (_, { from, to, body }, ctx) => sendChatMessage(await callerOf(ctx).session(), from, to, body),
+    sendMessageHeadLine: async (_, { from, to, subject, body }, ctx) =>
+      sendHeadlineMessage(await callerOf(ctx).session(), from, to, subject, body),
+    sendStanza: async (_, { stanza }, ctx) => sendRawStanza(await callerOf(ctx).session(), stanza),
+  },
+  StanzaUserSubscription: {
+    subscribeForMessages: (event) => event.subscribeForMessages,
+  },
+  UserSubscription: {
+    // graphql-js runs `subscribe` on root fields only, so the root field owns the stream.
+    stanza: {
+      subscribe: async (_, __, ctx) => {
+        const session = await callerOf(ctx).session();
+        const stream = await streamIncomingMessages(session, () => ctx.services.pool.pin(session));
+        return mapIterator(stream, (record) => ({ stanza: { subscribeForMessages: record } }));
+      },
+      resolve: (payload: { stanza: MessageEvent }) => payload.stanza,
+    },
+  },
+};

@@ -1,0 +1,283 @@
+import { randomBytes } from "node:crypto";
+import { Client } from "@xmpp/client-core";
+import tcp from "@xmpp/tcp";
+import tls from "@xmpp/tls";
+import createMiddleware from "@xmpp/middleware";
+import createStreamFeatures from "@xmpp/stream-features";
+import createIqCaller from "@xmpp/iq/caller.js";
+import createIqCallee from "@xmpp/iq/callee.js";
+import starttls from "@xmpp/starttls";
+import sasl from "@xmpp/sasl";
+import resourceBinding from "@xmpp/resource-binding";
+import SASLFactory from "saslmechanisms";
+import { xml, type Element } from "@xmpp/xml";
+import { XmppAuthError, XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
+import { NodeScramSha1, type ScramKeys } from "./scram.js";
+import { parseStanzaError } from "./stanza-error.js";
+import { NS_CARBONS } from "./namespaces.js";
+
+/** What is needed to open one logged-in c2s session. */
+export interface SessionOptions {
+  service: string; // xmpp://host:port or xmpps://host:port
+  domain: string;
+  username: string;
+  /** The password, or SCRAM keys from an earlier login of the same account. */
+  password?: string;
+  keys?: ScramKeys;
+  resource?: string;
+  iqTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+type StanzaListener = (stanza: Element) => void;
+type CloseListener = (reason: Error | undefined) => void;
+
+interface PendingIq {
+  resolve: (reply: Element) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+  expectedFrom: string | undefined;
+}
+
+/**
+ * One logged-in XMPP client session (RFC 6120/6121) as the pool uses it: IQs pipelined
+ * and matched by id with a timeout, a listener list for incoming stanzas, and presence
+ * that is sent only while something holds it.
+ *
+ * It is composed from xmpp.js parts rather than `@xmpp/client` so that SCRAM runs on
+ * node:crypto, XEP-0198 stays off (xmpp.js 0.14 never counts IQ replies it consumes,
+ * so long-lived sessions get closed by the server), and no reconnect logic runs
+ * behind the pool's back.
+ */
+export class XmppSession {
+  /** Full JID bound by the server. */
+  readonly jid: string;
+  /** The account's bare JID, lower-case. */
+  readonly bareJid: string;
+  /** SCRAM keys of the login, reusable for a reconnect without the password. */
+  readonly keys: ScramKeys | undefined;
+  private readonly pending = new Map<string, PendingIq>();
+  private readonly stanzaListeners = new Set<StanzaListener>();
+  private readonly closeListeners = new Set<CloseListener>();
+  private presenceHolders = 0;
+  private presenceChange: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly client: Client,
+    jid: string,
+    keys: ScramKeys | undefined,
+    private readonly iqTimeoutMs: number,
+  ) {
+    this.jid = jid;
+    this.bareJid = jid.split("/")[0]!.toLowerCase();
+    this.keys = keys;
+    client.on("stanza", (stanza: Element) => this.dispatch(stanza));
+    client.on("offline", () => this.markClosed(new XmppConnectionError("the XMPP connection closed")));
+    // Errors after login (stream errors, socket resets) end the session; `offline` follows.
+    client.on("error", () => undefined);
+  }
+
+  /**
+   * Connects, authenticates with SCRAM-SHA-1 and binds a resource.
+   * @throws XmppAuthError when the server refuses the credentials,
+   *         XmppConnectionError when it cannot be reached or does not finish in time.
+   */
+  static async open(options: SessionOptions): Promise<XmppSession> {
+    const client = new Client({ service: options.service, domain: options.domain, timeout: options.connectTimeoutMs });
+    tcp({ entity: client });
+    tls({ entity: client });
+    const middleware = createMiddleware({ entity: client });
+    const streamFeatures = createStreamFeatures({ middleware });
+    const iqCaller = createIqCaller({ middleware, entity: client });
+    const iqCallee = createIqCallee({ middleware, entity: client });
+    iqCallee.get("urn:xmpp:ping", "ping", () => ({}));
+    starttls({ streamFeatures });
+
+    const saslFactory = new SASLFactory();
+    saslFactory.use(NodeScramSha1.mechanismName, NodeScramSha1);
+    let keys: ScramKeys | undefined;
+    sasl({ streamFeatures, saslFactory }, async (authenticate, mechanisms) => {
+      if (!mechanisms.includes(NodeScramSha1.mechanismName)) {
+        throw new XmppAuthError("no-supported-mechanism");
+      }
+      await authenticate(
+        { username: options.username, password: options.password, keys: options.keys, onKeys: (k: ScramKeys) => (keys = k) },
+        NodeScramSha1.mechanismName,
+      );
+    });
+    resourceBinding({ streamFeatures, iqCaller }, options.resource ?? `graphql-${randomBytes(6).toString("hex")}`);
+
+    // Without TCP_NODELAY a request's small writes wait for the peer's delayed ACK (~40 ms).
+    client.on("connect", () => client.socket?.setNoDelay(true));
+    let failure: Error | undefined;
+    const onError = (error: Error) => (failure ??= error);
+    client.on("error", onError);
+
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new XmppConnectionError(`login did not complete within ${options.connectTimeoutMs} ms`)),
+        options.connectTimeoutMs,
+      );
+    });
+    try {
+      const bound = await Promise.race([client.start(), deadline]);
+      client.removeListener("error", onError);
+      return new XmppSession(client, bound.toString(), keys, options.iqTimeoutMs);
+    } catch (error) {
+      client.removeListener("error", onError);
+      client.on("error", () => undefined);
+      void client.stop().catch(() => undefined);
+      throw classifyLoginError(failure ?? error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /**
+   * Sends an IQ and resolves with the reply of type "result".
+   * @throws StanzaError for a reply of type "error", XmppTimeoutError when no reply
+   *         arrives in time, XmppConnectionError when the session closes first.
+   */
+  iq(stanza: Element, timeoutMs = this.iqTimeoutMs): Promise<Element> {
+    if (this.closed) return Promise.reject(new XmppConnectionError("the XMPP session is closed"));
+    const id = stanza.attrs.id ?? (stanza.attrs.id = randomBytes(8).toString("hex"));
+    return new Promise<Element>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new XmppTimeoutError(timeoutMs));
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer, expectedFrom: stanza.attrs.to?.toLowerCase() });
+      this.client.send(stanza).catch((error: Error) => {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(new XmppConnectionError(error.message));
+      });
+    });
+  }
+
+  /** Sends a stanza that expects no reply. */
+  async send(stanza: Element): Promise<void> {
+    if (this.closed) throw new XmppConnectionError("the XMPP session is closed");
+    await this.client.send(stanza);
+  }
+
+  /** Registers a listener for every incoming stanza that is not an IQ reply; returns its remover. */
+  onStanza(listener: StanzaListener): () => void {
+    this.stanzaListeners.add(listener);
+    return () => this.stanzaListeners.delete(listener);
+  }
+
+  /** Registers a listener called once when the session ends, for whatever reason. */
+  onClose(listener: CloseListener): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  /**
+   * Makes the session available while the returned release function has not been called.
+   * It announces priority -1 with carbons on: RFC 6121 §8.5.2 never routes bare-JID
+   * messages to a negative-priority resource and the server keeps them offline for the
+   * user's real clients, while XEP-0280 still copies every chat message to us. So a
+   * subscriber sees messages without taking them away from the user's other clients.
+   */
+  async holdPresence(): Promise<() => Promise<void>> {
+    if (this.presenceHolders++ === 0) {
+      this.presenceChange = this.presenceChange.then(async () => {
+        await this.iq(xml("iq", { type: "set" }, xml("enable", { xmlns: NS_CARBONS })));
+        await this.send(xml("presence", {}, xml("priority", {}, "-1")));
+      });
+    }
+    try {
+      await this.presenceChange;
+    } catch (error) {
+      this.presenceHolders--;
+      throw error;
+    }
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      if (--this.presenceHolders === 0 && !this.closed) {
+        this.presenceChange = this.presenceChange
+          .catch(() => undefined)
+          .then(() => this.send(xml("presence", { type: "unavailable" })))
+          .catch(() => undefined);
+        await this.presenceChange;
+      }
+    };
+  }
+
+  /** Whether something currently holds the session's presence (a live subscription). */
+  get isAvailable(): boolean {
+    return this.presenceHolders > 0;
+  }
+
+  /** Closes the stream cleanly (RFC 6120 §4.4) and fails every pending IQ. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.markClosed(undefined);
+    try {
+      await this.client.stop();
+    } catch {
+      // The socket may already be gone; the session is closed either way.
+    }
+  }
+
+  private dispatch(stanza: Element): void {
+    if (stanza.name === "iq" && (stanza.attrs.type === "result" || stanza.attrs.type === "error")) {
+      const id = stanza.attrs.id;
+      const pending = id === undefined ? undefined : this.pending.get(id);
+      // A reply must come from the entity we asked, or our own server/account when we
+      // asked no one: anything else could be a spoofed reply.
+      if (pending && id !== undefined && this.isExpectedReplier(stanza.attrs.from, pending.expectedFrom)) {
+        this.pending.delete(id);
+        clearTimeout(pending.timer);
+        if (stanza.attrs.type === "result") pending.resolve(stanza);
+        else pending.reject(parseStanzaError(stanza));
+      }
+      return;
+    }
+    for (const listener of this.stanzaListeners) {
+      try {
+        listener(stanza);
+      } catch {
+        // A faulty listener must not break delivery to the others.
+      }
+    }
+  }
+
+  private isExpectedReplier(from: string | undefined, expected: string | undefined): boolean {
+    const sender = from?.toLowerCase();
+    if (expected === undefined) {
+      return sender === undefined || sender === this.bareJid || sender === this.jid.toLowerCase() ||
+        sender === this.bareJid.split("@")[1];
+    }
+    return sender === expected || (sender === undefined && expected === this.bareJid);
+  }
+
+  private markClosed(reason: Error | undefined): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new XmppConnectionError("the XMPP session closed before the reply arrived"));
+      this.pending.delete(id);
+    }
+    for (const listener of this.closeListeners) listener(reason);
+    this.closeListeners.clear();
+    this.stanzaListeners.clear();
+  }
+}
+
+function classifyLoginError(error: unknown): Error {
+  if (error instanceof XmppAuthError || error instanceof XmppConnectionError) return error;
+  const e = error as { name?: string; condition?: string; message?: string; code?: string };
+  if (e?.name === "SASLError") return new XmppAuthError(e.condition ?? "not-authorized");
+  return new XmppConnectionError(e?.message ?? String(error));
+}
