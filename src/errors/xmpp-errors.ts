@@ -37,7 +37,9 @@ export class XmppAuthError extends Error {
 }
 
 /** How one stanza-error condition becomes an API error for a given operation. */
-export type ConditionMapping = Readonly<Record<string, { code: string; message: string }>>;
+export type ConditionMapping = Readonly<
+  Record<string, { code: string; message: string | ((context: Readonly<Record<string, unknown>>) => string) }>
+>;
 
 /**
  * The single place where failures of the XMPP side become MongooseIM error codes.
@@ -52,7 +54,10 @@ export function toApiError(
   if (error instanceof ApiError) return error;
   if (error instanceof StanzaError) {
     const specific = byCondition[error.condition] ?? GENERIC_CONDITIONS[error.condition];
-    if (specific) return new ApiError(specific.code, specific.message, context);
+    if (specific) {
+      const message = typeof specific.message === "function" ? specific.message(context) : specific.message;
+      return new ApiError(specific.code, message, context);
+    }
     return new ApiError(
       "xmpp_error",
       `The XMPP server refused the request: ${error.condition}${error.text ? ` (${error.text})` : ""}`,
@@ -85,13 +90,14 @@ const GENERIC_CONDITIONS: ConditionMapping = {
 export const ROSTER_ERRORS = {
   list: {},
   add: {
-    "item-not-found": { code: "user_not_exist", message: "The contact does not exist" },
+    "item-not-found": { code: "user_not_exist", message: (c) => `The user ${String(c.contact)} does not exist` },
+    "not-allowed": { code: "not_allowed", message: (c) => `The XMPP server does not allow ${String(c.contact)} in this roster` },
     "not-acceptable": { code: "internal", message: "Cannot create a contact because: the server refused the roster item" },
     "bad-request": { code: "internal", message: "Cannot create a contact because: the server refused the roster item" },
     forbidden: { code: "internal", message: "Cannot create a contact because: the server refused the roster item" },
   },
   remove: {
-    "item-not-found": { code: "contact_not_found", message: "Cannot remove a contact that does not exist" },
+    "item-not-found": { code: "contact_not_found", message: (c) => `Cannot remove ${String(c.contact)} contact that does not exist` },
   },
 } as const satisfies Record<string, ConditionMapping>;
 

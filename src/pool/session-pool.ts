@@ -48,6 +48,11 @@ export class SessionPool {
     this.sweeper.unref();
   }
 
+  /** Whether the user has a session in the pool. */
+  has(bareJid: string): boolean {
+    return this.entries.has(bareJid);
+  }
+
   /** Number of open sessions. */
   get size(): number {
     return this.entries.size;

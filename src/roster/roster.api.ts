@@ -27,7 +27,8 @@ export async function getContact(session: XmppSession, contact: string): Promise
 
 /**
  * Adds (or updates) a roster item with a name and groups, like MongooseIM without
- * sending any subscription request.
+ * sending any subscription request. Unlike MongooseIM it cannot refuse a JID without an
+ * account: XMPP servers do not reveal whether an account exists (the README says so).
  * @returns MongooseIM's success message.
  */
 export async function addContact(
@@ -37,10 +38,6 @@ export async function addContact(
   groups: readonly string[] | null | undefined,
 ): Promise<string> {
   const context = { user: session.bareJid, contact };
-  if (contact === session.bareJid) {
-    // Servers refuse a roster item for the account itself; say so in MongooseIM's terms.
-    throw new ApiError("user_not_exist", `The user ${contact} does not exist`, context);
-  }
   try {
     await session.iq(buildRosterSet({ jid: contact, name, groups }));
   } catch (error) {
@@ -51,16 +48,11 @@ export async function addContact(
 
 /**
  * Removes a roster item (and with it the subscriptions both ways).
- * @throws ApiError `contact_not_found` when it is not in the roster: RFC 6121 §2.5.3
- *         says the server answers `item-not-found`, but not every server does, so the
- *         roster is checked first.
+ * @throws ApiError `contact_not_found` when it is not in the roster (the server's
+ *         `item-not-found`, RFC 6121 §2.5.3).
  */
 export async function deleteContact(session: XmppSession, contact: string): Promise<string> {
   const context = { user: session.bareJid, contact };
-  const items = await listContacts(session);
-  if (!items.some((i) => i.jid === contact)) {
-    throw new ApiError("contact_not_found", `Cannot remove ${contact} contact that does not exist`, context);
-  }
   try {
     await session.iq(buildRosterRemove(contact));
   } catch (error) {

@@ -166,3 +166,14 @@ declare module "saslmechanisms" {
     use(mech: unknown): this;
   }
 }
+
+declare module "@xmpp/client" {
+  import type { Client } from "@xmpp/client-core";
+  import type { IqCaller } from "@xmpp/iq/caller.js";
+  export { xml, Element } from "@xmpp/xml";
+  export interface FullClient extends Client {
+    saslFactory: unknown;
+    iqCaller: IqCaller;
+  }
+  export function client(options: { service: string; domain?: string; username?: string; password?: string; resource?: string }): FullClient;
+}

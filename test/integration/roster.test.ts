@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { xml } from "@xmpp/xml";
+import { startGateway, type TestGateway } from "../support/gateway.js";
+import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
+import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+
+let gw: TestGateway;
+const clients: RawClient[] = [];
+
+beforeAll(async () => {
+  gw = await startGateway();
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.stop()));
+  await gw?.stop();
+});
+
+async function raw(user: SandboxUser, presence: false | { priority: number } = { priority: 0 }) {
+  const c = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, { presence });
+  clients.push(c);
+  return c;
+}
+
+/** The roster as an independent client of the same account reads it. */
+async function rosterSeenBy(client: RawClient) {
+  const reply = await client.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
+  return reply.getChild("query")!.getChildren("item").map((i) => ({
+    jid: i.attrs.jid, name: i.attrs.name, subscription: i.attrs.subscription, ask: i.attrs.ask,
+    groups: i.getChildren("group").map((g) => g.text()),
+  }));
+}
+
+const CONTACT_FIELDS = "jid name groups subscription ask";
+
+describe("roster", () => {
+  it("lists an empty roster for a new user", async () => {
+    const alice = await gw.sandbox.createUser();
+    const r = await gw.gql("{ roster { listContacts { jid } } }", undefined, alice);
+    expect(r.body).toEqual({ data: { roster: { listContacts: [] } } });
+  });
+
+  it("adds a contact with name and groups, visible to the user's other clients", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const added = await gw.gql(
+      "mutation($c: JID!) { roster { addContact(contact: $c, name: \"Bob\", groups: [\"work\", \"friends\"]) } }",
+      { c: bob!.jid }, alice,
+    );
+    expect(added.body.data.roster.addContact).toBe("Contact added successfully");
+    const contact = await gw.gql(`query($c: JID!) { roster { getContact(contact: $c) { ${CONTACT_FIELDS} } } }`, { c: bob!.jid }, alice);
+    expect(contact.body.data.roster.getContact).toEqual({
+      jid: bob!.jid, name: "Bob", groups: expect.arrayContaining(["work", "friends"]), subscription: "NONE", ask: "NONE",
+    });
+    const seen = await rosterSeenBy(await raw(alice!, false));
+    expect(seen).toEqual([{ jid: bob!.jid, name: "Bob", subscription: "none", ask: undefined, groups: expect.arrayContaining(["work", "friends"]) }]);
+  });
+
+  it("normalises the contact JID and drops its resource", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    await gw.gql("mutation($c: JID!) { roster { addContact(contact: $c) } }", { c: `${bob!.jid.toUpperCase()}/phone` }, alice);
+    const list = await gw.gql("{ roster { listContacts { jid name groups } } }", undefined, alice);
+    expect(list.body.data.roster.listContacts).toEqual([{ jid: bob!.jid, name: null, groups: [] }]);
+  });
+
+  it("adds several contacts, reporting a refused item as null with its own indexed error", async () => {
+    const [alice, bob, carol] = await gw.sandbox.createUsers(3);
+    const r = await gw.gql(
+      "mutation($cs: [ContactInput!]!) { roster { addContacts(contacts: $cs) } }",
+      { cs: [{ jid: bob!.jid, name: "B" }, { jid: alice!.jid, name: "me" }, { jid: carol!.jid, name: "C", groups: ["g"] }] },
+      alice,
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.data.roster.addContacts).toEqual(["Contact added successfully", null, "Contact added successfully"]);
+    expect(r.body.errors).toHaveLength(1);
+    expect(r.body.errors![0]).toMatchObject({ path: ["roster", "addContacts", 1], extensions: { code: "not_allowed", contact: alice!.jid } });
+    const list = await gw.gql("{ roster { listContacts { jid } } }", undefined, alice);
+    expect(list.body.data.roster.listContacts.map((c: { jid: string }) => c.jid).sort()).toEqual([bob!.jid, carol!.jid].sort());
+  });
+
+  it("answers getContact for a JID not in the roster with contact_not_found", async () => {
+    const alice = await gw.sandbox.createUser();
+    const r = await gw.gql("{ roster { getContact(contact: \"stranger@localhost\") { jid } } }", undefined, alice);
+    expect(r.body.data.roster.getContact).toBeNull();
+    expect(r.body.errors![0]).toMatchObject({ message: "Given contact does not exist", extensions: { code: "contact_not_found" } });
+  });
+
+  it("deletes a contact, and refuses to delete one that is not there", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    await gw.gql("mutation($c: JID!) { roster { addContact(contact: $c) } }", { c: bob!.jid }, alice);
+    const deleted = await gw.gql("mutation($c: JID!) { roster { deleteContact(contact: $c) } }", { c: bob!.jid }, alice);
+    expect(deleted.body.data.roster.deleteContact).toBe(`Contact ${bob!.jid} deleted successfully`);
+    expect(await rosterSeenBy(await raw(alice!, false))).toEqual([]);
+    const again = await gw.gql("mutation($c: JID!) { roster { deleteContact(contact: $c) } }", { c: bob!.jid }, alice);
+    expect(again.body.data.roster.deleteContact).toBeNull();
+    expect(again.body.errors![0]).toMatchObject({
+      message: `Cannot remove ${bob!.jid} contact that does not exist`,
+      extensions: { code: "contact_not_found", contact: bob!.jid },
+    });
+  });
+
+  it("deletes several contacts with a per-item result", async () => {
+    const [alice, bob, carol] = await gw.sandbox.createUsers(3);
+    await gw.gql("mutation($cs: [ContactInput!]!) { roster { addContacts(contacts: $cs) } }", { cs: [{ jid: bob!.jid, name: "b" }] }, alice);
+    const r = await gw.gql("mutation($cs: [JID!]!) { roster { deleteContacts(contacts: $cs) } }", { cs: [bob!.jid, carol!.jid] }, alice);
+    expect(r.body.data.roster.deleteContacts).toEqual([`Contact ${bob!.jid} deleted successfully`, null]);
+    expect(r.body.errors![0]).toMatchObject({ path: ["roster", "deleteContacts", 1], extensions: { code: "contact_not_found" } });
+  });
+});
+
+describe("presence subscriptions", () => {
+  it("INVITE sends a subscription request the contact receives, and shows ask OUT", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!);
+    const r = await gw.gql("mutation($c: JID!) { roster { subscription(contact: $c, action: INVITE) } }", { c: bob!.jid }, alice);
+    expect(r.body.data.roster.subscription).toBe("Subscription stanza with type subscribe sent successfully");
+    const request = await bobClient.waitFor((s) => s.name === "presence" && s.attrs.type === "subscribe");
+    expect(request.attrs.from).toBe(alice!.jid);
+    const contact = await gw.gql(`query($c: JID!) { roster { getContact(contact: $c) { ${CONTACT_FIELDS} } } }`, { c: bob!.jid }, alice);
+    expect(contact.body.data.roster.getContact).toMatchObject({ jid: bob!.jid, subscription: "NONE", ask: "OUT" });
+  });
+
+  it("ACCEPT by the contact gives TO on one side and FROM on the other; CANCEL and DECLINE undo it", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    await gw.gql("mutation($c: JID!) { roster { subscription(contact: $c, action: INVITE) } }", { c: bob!.jid }, alice);
+    const accepted = await gw.gql("mutation($c: JID!) { roster { subscription(contact: $c, action: ACCEPT) } }", { c: alice!.jid }, bob);
+    expect(accepted.body.data.roster.subscription).toBe("Subscription stanza with type subscribed sent successfully");
+
+    const subOf = async (user: SandboxUser, contact: SandboxUser) =>
+      (await gw.gql("query($c: JID!) { roster { getContact(contact: $c) { subscription ask } } }", { c: contact.jid }, user)).body.data?.roster.getContact;
+    await expect.poll(() => subOf(alice!, bob!)).toEqual({ subscription: "TO", ask: "NONE" });
+    await expect.poll(() => subOf(bob!, alice!)).toEqual({ subscription: "FROM", ask: "NONE" });
+
+    // Bob subscribes back: both.
+    await gw.gql("mutation($c: JID!) { roster { subscription(contact: $c, action: INVITE) } }", { c: alice!.jid }, bob);
+    await gw.gql("mutation($c: JID!) { roster { subscription(contact: $c, action: ACCEPT) } }", { c: bob!.jid }, alice);
+    await expect.poll(() => subOf(alice!, bob!)).toEqual({ subscription: "BOTH", ask: "NONE" });
+
+    // Alice cancels her subscription to Bob; Bob declines (revokes) Alice's... from his side.
+    const cancel = await gw.gql("mutation($c: JID!) { roster { subscription(contact: $c, action: CANCEL) } }", { c: bob!.jid }, alice);
+    expect(cancel.body.data.roster.subscription).toBe("Subscription stanza with type unsubscribe sent successfully");
+    await expect.poll(() => subOf(alice!, bob!)).toEqual({ subscription: "FROM", ask: "NONE" });
+    const decline = await gw.gql("mutation($c: JID!) { roster { subscription(contact: $c, action: DECLINE) } }", { c: bob!.jid }, alice);
+    expect(decline.body.data.roster.subscription).toBe("Subscription stanza with type unsubscribed sent successfully");
+    await expect.poll(() => subOf(alice!, bob!)).toEqual({ subscription: "NONE", ask: "NONE" });
+    await expect.poll(() => subOf(bob!, alice!)).toEqual({ subscription: "NONE", ask: "NONE" });
+  });
+});

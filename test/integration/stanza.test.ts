@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { xml } from "@xmpp/xml";
+import { startGateway, type TestGateway } from "../support/gateway.js";
+import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
+import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+
+let gw: TestGateway;
+const clients: RawClient[] = [];
+
+beforeAll(async () => {
+  gw = await startGateway();
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.stop()));
+  await gw?.stop();
+});
+
+async function raw(user: SandboxUser, resource = "raw") {
+  const c = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, { resource });
+  clients.push(c);
+  return c;
+}
+
+const isChatFrom = (jid: string, body: string) => (s: { name: string; attrs: Record<string, string | undefined>; getChildText(n: string): string | null }) =>
+  s.name === "message" && (s.attrs.from ?? "").startsWith(jid) && s.getChildText("body") === body;
+
+describe("sending", () => {
+  it("sendMessage delivers a chat message and returns its id", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!);
+    const r = await gw.gql("mutation($to: JID!) { stanza { sendMessage(to: $to, body: \"hello\") { id } } }", { to: bob!.jid }, alice);
+    const id = r.body.data.stanza.sendMessage.id;
+    expect(id).toEqual(expect.any(String));
+    const message = await bobClient.waitFor(isChatFrom(alice!.jid, "hello"));
+    expect(message.attrs).toMatchObject({ type: "chat", id });
+  });
+
+  it("sendMessage accepts the caller's own JID as from and refuses anyone else's", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const own = await gw.gql("mutation($f: JID, $to: JID!) { stanza { sendMessage(from: $f, to: $to, body: \"x\") { id } } }", { f: `${alice!.jid}/laptop`, to: bob!.jid }, alice);
+    expect(own.body.data.stanza.sendMessage.id).toEqual(expect.any(String));
+    const forged = await gw.gql("mutation($f: JID, $to: JID!) { stanza { sendMessage(from: $f, to: $to, body: \"x\") { id } } }", { f: bob!.jid, to: bob!.jid }, alice);
+    expect(forged.body.data.stanza.sendMessage).toBeNull();
+    expect(forged.body.errors![0]).toMatchObject({ message: "Sender's JID is different from the user's JID", extensions: { code: "invalid_sender" } });
+  });
+
+  it("sendMessageHeadLine delivers a headline with subject and body", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!);
+    const r = await gw.gql("mutation($to: JID!) { stanza { sendMessageHeadLine(to: $to, subject: \"News\", body: \"text\") { id } } }", { to: bobClient.jid }, alice);
+    expect(r.body.data.stanza.sendMessageHeadLine.id).toEqual(expect.any(String));
+    const message = await bobClient.waitFor((s) => s.name === "message" && s.attrs.type === "headline");
+    expect(message.getChildText("subject")).toBe("News");
+    expect(message.getChildText("body")).toBe("text");
+  });
+
+  it("sendStanza sends arbitrary XML, keeping the stanza's own id", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!);
+    const stanza = `<message to='${bob!.jid}' id='my-id-1' type='chat'><body>raw</body><x xmlns='urn:example'>extra</x></message>`;
+    const r = await gw.gql("mutation($s: XmlElement) { stanza { sendStanza(stanza: $s) { id } } }", { s: stanza }, alice);
+    expect(r.body.data.stanza.sendStanza.id).toBe("my-id-1");
+    const message = await bobClient.waitFor(isChatFrom(alice!.jid, "raw"));
+    expect(message.getChild("x", "urn:example")?.text()).toBe("extra");
+  });
+
+  it("sendStanza generates an id when the stanza has none", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const r = await gw.gql("mutation($s: XmlElement) { stanza { sendStanza(stanza: $s) { id } } }", { s: `<message to='${bob!.jid}'><body>b</body></message>` }, alice);
+    expect(r.body.data.stanza.sendStanza.id).toMatch(/.+/);
+  });
+
+  it("sendStanza refuses a stanza claiming to be from someone else, a missing or bad recipient, and non-stanzas", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const cases: Array<[string, string, string]> = [
+      [`<message from='${bob!.jid}' to='${bob!.jid}'><body>x</body></message>`, "invalid_sender", "Sender's JID is different from the user's JID"],
+      [`<message from='@@' to='${bob!.jid}'><body>x</body></message>`, "invalid_sender", "Invalid sender JID"],
+      ["<message><body>x</body></message>", "no_recipient", "Missing recipient JID"],
+      ["<message to='a@b@c'><body>x</body></message>", "invalid_recipient", "Invalid recipient JID"],
+      ["<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", "invalid_stanza", "Only message, presence and iq stanzas can be sent, not <starttls>"],
+    ];
+    for (const [stanza, code, message] of cases) {
+      const r = await gw.gql("mutation($s: XmlElement) { stanza { sendStanza(stanza: $s) { id } } }", { s: stanza }, alice);
+      expect(r.body.errors?.[0], stanza).toMatchObject({ message, extensions: { code } });
+    }
+  });
+
+  it("sendStanza refuses bad XML and DTDs at argument checking", async () => {
+    const alice = await gw.sandbox.createUser();
+    for (const stanza of ["AAAABBBB", "<message>", '<!DOCTYPE m [<!ENTITY a "b">]><message to="x@y">&a;</message>']) {
+      const r = await gw.gql("mutation($s: XmlElement) { stanza { sendStanza(stanza: $s) { id } } }", { s: stanza }, alice);
+      expect(r.status, stanza).toBe(400);
+      expect(r.body.errors?.[0]?.extensions?.code).toBe("input_coercion");
+    }
+  });
+});
+
+describe("archive", () => {
+  it("getLastMessages returns the newest messages oldest first, filtered by with and before, capped at 50", async () => {
+    const [alice, bob, carol] = await gw.sandbox.createUsers(3);
+    const send = (from: SandboxUser, to: SandboxUser, body: string) =>
+      gw.gql("mutation($to: JID!, $b: String!) { stanza { sendMessage(to: $to, body: $b) { id } } }", { to: to.jid, b: body }, from);
+    for (let i = 1; i <= 3; i++) await send(alice!, bob!, `to bob ${i}`);
+    await send(carol!, alice!, "from carol");
+    const query = `query($with: JID, $limit: PosInt, $before: DateTime) { stanza { getLastMessages(with: $with, limit: $limit, before: $before) {
+      limit stanzas { sender timestamp stanza_id stanza } } } }`;
+    const bodyOf = (xmlText: string) => /<body>([^<]*)<\/body>/.exec(xmlText)?.[1];
+
+    await expect.poll(async () => (await gw.gql(query, {}, alice)).body.data.stanza.getLastMessages.stanzas.length).toBe(4);
+    const all = (await gw.gql(query, {}, alice)).body.data.stanza.getLastMessages;
+    expect(all.limit).toBe(50);
+    expect(all.stanzas.map((s: { stanza: string }) => bodyOf(s.stanza))).toEqual(["to bob 1", "to bob 2", "to bob 3", "from carol"]);
+    expect(all.stanzas[3].sender).toMatch(new RegExp(`^${carol!.jid}`));
+    expect(all.stanzas[0].timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(new Set(all.stanzas.map((s: { stanza_id: string }) => s.stanza_id)).size).toBe(4);
+
+    const withBob = (await gw.gql(query, { with: bob!.jid, limit: 2 }, alice)).body.data.stanza.getLastMessages;
+    expect(withBob.limit).toBe(2);
+    expect(withBob.stanzas.map((s: { stanza: string }) => bodyOf(s.stanza))).toEqual(["to bob 2", "to bob 3"]);
+
+    const capped = (await gw.gql(query, { limit: 500 }, alice)).body.data.stanza.getLastMessages;
+    expect(capped.limit).toBe(50);
+
+    const before = (await gw.gql(query, { before: "2000-01-01T00:00:00+02:00" }, alice)).body.data.stanza.getLastMessages;
+    expect(before.stanzas).toEqual([]);
+  });
+
+  it("refuses a limit of 0 and a date without an offset at argument checking", async () => {
+    const alice = await gw.sandbox.createUser();
+    const zero = await gw.gql("{ stanza { getLastMessages(limit: 0) { limit } } }", undefined, alice);
+    expect(zero.status).toBe(400);
+    expect(zero.body.errors?.[0]?.message).toBe('Input coercion failed for type PosInt with value 0. The reason it failed is: "Value is not a positive integer"');
+    const date = await gw.gql('{ stanza { getLastMessages(before: "2024-01-01T00:00:00") { limit } } }', undefined, alice);
+    expect(date.status).toBe(400);
+    expect(date.body.errors?.[0]?.extensions?.code).toBe("input_coercion");
+  });
+});

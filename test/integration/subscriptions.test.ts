@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { xml } from "@xmpp/xml";
+import { startGateway, basicAuth, type TestGateway } from "../support/gateway.js";
+import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
+import { subscribeSse, subscribeWs } from "../support/subscribers.js";
+import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+
+let gw: TestGateway;
+const clients: RawClient[] = [];
+
+beforeAll(async () => {
+  gw = await startGateway();
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.stop()));
+  await gw?.stop();
+});
+
+async function raw(user: SandboxUser, resource = "raw", presence: false | { priority: number } = { priority: 0 }) {
+  const c = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, { resource, presence });
+  clients.push(c);
+  return c;
+}
+
+const chat = (to: string, body: string) => xml("message", { to, type: "chat", id: `m-${body}` }, xml("body", {}, body));
+const bodyOf = (stanza: string) => /<body>([^<]*)<\/body>/.exec(stanza)?.[1];
+const wsMessage = (body: string) => (e: any) => bodyOf(e.data?.stanza?.subscribeForMessages?.stanza ?? "") === body;
+
+describe("subscribeForMessages over graphql-ws", () => {
+  it("pushes every message that reaches the user, authenticated in connection_init", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const sub = await subscribeWs(gw.url, { Authorization: basicAuth(bob!) });
+    try {
+      const aliceClient = await raw(alice!, "watcher", { priority: 0 });
+      // graphql-ws acknowledges before the subscription's presence is out; give it a moment.
+      await new Promise((r) => setTimeout(r, 200));
+      await aliceClient.send(chat(bob!.jid, "one"));
+      await aliceClient.send(chat(bob!.jid, "two"));
+      const first = await sub.waitFor(wsMessage("one"));
+      await sub.waitFor(wsMessage("two"));
+      expect(first.data.stanza.subscribeForMessages).toMatchObject({
+        sender: `${alice!.jid}/watcher`,
+        stanza_id: "m-one",
+        timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      });
+      const order = sub.events.map((e) => bodyOf(e.data?.stanza?.subscribeForMessages?.stanza ?? ""));
+      expect(order.indexOf("one")).toBeLessThan(order.indexOf("two"));
+    } finally {
+      await sub.stop();
+    }
+  });
+
+  it("accepts the Authorization header on the upgrade request too", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const { createClient } = await import("graphql-ws");
+    const WebSocket = (await import("ws")).default;
+    class WithHeader extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers: { authorization: basicAuth(bob!) } });
+      }
+    }
+    const client = createClient({ url: gw.url.replace("http", "ws") + "/api/graphql", webSocketImpl: WithHeader, retryAttempts: 0 });
+    const result = await new Promise<any>((resolve, reject) => {
+      client.subscribe({ query: "{ checkAuth { username authStatus } }" }, { next: resolve, error: reject, complete: () => undefined });
+    });
+    expect(result.data.checkAuth).toEqual({ username: bob!.jid, authStatus: "AUTHORIZED" });
+    await client.dispose();
+    expect(alice).toBeDefined();
+  });
+
+  it("closes the connection with 4403 for wrong credentials", async () => {
+    const alice = await gw.sandbox.createUser();
+    const sub = await subscribeWs(gw.url, { Authorization: basicAuth({ ...alice, password: "wrong" }) });
+    const closed = await sub.closed;
+    expect(closed.code).toBe(4403);
+    expect(closed.reason).toContain("credentials are wrong");
+    await sub.stop();
+  });
+
+  it("refuses a subscription without credentials with no_permissions", async () => {
+    const sub = await subscribeWs(gw.url, {});
+    const event = await sub.waitFor((e) => e.error);
+    expect(event.error[0]).toMatchObject({ extensions: { code: "no_permissions" } });
+    await sub.stop();
+  });
+
+  it("unsubscribing releases the session: presence goes unavailable and the session may idle out", async () => {
+    const bob = await gw.sandbox.createUser();
+    const other = await raw(bob!, "phone", { priority: 1 });
+    const sub = await subscribeWs(gw.url, { Authorization: basicAuth(bob!) });
+    const available = await other.waitFor((s) => s.name === "presence" && (s.attrs.from ?? "").includes("/graphql-") && !s.attrs.type);
+    expect(available.getChildText("priority")).toBe("-1");
+    const gatewayResource = available.attrs.from!;
+    const longAfter = () => Date.now() + gw.config.pool.idleTimeoutMs + 1;
+    gw.app.pool.closeIdle(longAfter());
+    expect(gw.app.pool.has(bob!.jid)).toBe(true); // pinned while subscribed
+    await sub.stop();
+    await other.waitFor((s) => s.name === "presence" && s.attrs.from === gatewayResource && s.attrs.type === "unavailable");
+    gw.app.pool.closeIdle(longAfter());
+    expect(gw.app.pool.has(bob!.jid)).toBe(false);
+  });
+});
+
+describe("subscribeForMessages over SSE", () => {
+  it("streams each result as an unnamed event with increasing ids", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const sse = await subscribeSse(gw.url, basicAuth(bob!));
+    try {
+      expect(sse.status).toBe(200);
+      expect(sse.contentType).toMatch(/^text\/event-stream/);
+      const aliceClient = await raw(alice!);
+      await new Promise((r) => setTimeout(r, 200));
+      await aliceClient.send(chat(bob!.jid, "s1"));
+      await aliceClient.send(chat(bob!.jid, "s2"));
+      await sse.waitFor((e) => bodyOf(e.data.data.stanza.subscribeForMessages.stanza) === "s2");
+      expect(sse.events.map((e) => e.id)).toEqual(["1", "2"]);
+      expect(sse.events.every((e) => e.event === undefined)).toBe(true);
+      expect(sse.events[0]!.data.data.stanza.subscribeForMessages.sender).toBe(`${alice!.jid}/raw`);
+    } finally {
+      await sse.stop();
+    }
+  });
+
+  it("answers errors before the stream with the HTTP status and a JSON body", async () => {
+    const alice = await gw.sandbox.createUser();
+    const anonymous = await subscribeSse(gw.url, undefined);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.events[0]!.data.errors[0].extensions.code).toBe("no_permissions");
+    const wrong = await subscribeSse(gw.url, basicAuth({ ...alice, password: "nope" }));
+    expect(wrong.status).toBe(401);
+    expect(wrong.events[0]!.data.errors[0].extensions.code).toBe("wrong_credentials");
+    const query = await subscribeSse(gw.url, basicAuth(alice), "{ checkAuth { authStatus } }");
+    expect(query.status).toBe(400);
+    expect(query.events[0]!.data.errors[0]).toMatchObject({
+      message: "The sse execution method does not support query operations.",
+      extensions: { code: "unsupported_operation" },
+    });
+    const post = await fetch(`${gw.url}/api/graphql/sse`, { method: "POST", body: "{}" });
+    expect(post.status).toBe(405);
+  });
+});
+
+describe("a live subscription never takes messages away from the user's other clients", () => {
+  it("both the user's phone and the subscriber get a message sent to the bare JID", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const phone = await raw(bob!, "phone", { priority: 0 });
+    const sub = await subscribeWs(gw.url, { Authorization: basicAuth(bob!) });
+    try {
+      await phone.waitFor((s) => s.name === "presence" && (s.attrs.from ?? "").includes("/graphql-"));
+      const aliceClient = await raw(alice!);
+      await aliceClient.send(chat(bob!.jid, "shared"));
+      await phone.waitFor((s) => s.name === "message" && s.getChildText("body") === "shared");
+      await sub.waitFor(wsMessage("shared"));
+    } finally {
+      await sub.stop();
+    }
+  });
+
+  it("with no other client online the message still waits offline for the user's next client", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const sub = await subscribeWs(gw.url, { Authorization: basicAuth(bob!) });
+    try {
+      const aliceClient = await raw(alice!);
+      await new Promise((r) => setTimeout(r, 200));
+      await aliceClient.send(chat(bob!.jid, "kept"));
+      await sub.waitFor(wsMessage("kept"));
+    } finally {
+      await sub.stop();
+    }
+    const later = await raw(bob!, "laptop", { priority: 0 });
+    const offline = await later.waitFor((s) => s.name === "message" && s.getChildText("body") === "kept");
+    expect(offline.getChild("delay", "urn:xmpp:delay")).toBeDefined();
+  });
+});

@@ -1,0 +1,58 @@
+import { client, xml, type Element } from "@xmpp/client";
+import { NodeScramSha1 } from "../../src/xmpp/scram.js";
+import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+
+/**
+ * An independent XMPP client (xmpp.js's own @xmpp/client stack) that tests use to see
+ * what the gateway did from the outside. Only the SCRAM mechanism is swapped for our
+ * node:crypto one (unit-tested against RFC 5802), because the default takes ~1 s a login.
+ */
+export interface RawClient {
+  jid: string;
+  send(stanza: Element): Promise<void>;
+  iq(stanza: Element): Promise<Element>;
+  /** Resolves with the first incoming stanza matching `predicate`, or rejects after `timeoutMs`. */
+  waitFor(predicate: (stanza: Element) => boolean, timeoutMs?: number): Promise<Element>;
+  /** Every stanza received so far. */
+  received: Element[];
+  stop(): Promise<void>;
+}
+
+export async function connectRawClient(
+  service: string,
+  domain: string,
+  user: SandboxUser,
+  options: { resource?: string; presence?: { priority: number } | false } = {},
+): Promise<RawClient> {
+  const c = client({ service, domain, username: user.username, password: user.password, resource: options.resource ?? "raw" });
+  (c.saslFactory as unknown as { _mechs: Array<{ name: string; mech: unknown }> })._mechs.unshift({ name: "SCRAM-SHA-1", mech: NodeScramSha1 });
+  c.on("error", () => undefined);
+  const received: Element[] = [];
+  const waiters = new Set<{ predicate: (s: Element) => boolean; resolve: (s: Element) => void }>();
+  c.on("stanza", (stanza: Element) => {
+    received.push(stanza);
+    for (const w of waiters) if (w.predicate(stanza)) { waiters.delete(w); w.resolve(stanza); }
+  });
+  const jid = (await c.start()).toString();
+  if (options.presence !== false) {
+    await c.send(xml("presence", {}, xml("priority", {}, String(options.presence?.priority ?? 0))));
+  }
+  return {
+    jid,
+    received,
+    send: (stanza) => c.send(stanza),
+    iq: (stanza) => c.iqCaller.request(stanza),
+    waitFor(predicate, timeoutMs = 5000) {
+      const already = received.find(predicate);
+      if (already) return Promise.resolve(already);
+      return new Promise((resolve, reject) => {
+        const waiter = { predicate, resolve: (s: Element) => { clearTimeout(timer); resolve(s); } };
+        const timer = setTimeout(() => { waiters.delete(waiter); reject(new Error(`no matching stanza within ${timeoutMs} ms`)); }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    async stop() {
+      await c.stop().catch(() => undefined);
+    },
+  };
+}
