@@ -1,0 +1,70 @@
+/**
+ * `npm run dev`: a throwaway sandbox Prosody with demo users alice and bob, and the
+ * gateway in front of it. Prints the GraphiQL URL and ready-to-paste Authorization
+ * headers; Ctrl-C / SIGTERM stops both cleanly.
+ *
+ *   npm run dev [-- --port 5561] [-- --users alice:secret,bob:secret]
+ */
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { startProsody, type ProsodySandbox } from "./sandbox/prosody.js";
+import { createApp, GRAPHQL_PATH, SSE_PATH, type App } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: process.env.PORT ?? "5561" },
+    users: { type: "string", default: "alice,bob" },
+  },
+});
+
+let sandbox: ProsodySandbox | undefined;
+let app: App | undefined;
+let stopping = false;
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  process.stderr.write("\nstopping the gateway and the sandbox Prosody…\n");
+  await app?.stop().catch(() => undefined);
+  await sandbox?.stop().catch(() => undefined);
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());
+
+sandbox = await startProsody();
+const users = [];
+for (const spec of values.users.split(",").filter(Boolean)) {
+  const [name, password] = spec.includes(":") ? [spec.slice(0, spec.indexOf(":")), spec.slice(spec.indexOf(":") + 1)] : [spec, randomBytes(6).toString("hex")];
+  users.push(await sandbox.createUser(name!, password));
+}
+const header = (u: { jid: string; password: string }) => `Basic ${Buffer.from(`${u.jid}:${u.password}`).toString("base64")}`;
+
+const config = loadConfig({
+  ...process.env,
+  XMPP_SERVICE: sandbox.service,
+  XMPP_DOMAIN: sandbox.domain,
+  PORT: values.port,
+});
+app = createApp(config, {
+  graphiqlDefaultHeaders: users[0] ? JSON.stringify({ Authorization: header(users[0]) }, null, 2) : undefined,
+});
+const url = await app.start();
+
+const lines = [
+  "",
+  `  Sandbox Prosody   ${sandbox.service}  (domain ${sandbox.domain}, MUC ${sandbox.mucDomain}, data in ${sandbox.dir})`,
+  `  GraphiQL          ${url}${GRAPHQL_PATH}   (opens as ${users[0]?.jid ?? "nobody"}; edit the Headers tab to switch)`,
+  `  SSE               ${url}${SSE_PATH}?query=…`,
+  "",
+  "  Demo users:",
+  ...users.map((u) => `    ${u.jid.padEnd(20)} password ${u.password.padEnd(14)} Authorization: ${header(u)}`),
+  "",
+  "  Try:",
+  `    curl -s ${url}${GRAPHQL_PATH} -H 'content-type: application/json' -H 'Authorization: ${users[0] ? header(users[0]) : ""}' \\`,
+  `         -d '{"query":"{ checkAuth { username authStatus } }"}'`,
+  "",
+  "  Ctrl-C stops everything.",
+  "",
+];
+process.stdout.write(lines.join("\n") + "\n");
