@@ -84,13 +84,26 @@ export class MessageStream<T> implements AsyncIterableIterator<T> {
 
 /**
  * Maps each value of an async iterator lazily, passing `return()` straight through so
- * that ending the mapped stream ends the source at once.
+ * that ending the mapped stream ends the source at once. When the source fails, the
+ * failure becomes one last value (`onError`) and the stream then ends: a subscriber gets
+ * a GraphQL result with the error instead of a broken transport.
  */
-export function mapIterator<T, U>(source: AsyncIterableIterator<T>, map: (value: T) => U): AsyncIterableIterator<U> {
+export function mapIterator<T, U>(
+  source: AsyncIterableIterator<T>,
+  map: (value: T) => U,
+  onError: (error: unknown) => U,
+): AsyncIterableIterator<U> {
+  let failed = false;
   return {
     async next() {
-      const result = await source.next();
-      return result.done ? { value: undefined, done: true } : { value: map(result.value), done: false };
+      if (failed) return { value: undefined, done: true };
+      try {
+        const result = await source.next();
+        return result.done ? { value: undefined, done: true } : { value: map(result.value), done: false };
+      } catch (error) {
+        failed = true;
+        return { value: onError(error), done: false };
+      }
     },
     async return() {
       await source.return?.();

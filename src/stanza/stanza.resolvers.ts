@@ -4,6 +4,8 @@ import type { MessageEvent } from "./stanza.models.js";
 import { mapIterator } from "./message-stream.js";
 import { getLastMessages, sendChatMessage, sendHeadlineMessage, sendRawStanza, streamIncomingMessages } from "./stanza.api.js";
 
+type SubscriptionPayload = { stanza: MessageEvent } | { failure: unknown };
+
 /** stanza: sending messages, reading the archive, and the live message subscription. */
 export const stanzaResolvers: Resolvers = {
   StanzaUserQuery: {
@@ -25,9 +27,17 @@ export const stanzaResolvers: Resolvers = {
       subscribe: async (_, __, ctx) => {
         const session = await callerOf(ctx).session();
         const stream = await streamIncomingMessages(session, () => ctx.services.pool.pin(session));
-        return mapIterator(stream, (record) => ({ stanza: { subscribeForMessages: record } }));
+        return mapIterator(
+          stream,
+          (record): SubscriptionPayload => ({ stanza: { subscribeForMessages: record } }),
+          (error): SubscriptionPayload => ({ failure: error }),
+        );
       },
-      resolve: (payload: { stanza: MessageEvent }) => payload.stanza,
+      // A failed stream's last event carries the error: it reaches the client as a GraphQL error.
+      resolve: (payload: SubscriptionPayload) => {
+        if ("failure" in payload) throw payload.failure;
+        return payload.stanza;
+      },
     },
   },
 };

@@ -73,6 +73,8 @@ export class XmppSession {
     this.bareJid = jid.split("/")[0]!.toLowerCase();
     this.keys = keys;
     client.on("stanza", (stanza: Element) => this.dispatch(stanza));
+    // `disconnect` is the socket closing (server gone, network fault); `offline` follows stop().
+    client.on("disconnect", () => this.markClosed(new XmppConnectionError("the XMPP connection closed")));
     client.on("offline", () => this.markClosed(new XmppConnectionError("the XMPP connection closed")));
     // Errors after login (stream errors, socket resets) end the session; `offline` follows.
     client.on("error", () => undefined);

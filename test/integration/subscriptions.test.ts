@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
 import { startGateway, basicAuth, type TestGateway } from "../support/gateway.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
-import { subscribeSse, subscribeWs } from "../support/subscribers.js";
+import { subscribeSse, subscribeWs, untilLive } from "../support/subscribers.js";
 import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
 
 let gw: TestGateway;
@@ -24,7 +24,8 @@ async function raw(user: SandboxUser, resource = "raw", presence: false | { prio
 
 const chat = (to: string, body: string) => xml("message", { to, type: "chat", id: `m-${body}` }, xml("body", {}, body));
 const bodyOf = (stanza: string) => /<body>([^<]*)<\/body>/.exec(stanza)?.[1];
-const wsMessage = (body: string) => (e: any) => bodyOf(e.data?.stanza?.subscribeForMessages?.stanza ?? "") === body;
+const wsBody = (e: any) => bodyOf(e.data?.stanza?.subscribeForMessages?.stanza ?? "");
+const wsMessage = (body: string) => (e: any) => wsBody(e) === body;
 
 describe("subscribeForMessages over graphql-ws", () => {
   it("pushes every message that reaches the user, authenticated in connection_init", async () => {
@@ -32,8 +33,7 @@ describe("subscribeForMessages over graphql-ws", () => {
     const sub = await subscribeWs(gw.url, { Authorization: basicAuth(bob!) });
     try {
       const aliceClient = await raw(alice!, "watcher", { priority: 0 });
-      // graphql-ws acknowledges before the subscription's presence is out; give it a moment.
-      await new Promise((r) => setTimeout(r, 200));
+      await untilLive(sub, (b) => aliceClient.send(chat(bob!.jid, b)), wsBody);
       await aliceClient.send(chat(bob!.jid, "one"));
       await aliceClient.send(chat(bob!.jid, "two"));
       const first = await sub.waitFor(wsMessage("one"));
@@ -43,7 +43,7 @@ describe("subscribeForMessages over graphql-ws", () => {
         stanza_id: "m-one",
         timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
       });
-      const order = sub.events.map((e) => bodyOf(e.data?.stanza?.subscribeForMessages?.stanza ?? ""));
+      const order = sub.events.map(wsBody);
       expect(order.indexOf("one")).toBeLessThan(order.indexOf("two"));
     } finally {
       await sub.stop();
@@ -109,13 +109,16 @@ describe("subscribeForMessages over SSE", () => {
       expect(sse.status).toBe(200);
       expect(sse.contentType).toMatch(/^text\/event-stream/);
       const aliceClient = await raw(alice!);
-      await new Promise((r) => setTimeout(r, 200));
+      const sseBody = (e: any) => bodyOf(e.data?.data?.stanza?.subscribeForMessages?.stanza ?? "");
+      await untilLive(sse, (b) => aliceClient.send(chat(bob!.jid, b)), sseBody);
+      const probes = sse.events.length;
       await aliceClient.send(chat(bob!.jid, "s1"));
       await aliceClient.send(chat(bob!.jid, "s2"));
-      await sse.waitFor((e) => bodyOf(e.data.data.stanza.subscribeForMessages.stanza) === "s2");
-      expect(sse.events.map((e) => e.id)).toEqual(["1", "2"]);
+      await sse.waitFor((e) => sseBody(e) === "s2");
+      expect(sse.events.map((e) => e.id)).toEqual(Array.from({ length: probes + 2 }, (_, i) => String(i + 1)));
+      expect(sse.events.slice(probes).map(sseBody)).toEqual(["s1", "s2"]);
       expect(sse.events.every((e) => e.event === undefined)).toBe(true);
-      expect(sse.events[0]!.data.data.stanza.subscribeForMessages.sender).toBe(`${alice!.jid}/raw`);
+      expect(sse.events[probes]!.data.data.stanza.subscribeForMessages.sender).toBe(`${alice!.jid}/raw`);
     } finally {
       await sse.stop();
     }
@@ -161,7 +164,7 @@ describe("a live subscription never takes messages away from the user's other cl
     const sub = await subscribeWs(gw.url, { Authorization: basicAuth(bob!) });
     try {
       const aliceClient = await raw(alice!);
-      await new Promise((r) => setTimeout(r, 200));
+      await untilLive(sub, (b) => aliceClient.send(chat(bob!.jid, b)), wsBody);
       await aliceClient.send(chat(bob!.jid, "kept"));
       await sub.waitFor(wsMessage("kept"));
     } finally {
@@ -170,5 +173,27 @@ describe("a live subscription never takes messages away from the user's other cl
     const later = await raw(bob!, "laptop", { priority: 0 });
     const offline = await later.waitFor((s) => s.name === "message" && s.getChildText("body") === "kept");
     expect(offline.getChild("delay", "urn:xmpp:delay")).toBeDefined();
+  });
+});
+
+describe("when the XMPP connection drops", () => {
+  it("ends graphql-ws and SSE subscriptions with an xmpp_unavailable error instead of hanging", async () => {
+    const own = await startGateway();
+    try {
+      const alice = await own.sandbox.createUser();
+      const ws = await subscribeWs(own.url, { Authorization: basicAuth(alice) });
+      const sse = await subscribeSse(own.url, basicAuth(alice));
+      await expect.poll(() => own.app.pool.has(alice.jid)).toBe(true);
+      await own.sandbox.kill();
+      const wsError = await ws.waitFor((e) => e.errors || e.complete);
+      expect(wsError.errors?.[0]?.extensions?.code).toBe("xmpp_unavailable");
+      await ws.waitFor((e) => e.complete === true);
+      const sseError = await sse.waitFor((e) => e.data.errors);
+      expect(sseError.data.errors[0].extensions.code).toBe("xmpp_unavailable");
+      await ws.stop();
+      await sse.stop();
+    } finally {
+      await own.stop();
+    }
   });
 });

@@ -42,6 +42,8 @@ export async function subscribeWs(baseUrl: string, connectionParams: Record<stri
     connectionParams,
     retryAttempts: 0,
     lazy: false,
+    // The close is reported through `closed`; graphql-ws would print it otherwise.
+    onNonLazyError: () => undefined,
     on: { closed: (e) => resolveClosed({ code: (e as { code: number }).code, reason: (e as { reason: string }).reason }) },
   });
   const dispose = client.subscribe({ query }, { next: (v) => c.push(v), error: (e) => c.push({ error: e }), complete: () => c.push({ complete: true }) });
@@ -100,4 +102,23 @@ export async function subscribeSse(baseUrl: string, authorization: string | unde
       abort.abort();
     },
   };
+}
+
+/**
+ * Waits until a new subscription is live: sends numbered probes until one arrives. A
+ * subscriber's presence goes out after the transport has accepted the subscription, so
+ * a message sent at once could arrive before it; probing waits on the event itself.
+ */
+export async function untilLive(sub: Subscriber, sendProbe: (body: string) => Promise<void>, bodyOfEvent: (event: any) => string | undefined): Promise<void> {
+  for (let i = 0; i < 25; i++) {
+    const body = `probe-${i}`;
+    await sendProbe(body);
+    try {
+      await sub.waitFor((e) => bodyOfEvent(e) === body, 200);
+      return;
+    } catch {
+      // not live yet: probe again
+    }
+  }
+  throw new Error("the subscription never became live");
 }
