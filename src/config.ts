@@ -15,7 +15,6 @@ const schema = z.object({
     .string({ error: "XMPP_DOMAIN is required (the users' domain, e.g. localhost)" })
     .min(1, "XMPP_DOMAIN must not be empty")
     .regex(/^[^\s@/]+$/, "XMPP_DOMAIN must be a bare domain name"),
-  XMPP_TLS_REJECT_UNAUTHORIZED: z.enum(["true", "false"]).default("true"),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number({ error: "PORT must be a number" }).int("PORT must be an integer").min(0, "PORT must be at least 0").max(65535, "PORT must be at most 65535").default(5561),
   POOL_MAX_SESSIONS: positiveInt("POOL_MAX_SESSIONS", 10_000),
@@ -29,7 +28,6 @@ export interface Config {
   xmpp: {
     service: string;
     domain: string;
-    tlsRejectUnauthorized: boolean;
     iqTimeoutMs: number;
     connectTimeoutMs: number;
   };
@@ -67,7 +65,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     xmpp: {
       service: e.XMPP_SERVICE.replace(/\/$/, ""),
       domain: e.XMPP_DOMAIN.toLowerCase(),
-      tlsRejectUnauthorized: e.XMPP_TLS_REJECT_UNAUTHORIZED === "true",
       iqTimeoutMs: e.XMPP_IQ_TIMEOUT_MS,
       connectTimeoutMs: e.XMPP_CONNECT_TIMEOUT_MS,
     },

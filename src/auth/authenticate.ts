@@ -1,5 +1,5 @@
 import { ApiError } from "../errors/api-error.js";
-import { XmppAuthError } from "../errors/xmpp-errors.js";
+import { XmppAuthError, NO_MECHANISM } from "../errors/xmpp-errors.js";
 import { toApiError } from "../errors/xmpp-errors.js";
 import type { Caller, Services } from "../graphql/context.js";
 import { parseBareJid } from "../scalars/jid.js";
@@ -31,6 +31,9 @@ export async function authenticate(credentials: Credentials, services: Services)
   const { password } = credentials;
   const session = () =>
     services.pool.session(bareJid, local, password).catch((error: unknown) => {
+      if (error instanceof XmppAuthError && error.condition === NO_MECHANISM) {
+        throw new ApiError("xmpp_unavailable", "The XMPP server offers no login mechanism the gateway supports (SCRAM-SHA-1)", {}, 503);
+      }
       if (error instanceof XmppAuthError) throw new ApiError("wrong_credentials", WRONG_CREDENTIALS, {}, 401);
       const apiError = toApiError(error);
       throw new ApiError(apiError.code, apiError.message, apiError.context, apiError.httpStatus ?? 503);

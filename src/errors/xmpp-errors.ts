@@ -28,6 +28,9 @@ export class XmppConnectionError extends Error {
   override readonly name = "XmppConnectionError";
 }
 
+/** XmppAuthError condition when the server offers no SASL mechanism we implement. */
+export const NO_MECHANISM = "no-supported-mechanism";
+
 /** SASL refused the credentials (RFC 6120 §6.5 `not-authorized` and friends). */
 export class XmppAuthError extends Error {
   override readonly name = "XmppAuthError";

@@ -78,6 +78,8 @@ export class SessionPool {
         this.touch(again);
         return again.session;
       }
+      // Make room before logging in, so a full pool refuses without a wasted login.
+      if (!this.entries.has(bareJid)) this.makeRoom();
       const session = await this.options.open({ username, password });
       this.store(bareJid, verifier, session);
       return session;
@@ -137,8 +139,6 @@ export class SessionPool {
       this.entries.delete(bareJid);
       // Subscriptions on the old session end with it; their clients resubscribe.
       void previous.session.close();
-    } else {
-      this.makeRoom();
     }
     const entry: Entry = { bareJid, verifier, session, lastUsed: Date.now(), pins: 0 };
     this.entries.set(bareJid, entry);

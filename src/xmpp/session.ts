@@ -11,7 +11,7 @@ import sasl from "@xmpp/sasl";
 import resourceBinding from "@xmpp/resource-binding";
 import SASLFactory from "saslmechanisms";
 import { xml, type Element } from "@xmpp/xml";
-import { XmppAuthError, XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
+import { NO_MECHANISM, XmppAuthError, XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
 import { NodeScramSha1, type ScramKeys } from "./scram.js";
 import { parseStanzaError } from "./stanza-error.js";
 import { NS_CARBONS } from "./namespaces.js";
@@ -101,7 +101,7 @@ export class XmppSession {
     let keys: ScramKeys | undefined;
     sasl({ streamFeatures, saslFactory }, async (authenticate, mechanisms) => {
       if (!mechanisms.includes(NodeScramSha1.mechanismName)) {
-        throw new XmppAuthError("no-supported-mechanism");
+        throw new XmppAuthError(NO_MECHANISM);
       }
       await authenticate(
         { username: options.username, password: options.password, keys: options.keys, onKeys: (k: ScramKeys) => (keys = k) },
