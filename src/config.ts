@@ -4,8 +4,10 @@ import { z } from "zod";
  * The gateway's configuration. This module is the only reader of `process.env`;
  * every problem is reported at once so an operator fixes them in one go.
  */
+// Decimal digits only: `Number()` would also take "0x10", "1e3" or " " (as 0).
+const decimal = (name: string) => z.string().regex(/^\d+$/, `${name} must be a whole decimal number`).transform(Number);
 const positiveInt = (name: string, fallback: number) =>
-  z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be an integer`).positive(`${name} must be positive`).default(fallback);
+  decimal(name).pipe(z.number().positive(`${name} must be positive`)).default(fallback);
 
 const schema = z.object({
   XMPP_SERVICE: z
@@ -16,7 +18,7 @@ const schema = z.object({
     .min(1, "XMPP_DOMAIN must not be empty")
     .regex(/^[^\s@/]+$/, "XMPP_DOMAIN must be a bare domain name"),
   HOST: z.string().min(1).default("127.0.0.1"),
-  PORT: z.coerce.number({ error: "PORT must be a number" }).int("PORT must be an integer").min(0, "PORT must be at least 0").max(65535, "PORT must be at most 65535").default(5561),
+  PORT: decimal("PORT").pipe(z.number().max(65535, "PORT must be at most 65535")).default(5561),
   POOL_MAX_SESSIONS: positiveInt("POOL_MAX_SESSIONS", 10_000),
   POOL_IDLE_TIMEOUT_MS: positiveInt("POOL_IDLE_TIMEOUT_MS", 300_000),
   XMPP_IQ_TIMEOUT_MS: positiveInt("XMPP_IQ_TIMEOUT_MS", 10_000),
@@ -49,8 +51,10 @@ export class ConfigError extends Error {
  * @throws ConfigError listing all problems at once.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // Empty strings count as unset, so `PORT= npm start` falls back to the default.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  // Blank values count as unset, so `PORT= npm start` falls back to the default.
+  const present = Object.fromEntries(
+    Object.entries(env).flatMap(([k, v]) => (v === undefined || v.trim() === "" ? [] : [[k, v.trim()]])),
+  );
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(

@@ -12,6 +12,7 @@ export class MessageStream<T> implements AsyncIterableIterator<T> {
   private waiting: ((result: IteratorResult<T>) => void) | undefined;
   private failWaiting: ((error: Error) => void) | undefined;
   private failure: Error | undefined;
+  private failureDelivered = false;
   private done = false;
 
   constructor(private readonly limit: number, private readonly onEnd: () => void) {}
@@ -38,6 +39,7 @@ export class MessageStream<T> implements AsyncIterableIterator<T> {
     if (this.failWaiting) {
       const reject = this.failWaiting;
       this.waiting = this.failWaiting = undefined;
+      this.failureDelivered = true;
       this.finish();
       reject(error);
     }
@@ -45,10 +47,10 @@ export class MessageStream<T> implements AsyncIterableIterator<T> {
 
   next(): Promise<IteratorResult<T>> {
     if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift()!, done: false });
-    if (this.failure) {
-      const error = this.failure;
+    if (this.failure && !this.failureDelivered) {
+      this.failureDelivered = true;
       this.finish();
-      return Promise.reject(error);
+      return Promise.reject(this.failure);
     }
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve, reject) => {
