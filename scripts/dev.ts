@@ -41,6 +41,9 @@ for (const spec of values.users.split(",").filter(Boolean)) {
 const header = (u: { jid: string; password: string }) => `Basic ${Buffer.from(`${u.jid}:${u.password}`).toString("base64")}`;
 
 const config = loadConfig({
+  // Tokens work out of the box in dev; they die with this throwaway setup.
+  TOKEN_SECRET: randomBytes(32).toString("base64url"),
+  TOKEN_STORE_PATH: `${sandbox.dir}/token-revocations.json`,
   ...process.env,
   XMPP_SERVICE: sandbox.service,
   XMPP_DOMAIN: sandbox.domain,

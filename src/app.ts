@@ -15,6 +15,8 @@ import { authenticate } from "./auth/authenticate.js";
 import { SessionPool } from "./pool/session-pool.js";
 import { XmppSession } from "./xmpp/session.js";
 import { createLogger, type Logger } from "./logger.js";
+import { TokenService } from "./token/token.api.js";
+import { FileRevocationStore, RedisRevocationStore, type RevocationStore } from "./token/revocation-store.js";
 import { handleSse, refuse } from "./server/sse.js";
 import { readQueryParams } from "./server/query-params.js";
 import { useMongooseAccessRules, useMongooseRequestErrors } from "./server/yoga-plugins.js";
@@ -28,6 +30,8 @@ export interface AppOptions {
   /** Headers GraphiQL starts with (the dev script pre-fills a demo user's Basic auth). */
   graphiqlDefaultHeaders?: string;
   logger?: Logger;
+  /** Where token revocations live; by default Redis when configured, else a local file. */
+  revocationStore?: RevocationStore;
 }
 
 export interface App {
@@ -50,17 +54,24 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const pool = new SessionPool({
     maxSessions: config.pool.maxSessions,
     idleTimeoutMs: config.pool.idleTimeoutMs,
-    open: ({ username, password }) =>
+    open: (login) =>
       XmppSession.open({
         service: config.xmpp.service,
         domain: config.xmpp.domain,
-        username,
-        password,
+        username: login.username,
+        password: "password" in login ? login.password : undefined,
+        keys: "keys" in login ? login.keys : undefined,
         iqTimeoutMs: config.xmpp.iqTimeoutMs,
         connectTimeoutMs: config.xmpp.connectTimeoutMs,
       }),
   });
-  const services: Services = { config, pool };
+  const revocations = options.revocationStore ??
+    (config.tokens.redisUrl ? new RedisRevocationStore(config.tokens.redisUrl) : new FileRevocationStore(config.tokens.storePath));
+  const tokens = new TokenService(config.tokens.secret, revocations, {
+    accessS: config.tokens.accessTtlS,
+    refreshS: config.tokens.refreshTtlS,
+  });
+  const services: Services = { config, pool, tokens };
   const schema = createSchema();
 
   /** The same context factory serves HTTP, graphql-ws and SSE. */
@@ -166,6 +177,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     server,
     pool,
     async start() {
+      await revocations.open();
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(config.http.port, config.http.host, () => {
@@ -185,6 +197,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await tokens.close();
     },
   };
 }

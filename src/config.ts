@@ -24,6 +24,11 @@ const schema = z.object({
   XMPP_IQ_TIMEOUT_MS: positiveInt("XMPP_IQ_TIMEOUT_MS", 10_000),
   XMPP_CONNECT_TIMEOUT_MS: positiveInt("XMPP_CONNECT_TIMEOUT_MS", 10_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  TOKEN_SECRET: z.string().min(32, "TOKEN_SECRET must be at least 32 characters").optional(),
+  TOKEN_STORE_PATH: z.string().default("data/token-revocations.json"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must look like redis://host:port").optional(),
+  ACCESS_TOKEN_TTL_S: positiveInt("ACCESS_TOKEN_TTL_S", 3600),
+  REFRESH_TOKEN_TTL_S: positiveInt("REFRESH_TOKEN_TTL_S", 25 * 24 * 3600),
 });
 
 export interface Config {
@@ -36,6 +41,14 @@ export interface Config {
   http: { host: string; port: number };
   pool: { maxSessions: number; idleTimeoutMs: number };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  tokens: {
+    /** Tokens are off (requestToken answers deps_not_loaded) without a secret. */
+    secret: string | undefined;
+    storePath: string;
+    redisUrl: string | undefined;
+    accessTtlS: number;
+    refreshTtlS: number;
+  };
 }
 
 /** Thrown by {@link loadConfig}; `problems` lists every invalid or missing variable. */
@@ -75,5 +88,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { host: e.HOST, port: e.PORT },
     pool: { maxSessions: e.POOL_MAX_SESSIONS, idleTimeoutMs: e.POOL_IDLE_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,
+    tokens: {
+      secret: e.TOKEN_SECRET,
+      storePath: e.TOKEN_STORE_PATH,
+      redisUrl: e.REDIS_URL,
+      accessTtlS: e.ACCESS_TOKEN_TTL_S,
+      refreshTtlS: e.REFRESH_TOKEN_TTL_S,
+    },
   };
 }

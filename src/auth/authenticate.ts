@@ -1,43 +1,57 @@
 import { ApiError } from "../errors/api-error.js";
-import { XmppAuthError, NO_MECHANISM } from "../errors/xmpp-errors.js";
-import { toApiError } from "../errors/xmpp-errors.js";
+import { XmppAuthError, NO_MECHANISM, toApiError } from "../errors/xmpp-errors.js";
 import type { Caller, Services } from "../graphql/context.js";
+import type { PoolCredential } from "../pool/session-pool.js";
 import { parseBareJid } from "../scalars/jid.js";
 import type { Credentials } from "./authorization-header.js";
 
 const WRONG_CREDENTIALS = "The provided credentials are wrong";
+const wrongCredentials = () => new ApiError("wrong_credentials", WRONG_CREDENTIALS, {}, 401);
 
 /**
  * Turns request credentials into a Caller, logging the user in to XMPP (or reusing the
- * pooled session after checking the password), like MongooseIM checks them before
- * executing anything.
- * @throws ApiError `wrong_credentials` (401) for an unknown user, a wrong password or a
- *         domain this gateway does not serve; `xmpp_unavailable`/`timeout` (503) when the
- *         XMPP server cannot be asked.
+ * pooled session after checking the credential), like MongooseIM checks them before
+ * executing anything. A Bearer token must be one of ours, live and not revoked; the XMPP
+ * login then uses the SCRAM keys it carries.
+ * @throws ApiError `wrong_credentials` (401) for an unknown user, a wrong password, a dead
+ *         token or a domain this gateway does not serve; `xmpp_unavailable`/`timeout`
+ *         (503) when the XMPP server cannot be asked.
  */
 export async function authenticate(credentials: Credentials, services: Services): Promise<Caller | undefined> {
   if (credentials.kind === "anonymous") return undefined;
+  let login: string;
+  let credential: PoolCredential;
+  let via: Caller["via"] = "password";
+  let refreshToken: string | undefined;
+  if (credentials.kind === "bearer") {
+    const claims = await services.tokens.verify(credentials.token);
+    if (!claims) throw wrongCredentials();
+    login = claims.user;
+    credential = { keys: claims.keys };
+    via = claims.kind === "refresh" ? "refresh-token" : "access-token";
+    if (claims.kind === "refresh") refreshToken = credentials.token;
+  } else {
+    login = credentials.login;
+    credential = { password: credentials.password };
+  }
   let local: string;
   let domain: string;
   try {
-    const jid = parseBareJid(credentials.login);
-    local = jid.local;
-    domain = jid.domain;
+    ({ local, domain } = parseBareJid(login));
   } catch {
-    throw new ApiError("wrong_credentials", WRONG_CREDENTIALS, {}, 401);
+    throw wrongCredentials();
   }
-  if (domain !== services.config.xmpp.domain) throw new ApiError("wrong_credentials", WRONG_CREDENTIALS, {}, 401);
+  if (domain !== services.config.xmpp.domain) throw wrongCredentials();
   const bareJid = `${local}@${domain}`;
-  const { password } = credentials;
   const session = () =>
-    services.pool.session(bareJid, local, password).catch((error: unknown) => {
+    services.pool.session(bareJid, local, credential).catch((error: unknown) => {
       if (error instanceof XmppAuthError && error.condition === NO_MECHANISM) {
         throw new ApiError("xmpp_unavailable", "The XMPP server offers no login mechanism the gateway supports (SCRAM-SHA-1)", {}, 503);
       }
-      if (error instanceof XmppAuthError) throw new ApiError("wrong_credentials", WRONG_CREDENTIALS, {}, 401);
+      if (error instanceof XmppAuthError) throw wrongCredentials();
       const apiError = toApiError(error);
       throw new ApiError(apiError.code, apiError.message, apiError.context, apiError.httpStatus ?? 503);
     });
   await session();
-  return { jid: bareJid, username: local, domain, session };
+  return { jid: bareJid, username: local, domain, via, refreshToken, session };
 }

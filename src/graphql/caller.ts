@@ -5,8 +5,13 @@ import type { Caller, GraphQLContext } from "./context.js";
  * The authenticated caller of a protected field. The access plugin refuses protected
  * operations without credentials before execution; this keeps resolvers type-safe.
  */
-export function callerOf(context: GraphQLContext): Caller {
-  if (!context.caller) throw new ApiError("no_permissions", "This operation needs credentials", {}, 401);
+export function callerOf(context: GraphQLContext, options: { allowRefreshToken?: boolean } = {}): Caller {
+  // Unreachable through the access plugin, which refuses such operations before execution.
+  if (!context.caller) throw new ApiError("no_permissions", "This operation needs credentials");
+  // A refresh token only buys a new access token (token.requestToken), nothing else.
+  if (context.caller.via === "refresh-token" && !options.allowRefreshToken) {
+    throw new ApiError("no_permissions", "A refresh token can only be used to request a new access token", { user: context.caller.jid });
+  }
   return context.caller;
 }
 

@@ -1,6 +1,7 @@
 import type { XmppSession } from "../xmpp/session.js";
 import type { SessionPool } from "../pool/session-pool.js";
 import type { Config } from "../config.js";
+import type { TokenService } from "../token/token.api.js";
 
 /** The authenticated caller of a request: always derived from credentials, never from arguments. */
 export interface Caller {
@@ -8,6 +9,10 @@ export interface Caller {
   readonly jid: string;
   readonly username: string;
   readonly domain: string;
+  /** How the caller proved who it is: a password, or one of the gateway's tokens. */
+  readonly via: "password" | "access-token" | "refresh-token";
+  /** The refresh token presented, when `via` is "refresh-token". */
+  readonly refreshToken?: string;
   /** The caller's pooled XMPP session (re-checked with the request's own credentials). */
   session(): Promise<XmppSession>;
 }
@@ -16,6 +21,7 @@ export interface Caller {
 export interface Services {
   readonly config: Config;
   readonly pool: SessionPool;
+  readonly tokens: TokenService;
 }
 
 /** The context of one GraphQL operation (HTTP request, graphql-ws subscribe or SSE stream). */

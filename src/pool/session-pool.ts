@@ -1,9 +1,13 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { ApiError } from "../errors/api-error.js";
 import type { XmppSession } from "../xmpp/session.js";
+import type { ScramKeys } from "../xmpp/scram.js";
+
+/** What proves a request's identity to XMPP: a password, or SCRAM keys from a token. */
+export type PoolCredential = { password: string } | { keys: ScramKeys };
 
 /** Opens a logged-in session for an account; rejects with XmppAuthError on bad credentials. */
-export type SessionOpener = (login: { username: string; password: string }) => Promise<XmppSession>;
+export type SessionOpener = (login: { username: string } & PoolCredential) => Promise<XmppSession>;
 
 export interface SessionPoolOptions {
   maxSessions: number;
@@ -15,8 +19,11 @@ export interface SessionPoolOptions {
 
 interface Entry {
   bareJid: string;
-  /** HMAC of the password that opened `session`: lets later requests be checked without a login. */
-  verifier: Buffer;
+  /**
+   * HMACs of the credentials proven against this session's account by a login: later
+   * requests with one of them are checked without logging in again.
+   */
+  verifiers: Set<string>;
   session: XmppSession;
   lastUsed: number;
   pins: number;
@@ -26,10 +33,11 @@ interface Entry {
  * One logged-in XMPP session per user, shared by all of that user's requests and
  * subscriptions (DESIGN.md "The session pool").
  *
- * - Every request's password is checked: against the HMAC of the password that opened
- *   the session (cheap), or, when it differs, by a fresh login; a wrong password never
- *   reaches an existing session, and a right new one (after a password change elsewhere)
- *   replaces it.
+ * - Every request's credential (password or token keys) is checked: against the HMACs of
+ *   credentials already proven by a login (cheap), or, when it is new, by a fresh login;
+ *   a wrong one never reaches an existing session. A right new one replaces the session
+ *   (after a password change elsewhere), unless a subscription pins it: then the new
+ *   credential is added to it and the extra login closed.
  * - Logins of one user are serialised; different users log in concurrently.
  * - Sessions unused for `idleTimeoutMs` and not pinned by a subscription are closed; at
  *   `maxSessions`, the least recently used unpinned session makes room (the Map keeps
@@ -63,24 +71,31 @@ export class SessionPool {
    * @throws XmppAuthError for wrong credentials, XmppConnectionError when the server is
    *         unreachable, ApiError `pool_exhausted` when every slot is pinned.
    */
-  async session(bareJid: string, username: string, password: string): Promise<XmppSession> {
+  async session(bareJid: string, username: string, credential: PoolCredential): Promise<XmppSession> {
     if (this.closing) throw new ApiError("service_unavailable", "The gateway is shutting down", {}, 503);
-    const verifier = this.verify(password);
+    const verifier = this.verifierOf(credential);
     const current = this.entries.get(bareJid);
-    if (current && current.session.isOpen && timingSafeEqual(current.verifier, verifier)) {
+    if (current && current.session.isOpen && current.verifiers.has(verifier)) {
       this.touch(current);
       return current.session;
     }
     return this.serialised(bareJid, async () => {
-      // Another request may have logged in with the same password while we waited.
+      // Another request may have proven the same credential while we waited.
       const again = this.entries.get(bareJid);
-      if (again && again.session.isOpen && timingSafeEqual(again.verifier, verifier)) {
+      if (again && again.session.isOpen && again.verifiers.has(verifier)) {
         this.touch(again);
         return again.session;
       }
       // Make room before logging in, so a full pool refuses without a wasted login.
       if (!this.entries.has(bareJid)) this.makeRoom();
-      const session = await this.options.open({ username, password });
+      const session = await this.options.open({ username, ...credential });
+      if (again && again.session.isOpen && again.pins > 0) {
+        // Keep the subscribed session; the login only proved the credential.
+        again.verifiers.add(verifier);
+        this.touch(again);
+        void session.close();
+        return again.session;
+      }
       this.store(bareJid, verifier, session);
       return session;
     });
@@ -133,14 +148,14 @@ export class SessionPool {
     return closed;
   }
 
-  private store(bareJid: string, verifier: Buffer, session: XmppSession): void {
+  private store(bareJid: string, verifier: string, session: XmppSession): void {
     const previous = this.entries.get(bareJid);
     if (previous) {
       this.entries.delete(bareJid);
       // Subscriptions on the old session end with it; their clients resubscribe.
       void previous.session.close();
     }
-    const entry: Entry = { bareJid, verifier, session, lastUsed: Date.now(), pins: 0 };
+    const entry: Entry = { bareJid, verifiers: new Set([verifier]), session, lastUsed: Date.now(), pins: 0 };
     this.entries.set(bareJid, entry);
     session.onClose(() => {
       if (this.entries.get(bareJid) === entry) this.entries.delete(bareJid);
@@ -171,8 +186,13 @@ export class SessionPool {
     this.entries.set(entry.bareJid, entry);
   }
 
-  private verify(password: string): Buffer {
-    return createHmac("sha256", this.verifierKey).update(password).digest();
+  // Keyed with a per-process secret: the pool never holds a password or anything that
+  // could be turned back into one.
+  private verifierOf(credential: PoolCredential): string {
+    const mac = createHmac("sha256", this.verifierKey);
+    if ("password" in credential) mac.update("password\0").update(credential.password);
+    else mac.update(`keys\0${credential.keys.salt}\0${credential.keys.iterations}\0`).update(credential.keys.clientKey);
+    return mac.digest("base64");
   }
 
   private async serialised<T>(key: string, task: () => Promise<T>): Promise<T> {

@@ -50,6 +50,17 @@ export class ScramProtocolError extends Error {
 }
 
 /**
+ * Thrown when only cached keys were given and the server's salt or iteration count no
+ * longer matches them: the password changed since the keys were derived.
+ */
+export class ScramKeysOutdatedError extends Error {
+  override readonly name = "ScramKeysOutdatedError";
+  constructor() {
+    super("the stored SCRAM keys no longer match the account (password changed?)");
+  }
+}
+
+/**
  * A SCRAM-SHA-1 mechanism object in the shape the `saslmechanisms` factory used by
  * @xmpp/sasl expects: `response()` produces each client message, `challenge()` takes
  * each server message. Unlike xmpp.js's, it verifies the server signature.
@@ -105,7 +116,7 @@ export class NodeScramSha1 {
     }
     let keys = cred.keys;
     if (!keys || keys.salt !== salt || keys.iterations !== iterations) {
-      if (cred.password === undefined) throw new ScramProtocolError("no password and no matching cached keys");
+      if (cred.password === undefined) throw new ScramKeysOutdatedError();
       keys = deriveScramKeys(cred.password, salt, iterations);
     }
     cred.onKeys?.(keys);

@@ -12,7 +12,7 @@ import resourceBinding from "@xmpp/resource-binding";
 import SASLFactory from "saslmechanisms";
 import { xml, type Element } from "@xmpp/xml";
 import { NO_MECHANISM, XmppAuthError, XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
-import { NodeScramSha1, type ScramKeys } from "./scram.js";
+import { NodeScramSha1, ScramKeysOutdatedError, type ScramKeys } from "./scram.js";
 import { parseStanzaError } from "./stanza-error.js";
 import { NS_CARBONS } from "./namespaces.js";
 
@@ -281,5 +281,6 @@ function classifyLoginError(error: unknown): Error {
   if (error instanceof XmppAuthError || error instanceof XmppConnectionError) return error;
   const e = error as { name?: string; condition?: string; message?: string; code?: string };
   if (e?.name === "SASLError") return new XmppAuthError(e.condition ?? "not-authorized");
+  if (error instanceof ScramKeysOutdatedError) return new XmppAuthError("credentials-expired");
   return new XmppConnectionError(e?.message ?? String(error));
 }

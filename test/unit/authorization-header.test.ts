@@ -23,8 +23,9 @@ describe("parseAuthorizationHeader", () => {
     expect(parseAuthorizationHeader("   ")).toEqual({ kind: "anonymous" });
   });
 
-  it("treats Bearer and Digest as anonymous, whatever the case", () => {
-    expect(parseAuthorizationHeader("Bearer abc.def.ghi")).toEqual({ kind: "anonymous" });
+  it("reads a Bearer token, whatever the case, and treats a bare Bearer or Digest as anonymous", () => {
+    expect(parseAuthorizationHeader("Bearer abc.def.ghi")).toEqual({ kind: "bearer", token: "abc.def.ghi" });
+    expect(parseAuthorizationHeader("bearer  xg1.token ")).toEqual({ kind: "bearer", token: "xg1.token" });
     expect(parseAuthorizationHeader("bearer")).toEqual({ kind: "anonymous" });
     expect(parseAuthorizationHeader('Digest username="a", realm="r"')).toEqual({ kind: "anonymous" });
   });
