@@ -24,6 +24,27 @@ import { prepareOperation, RequestRefused } from "./server/operation.js";
 import { formatResult, withoutHttpStatus } from "./server/format-result.js";
 
 export const GRAPHQL_PATH = "/api/graphql";
+
+// What GraphiQL opens with: a first query that works for any user.
+const GRAPHIQL_EXAMPLE = `# MongooseIM's user API over XMPP. Put "Authorization": "Basic <base64 of user@domain:password>"
+# in the Headers tab, then run one of these operations.
+
+query WhoAmI {
+  checkAuth { username authStatus }
+}
+
+query Contacts {
+  roster { listContacts { jid name groups subscription ask } }
+}
+
+mutation Say($to: JID!, $body: String!) {
+  stanza { sendMessage(to: $to, body: $body) { id } }
+}
+
+subscription Incoming {
+  stanza { subscribeForMessages { sender timestamp stanza } }
+}
+`;
 export const SSE_PATH = "/api/graphql/sse";
 
 export interface AppOptions {
@@ -99,6 +120,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       title: "xmpp-graphql",
       subscriptionsProtocol: "WS",
       defaultHeaders: options.graphiqlDefaultHeaders,
+      defaultQuery: GRAPHIQL_EXAMPLE,
       shouldPersistHeaders: true,
     },
     plugins: [useMongooseAccessRules(), useMongooseRequestErrors()],
