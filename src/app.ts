@@ -16,6 +16,9 @@ import { SessionPool } from "./pool/session-pool.js";
 import { XmppSession } from "./xmpp/session.js";
 import { createLogger, type Logger } from "./logger.js";
 import { TokenService } from "./token/token.api.js";
+import { MemoryLoginThrottle, RedisLoginThrottle, type LoginThrottle } from "./auth/login-throttle.js";
+import { useDocumentLimits } from "./server/limits.js";
+import { bodySizeRefusal, clientIpOf } from "./server/http-limits.js";
 import { FileRevocationStore, RedisRevocationStore, type RevocationStore } from "./token/revocation-store.js";
 import { handleSse, refuse } from "./server/sse.js";
 import { readQueryParams } from "./server/query-params.js";
@@ -53,6 +56,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Where token revocations live; by default Redis when configured, else a local file. */
   revocationStore?: RevocationStore;
+  /** Failed-login counters; by default Redis when configured, else in memory. */
+  loginThrottle?: LoginThrottle;
 }
 
 export interface App {
@@ -92,13 +97,17 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     accessS: config.tokens.accessTtlS,
     refreshS: config.tokens.refreshTtlS,
   });
-  const services: Services = { config, pool, tokens };
+  const loginThrottle = options.loginThrottle ??
+    (config.tokens.redisUrl
+      ? new RedisLoginThrottle(config.tokens.redisUrl, config.limits.loginFailures)
+      : new MemoryLoginThrottle(config.limits.loginFailures));
+  const services: Services = { config, pool, tokens, loginThrottle };
   const schema = createSchema();
 
   /** The same context factory serves HTTP, graphql-ws and SSE. */
-  async function contextFromHeader(authorization: string | null | undefined): Promise<GraphQLContext> {
+  async function contextFromHeader(authorization: string | null | undefined, clientIp: string): Promise<GraphQLContext> {
     try {
-      const caller = await authenticate(parseAuthorizationHeader(authorization), services);
+      const caller = await authenticate(parseAuthorizationHeader(authorization), services, clientIp);
       return { services, caller };
     } catch (error) {
       if (error instanceof ApiError) throw apiErrorToGraphQL(error);
@@ -106,13 +115,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     }
   }
 
-  const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
+  const yoga = createYoga<{ req: IncomingMessage }, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     batching: false,
     logging: false,
-    context: ({ request }) => contextFromHeader(request.headers.get("authorization")),
+    context: ({ request, req }) => contextFromHeader(request.headers.get("authorization"), clientIpOf(req)),
     maskedErrors: { maskError: (error, message) => maskError(error, message, log) },
     // GraphiQL's assets come from an installed package: an offline machine gets a working page.
     renderGraphiQL,
@@ -123,7 +132,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       defaultQuery: GRAPHIQL_EXAMPLE,
       shouldPersistHeaders: true,
     },
-    plugins: [useMongooseAccessRules(), useMongooseRequestErrors()],
+    plugins: [useDocumentLimits(config.limits.document), useMongooseAccessRules(), useMongooseRequestErrors()],
   });
 
   let stopping = false;
@@ -136,7 +145,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       return;
     }
     if (path === SSE_PATH) {
-      handleSse(req, res, schema, contextFromHeader, log).catch((error: unknown) => {
+      handleSse(req, res, schema, (header) => contextFromHeader(header, clientIpOf(req)), log, config.limits.document).catch((error: unknown) => {
         log(error);
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ errors: [{ message: "GraphQL Internal Server Error", extensions: { code: "internal_server_error" } }] }));
@@ -144,6 +153,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       return;
     }
     if (path === GRAPHQL_PATH) {
+      if (req.method === "POST") {
+        const refusal = bodySizeRefusal(req, config.limits.maxBodyBytes);
+        if (refusal) return refuse(res, refusal.status, [refusal.error]);
+      }
       if (req.method === "GET") {
         // yoga crashes on `variables` that are not JSON; refuse such GETs as MongooseIM does.
         try {
@@ -161,7 +174,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   });
   server.keepAliveTimeout = 65_000;
 
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: config.limits.maxBodyBytes });
   const wsContexts = new WeakMap<object, GraphQLContext>();
   const wsCleanup = useServer<Record<string, unknown>>(
     {
@@ -170,7 +183,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         const params = ctx.connectionParams ?? {};
         const header = params.Authorization ?? params.authorization ?? ctx.extra.request.headers.authorization;
         try {
-          wsContexts.set(ctx, await contextFromHeader(typeof header === "string" ? header : undefined));
+          wsContexts.set(ctx, await contextFromHeader(typeof header === "string" ? header : undefined, clientIpOf(ctx.extra.request)));
           return true;
         } catch (error) {
           const status = error instanceof GraphQLError ? (error.extensions.http as { status?: number } | undefined)?.status : undefined;
@@ -183,7 +196,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         const context = wsContexts.get(ctx);
         if (!context) return [new GraphQLError("Connection not initialised")];
         try {
-          const { document } = prepareOperation(schema, payload, "ws", context.caller !== undefined);
+          const { document } = prepareOperation(schema, payload, "ws", context.caller !== undefined, config.limits.document);
           return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: context };
         } catch (error) {
           if (error instanceof RequestRefused) return error.errors.map(withoutHttpStatus);
@@ -200,6 +213,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     pool,
     async start() {
       await revocations.open();
+      await loginThrottle.open();
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(config.http.port, config.http.host, () => {
@@ -220,6 +234,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await tokens.close();
+      await loginThrottle.close();
     },
   };
 }

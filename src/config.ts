@@ -24,6 +24,15 @@ const schema = z.object({
   XMPP_IQ_TIMEOUT_MS: positiveInt("XMPP_IQ_TIMEOUT_MS", 10_000),
   XMPP_CONNECT_TIMEOUT_MS: positiveInt("XMPP_CONNECT_TIMEOUT_MS", 10_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  MAX_QUERY_DEPTH: positiveInt("MAX_QUERY_DEPTH", 15),
+  MAX_QUERY_ALIASES: positiveInt("MAX_QUERY_ALIASES", 30),
+  MAX_QUERY_TOKENS: positiveInt("MAX_QUERY_TOKENS", 5000),
+  MAX_QUERY_COST: positiveInt("MAX_QUERY_COST", 5000),
+  MAX_QUERY_DIRECTIVES: positiveInt("MAX_QUERY_DIRECTIVES", 50),
+  MAX_BODY_BYTES: positiveInt("MAX_BODY_BYTES", 1024 * 1024),
+  LOGIN_FAILURES_PER_USER: positiveInt("LOGIN_FAILURES_PER_USER", 10),
+  LOGIN_FAILURES_PER_IP: positiveInt("LOGIN_FAILURES_PER_IP", 50),
+  LOGIN_FAILURE_WINDOW_S: positiveInt("LOGIN_FAILURE_WINDOW_S", 60),
   TOKEN_SECRET: z.string().min(32, "TOKEN_SECRET must be at least 32 characters").optional(),
   TOKEN_STORE_PATH: z.string().default("data/token-revocations.json"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must look like redis://host:port").optional(),
@@ -41,6 +50,12 @@ export interface Config {
   http: { host: string; port: number };
   pool: { maxSessions: number; idleTimeoutMs: number };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  limits: {
+    document: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
+    maxBodyBytes: number;
+    /** Failed logins tolerated per user and per client address within the window. */
+    loginFailures: { perUser: number; perIp: number; windowS: number };
+  };
   tokens: {
     /** Tokens are off (requestToken answers deps_not_loaded) without a secret. */
     secret: string | undefined;
@@ -88,6 +103,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { host: e.HOST, port: e.PORT },
     pool: { maxSessions: e.POOL_MAX_SESSIONS, idleTimeoutMs: e.POOL_IDLE_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,
+    limits: {
+      document: {
+        maxDepth: e.MAX_QUERY_DEPTH,
+        maxAliases: e.MAX_QUERY_ALIASES,
+        maxTokens: e.MAX_QUERY_TOKENS,
+        maxCost: e.MAX_QUERY_COST,
+        maxDirectives: e.MAX_QUERY_DIRECTIVES,
+      },
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      loginFailures: { perUser: e.LOGIN_FAILURES_PER_USER, perIp: e.LOGIN_FAILURES_PER_IP, windowS: e.LOGIN_FAILURE_WINDOW_S },
+    },
     tokens: {
       secret: e.TOKEN_SECRET,
       storePath: e.TOKEN_STORE_PATH,

@@ -17,15 +17,19 @@ const wrongCredentials = () => new ApiError("wrong_credentials", WRONG_CREDENTIA
  *         token or a domain this gateway does not serve; `xmpp_unavailable`/`timeout`
  *         (503) when the XMPP server cannot be asked.
  */
-export async function authenticate(credentials: Credentials, services: Services): Promise<Caller | undefined> {
+export async function authenticate(credentials: Credentials, services: Services, clientIp: string): Promise<Caller | undefined> {
   if (credentials.kind === "anonymous") return undefined;
+  const throttle = services.loginThrottle;
   let login: string;
   let credential: PoolCredential;
   let via: Caller["via"] = "password";
   let refreshToken: string | undefined;
   if (credentials.kind === "bearer") {
     const claims = await services.tokens.verify(credentials.token);
-    if (!claims) throw wrongCredentials();
+    if (!claims) {
+      await throttle.failed(undefined, clientIp);
+      throw wrongCredentials();
+    }
     login = claims.user;
     credential = { keys: claims.keys };
     via = claims.kind === "refresh" ? "refresh-token" : "access-token";
@@ -43,12 +47,22 @@ export async function authenticate(credentials: Credentials, services: Services)
   }
   if (domain !== services.config.xmpp.domain) throw wrongCredentials();
   const bareJid = `${local}@${domain}`;
+  // Only a credential that still needs an XMPP login can be a guess worth throttling.
+  if (!services.pool.isProven(bareJid, credential)) {
+    const wait = await throttle.blockedFor(bareJid, clientIp);
+    if (wait !== undefined) {
+      throw new ApiError("too_many_failed_logins", `Too many failed logins; try again in ${wait} s`, { retry_after: wait }, 429);
+    }
+  }
   const session = () =>
-    services.pool.session(bareJid, local, credential).catch((error: unknown) => {
+    services.pool.session(bareJid, local, credential).catch(async (error: unknown) => {
       if (error instanceof XmppAuthError && error.condition === NO_MECHANISM) {
         throw new ApiError("xmpp_unavailable", "The XMPP server offers no login mechanism the gateway supports (SCRAM-SHA-1)", {}, 503);
       }
-      if (error instanceof XmppAuthError) throw wrongCredentials();
+      if (error instanceof XmppAuthError) {
+        await throttle.failed(bareJid, clientIp);
+        throw wrongCredentials();
+      }
       const apiError = toApiError(error);
       throw new ApiError(apiError.code, apiError.message, apiError.context, apiError.httpStatus ?? 503);
     });

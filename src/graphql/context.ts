@@ -2,6 +2,7 @@ import type { XmppSession } from "../xmpp/session.js";
 import type { SessionPool } from "../pool/session-pool.js";
 import type { Config } from "../config.js";
 import type { TokenService } from "../token/token.api.js";
+import type { LoginThrottle } from "../auth/login-throttle.js";
 
 /** The authenticated caller of a request: always derived from credentials, never from arguments. */
 export interface Caller {
@@ -22,6 +23,7 @@ export interface Services {
   readonly config: Config;
   readonly pool: SessionPool;
   readonly tokens: TokenService;
+  readonly loginThrottle: LoginThrottle;
 }
 
 /** The context of one GraphQL operation (HTTP request, graphql-ws subscribe or SSE stream). */

@@ -8,7 +8,10 @@ import { ApiError } from "../errors/api-error.js";
  */
 export function apiErrorToGraphQL(error: ApiError, path?: ReadonlyArray<string | number>): GraphQLError {
   const extensions: Record<string, unknown> = { code: error.code, ...error.context };
-  if (error.httpStatus !== undefined) extensions.http = { status: error.httpStatus };
+  if (error.httpStatus !== undefined) {
+    const retryAfter = error.context.retry_after;
+    extensions.http = { status: error.httpStatus, ...(retryAfter !== undefined && { headers: { "retry-after": String(retryAfter) } }) };
+  }
   return new GraphQLError(error.message, { path, extensions, originalError: error });
 }
 

@@ -56,6 +56,12 @@ export class SessionPool {
     this.sweeper.unref();
   }
 
+  /** Whether a login already proved this credential for the user's open session (no login needed). */
+  isProven(bareJid: string, credential: PoolCredential): boolean {
+    const entry = this.entries.get(bareJid);
+    return entry !== undefined && entry.session.isOpen && entry.verifiers.has(this.verifierOf(credential));
+  }
+
   /** Whether the user has a session in the pool. */
   has(bareJid: string): boolean {
     return this.entries.has(bareJid);

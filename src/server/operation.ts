@@ -3,6 +3,7 @@ import {
   type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from "graphql";
 import { toRequestError } from "./request-errors.js";
+import { limitRules, parseWithLimit, type DocumentLimits } from "./limits.js";
 
 /** The transports an operation can arrive on; each supports some operation types only. */
 export type Transport = "http" | "sse" | "ws";
@@ -68,14 +69,15 @@ export function prepareOperation(
   request: { query: string; operationName?: string | null },
   transport: Transport,
   authenticated: boolean,
+  limits?: DocumentLimits,
 ): { document: DocumentNode; operation: OperationDefinitionNode } {
   let document: DocumentNode;
   try {
-    document = parse(request.query);
+    document = limits ? parseWithLimit(request.query, limits) : parse(request.query);
   } catch (error) {
     throw new RequestRefused(400, [toRequestError(error as GraphQLError)]);
   }
-  const errors = validate(schema, document, specifiedRules);
+  const errors = validate(schema, document, limits ? [...specifiedRules, ...limitRules(limits)] : specifiedRules);
   if (errors.length > 0) throw new RequestRefused(400, errors.map(toRequestError));
   const operation = getOperationAST(document, request.operationName ?? undefined);
   if (!operation) {

@@ -42,6 +42,7 @@ export function requestErrorCode(error: GraphQLError): string | undefined {
   const existing = error.extensions?.code;
   if (typeof existing === "string" && !YOGA_CODES.has(existing)) return undefined;
   const message = error.message;
+  if (/^Syntax Error: Document contains more tha[nt] \d+ tokens/.test(message)) return "too_many_tokens";
   if (message.startsWith("Syntax Error:")) {
     const reason = message.slice("Syntax Error:".length).trim();
     return SCANNER_MESSAGES.some((m) => reason.startsWith(m)) ? "scanner_error" : "parser_error";
@@ -62,6 +63,7 @@ function syntaxMessage(error: GraphQLError, code: string): string {
 }
 
 const FIXED_MESSAGES: Readonly<Record<string, string>> = {
+  too_many_tokens: "The document has more tokens than this server accepts",
   invalid_json_body: "The request JSON body is invalid",
   variables_invalid_json: "The variables' JSON is invalid",
   no_query_supplied: "The query was not supplied in the request body",

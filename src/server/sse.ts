@@ -4,6 +4,7 @@ import type { GraphQLContext } from "../graphql/context.js";
 import { prepareOperation, RequestRefused } from "./operation.js";
 import { formatResult, withoutHttpHint } from "./format-result.js";
 import { readQueryParams, requireQuery } from "./query-params.js";
+import type { DocumentLimits } from "./limits.js";
 
 /** Builds the context for a request from its Authorization header; throws GraphQLError (401/503). */
 export type ContextFromHeader = (authorization: string | undefined) => Promise<GraphQLContext>;
@@ -27,6 +28,7 @@ export async function handleSse(
   schema: GraphQLSchema,
   contextFromHeader: ContextFromHeader,
   log: (error: unknown) => void,
+  limits: DocumentLimits,
 ): Promise<void> {
   if (req.method !== "GET") {
     res.writeHead(405, { allow: "GET", "content-type": "text/plain" });
@@ -46,7 +48,7 @@ export async function handleSse(
   }
   let stream: AsyncGenerator<ExecutionResult> | ExecutionResult;
   try {
-    const { document } = prepareOperation(schema, params, "sse", context.caller !== undefined);
+    const { document } = prepareOperation(schema, params, "sse", context.caller !== undefined, limits);
     stream = await subscribe({ schema, document, variableValues: params.variables, operationName: params.operationName, contextValue: context });
   } catch (error) {
     if (error instanceof RequestRefused) return refuse(res, error.status, error.errors);
