@@ -25,6 +25,18 @@ describe("loadConfig", () => {
       http: { host: "127.0.0.1", port: 5561 },
       pool: { maxSessions: 10_000, idleTimeoutMs: 300_000 },
       logLevel: "info",
+      limits: {
+        document: { maxDepth: 15, maxAliases: 30, maxTokens: 5000, maxCost: 5000, maxDirectives: 50 },
+        maxBodyBytes: 1_048_576,
+        loginFailures: { perUser: 10, perIp: 50, windowS: 60 },
+      },
+      tokens: {
+        secret: undefined,
+        storePath: "data/token-revocations.json",
+        redisUrl: undefined,
+        accessTtlS: 3600,
+        refreshTtlS: 2_160_000,
+      },
     });
   });
 
