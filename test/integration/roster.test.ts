@@ -54,6 +54,14 @@ describe("roster", () => {
     expect(seen).toEqual([{ jid: bob!.jid, name: "Bob", subscription: "none", ask: undefined, groups: expect.arrayContaining(["work", "friends"]) }]);
   });
 
+  it("escapes names and groups: markup is stored as text", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const name = `Bob' subscription='both'><group>injected</group></item><item jid='x@y`;
+    await gw.gql("mutation($c: JID!, $n: String, $g: [String!]) { roster { addContact(contact: $c, name: $n, groups: $g) } }", { c: bob!.jid, n: name, g: ["<b>g</b>"] }, alice);
+    const seen = await rosterSeenBy(await raw(alice!, false));
+    expect(seen).toEqual([{ jid: bob!.jid, name, subscription: "none", ask: undefined, groups: ["<b>g</b>"] }]);
+  });
+
   it("normalises the contact JID and drops its resource", async () => {
     const [alice, bob] = await gw.sandbox.createUsers(2);
     await gw.gql("mutation($c: JID!) { roster { addContact(contact: $c) } }", { c: `${bob!.jid.toUpperCase()}/phone` }, alice);

@@ -35,6 +35,17 @@ describe("sending", () => {
     expect(message.attrs).toMatchObject({ type: "chat", id });
   });
 
+  it("escapes message bodies: markup in a body is text, never a stanza injection", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!);
+    const body = `</body><body>forged</body><x xmlns="urn:evil"/>&amp;<![CDATA[x]]>'"`;
+    await gw.gql("mutation($to: JID!, $b: String!) { stanza { sendMessage(to: $to, body: $b) { id } } }", { to: bob!.jid, b: body }, alice);
+    const message = await bobClient.waitFor((s) => s.name === "message" && (s.attrs.from ?? "").startsWith(alice!.jid));
+    expect(message.getChildren("body")).toHaveLength(1);
+    expect(message.getChildText("body")).toBe(body);
+    expect(message.getChild("x", "urn:evil")).toBeUndefined();
+  });
+
   it("sendMessage accepts the caller's own JID as from and refuses anyone else's", async () => {
     const [alice, bob] = await gw.sandbox.createUsers(2);
     const own = await gw.gql("mutation($f: JID, $to: JID!) { stanza { sendMessage(from: $f, to: $to, body: \"x\") { id } } }", { f: `${alice!.jid}/laptop`, to: bob!.jid }, alice);
