@@ -22,7 +22,7 @@ import { bodySizeRefusal, clientIpOf } from "./server/http-limits.js";
 import { FileRevocationStore, RedisRevocationStore, type RevocationStore } from "./token/revocation-store.js";
 import { handleSse, refuse } from "./server/sse.js";
 import { readQueryParams } from "./server/query-params.js";
-import { useMongooseAccessRules, useMongooseRequestErrors } from "./server/yoga-plugins.js";
+import { useCodedEmptyResponses, useMongooseAccessRules, useMongooseRequestErrors } from "./server/yoga-plugins.js";
 import { prepareOperation, RequestRefused } from "./server/operation.js";
 import { formatResult, withoutHttpStatus } from "./server/format-result.js";
 
@@ -132,7 +132,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       defaultQuery: GRAPHIQL_EXAMPLE,
       shouldPersistHeaders: true,
     },
-    plugins: [useDocumentLimits(config.limits.document), useMongooseAccessRules(), useMongooseRequestErrors()],
+    plugins: [useDocumentLimits(config.limits.document), useMongooseAccessRules(), useMongooseRequestErrors(), useCodedEmptyResponses()],
   });
 
   let stopping = false;

@@ -31,9 +31,8 @@ export async function handleSse(
   limits: DocumentLimits,
 ): Promise<void> {
   if (req.method !== "GET") {
-    res.writeHead(405, { allow: "GET", "content-type": "text/plain" });
-    res.end("Method Not Allowed");
-    return;
+    res.setHeader("allow", "GET");
+    return refuse(res, 405, [new GraphQLError("The SSE endpoint accepts only GET", { extensions: { code: "method_not_allowed" } })]);
   }
   let context: GraphQLContext;
   let params: { query: string; variables: Record<string, unknown> | undefined; operationName: string | undefined };

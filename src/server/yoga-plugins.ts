@@ -47,3 +47,21 @@ export function useMongooseRequestErrors(): Plugin<GraphQLContext> {
     },
   };
 }
+
+// yoga answers these statuses with an empty body; clients get a JSON error with a code.
+const EMPTY_STATUS_CODES: Readonly<Record<number, { code: string; message: string }>> = {
+  406: { code: "not_acceptable", message: "The Accept header allows no response type this server sends (application/json, application/graphql-response+json, text/event-stream, text/html)" },
+  415: { code: "unsupported_media_type", message: "The request body must be application/json (or application/graphql)" },
+};
+
+/** Gives yoga's bodiless 406/415 answers a `{"errors": […]}` body with a code. */
+export function useCodedEmptyResponses(): Plugin<GraphQLContext> {
+  return {
+    onResponse({ response, setResponse, fetchAPI }) {
+      const known = EMPTY_STATUS_CODES[response.status];
+      if (!known || response.headers.get("content-type")) return;
+      const body = JSON.stringify({ errors: [{ message: known.message, extensions: { code: known.code } }] });
+      setResponse(new fetchAPI.Response(body, { status: response.status, headers: { "content-type": "application/json; charset=utf-8" } }));
+    },
+  };
+}
