@@ -1,0 +1,47 @@
+import type { XmppSession } from "../xmpp/session.js";
+import { toApiError } from "../errors/xmpp-errors.js";
+import { serverComponents } from "../xmpp/disco.js";
+import { buildBlockChange, buildBlocklistGet, parseBlocklist } from "./blocking.stanzas.js";
+
+/** One entry of MongooseIM's MUC Light blocking list. */
+export interface BlockingItem {
+  entityType: "USER" | "ROOM";
+  action: "ALLOW" | "DENY";
+  entity: string;
+}
+
+/** Domains of the server's group-chat services (XEP-0030 identity conference/text). */
+async function roomDomains(session: XmppSession): Promise<Set<string>> {
+  const components = await serverComponents(session).catch(() => []);
+  return new Set(components.filter((c) => c.info.identities.some((i) => i.category === "conference")).map((c) => c.jid));
+}
+
+/**
+ * The caller's blocking list, from XEP-0191: every blocked JID is a DENY item, a ROOM
+ * when it lives on one of the server's group-chat services, else a USER.
+ */
+export async function getBlockingList(session: XmppSession): Promise<BlockingItem[]> {
+  try {
+    const [blocked, rooms] = await Promise.all([session.iq(buildBlocklistGet()).then(parseBlocklist), roomDomains(session)]);
+    return blocked.map((entity) => ({
+      entityType: rooms.has(entity.split("@")[1] ?? entity) && entity.includes("@") ? "ROOM" : "USER",
+      action: "DENY",
+      entity,
+    }));
+  } catch (error) {
+    throw toApiError(error, {}, { user: session.bareJid });
+  }
+}
+
+/** Applies the items: DENY blocks the entity (XEP-0191 block), ALLOW unblocks it. */
+export async function setBlockingList(session: XmppSession, items: readonly BlockingItem[]): Promise<string> {
+  const deny = items.filter((i) => i.action === "DENY").map((i) => i.entity.split("/")[0]!);
+  const allow = items.filter((i) => i.action === "ALLOW").map((i) => i.entity.split("/")[0]!);
+  try {
+    if (deny.length > 0) await session.iq(buildBlockChange("block", deny));
+    if (allow.length > 0) await session.iq(buildBlockChange("unblock", allow));
+  } catch (error) {
+    throw toApiError(error, {}, { user: session.bareJid });
+  }
+  return "User blocking list updated successfully";
+}

@@ -1,0 +1,27 @@
+import { xml, type Element } from "@xmpp/xml";
+import { bareJid, formatJid, parseJid } from "../scalars/jid.js";
+
+/** XEP-0191 Blocking Command. */
+export const NS_BLOCKING = "urn:xmpp:blocking";
+
+/** `<blocklist/>` query: the user's blocked JIDs. */
+export function buildBlocklistGet(): Element {
+  return xml("iq", { type: "get" }, xml("blocklist", { xmlns: NS_BLOCKING }));
+}
+
+/** Blocks (`block`) or unblocks (`unblock`) the given JIDs (XEP-0191 §3.3, §3.4). */
+export function buildBlockChange(kind: "block" | "unblock", jids: readonly string[]): Element {
+  return xml("iq", { type: "set" }, xml(kind, { xmlns: NS_BLOCKING }, ...jids.map((jid) => xml("item", { jid }))));
+}
+
+/** The blocked JIDs of a blocklist result, normalised; unparsable ones are skipped. */
+export function parseBlocklist(reply: Element): string[] {
+  const list = reply.getChild("blocklist", NS_BLOCKING);
+  return (list?.getChildren("item") ?? []).flatMap((item) => {
+    try {
+      return item.attrs.jid ? [formatJid(bareJid(parseJid(item.attrs.jid)))] : [];
+    } catch {
+      return [];
+    }
+  });
+}
