@@ -33,6 +33,10 @@ const schema = z.object({
   LOGIN_FAILURES_PER_USER: positiveInt("LOGIN_FAILURES_PER_USER", 10),
   LOGIN_FAILURES_PER_IP: positiveInt("LOGIN_FAILURES_PER_IP", 50),
   LOGIN_FAILURE_WINDOW_S: positiveInt("LOGIN_FAILURE_WINDOW_S", 60),
+  SUBSCRIPTION_RECONNECT_MIN_MS: positiveInt("SUBSCRIPTION_RECONNECT_MIN_MS", 250),
+  SUBSCRIPTION_RECONNECT_MAX_MS: positiveInt("SUBSCRIPTION_RECONNECT_MAX_MS", 5000),
+  SUBSCRIPTION_RECONNECT_GIVE_UP_MS: positiveInt("SUBSCRIPTION_RECONNECT_GIVE_UP_MS", 300_000),
+  SUBSCRIPTION_BUFFER: positiveInt("SUBSCRIPTION_BUFFER", 1000),
   TOKEN_SECRET: z.string().min(32, "TOKEN_SECRET must be at least 32 characters").optional(),
   TOKEN_STORE_PATH: z.string().default("data/token-revocations.json"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must look like redis://host:port").optional(),
@@ -50,6 +54,11 @@ export interface Config {
   http: { host: string; port: number };
   pool: { maxSessions: number; idleTimeoutMs: number };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  subscriptions: {
+    reconnect: { minMs: number; maxMs: number; giveUpMs: number };
+    /** Events that may wait for one slow subscriber before its stream ends. */
+    buffer: number;
+  };
   limits: {
     document: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
     maxBodyBytes: number;
@@ -103,6 +112,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { host: e.HOST, port: e.PORT },
     pool: { maxSessions: e.POOL_MAX_SESSIONS, idleTimeoutMs: e.POOL_IDLE_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,
+    subscriptions: {
+      reconnect: {
+        minMs: e.SUBSCRIPTION_RECONNECT_MIN_MS,
+        maxMs: e.SUBSCRIPTION_RECONNECT_MAX_MS,
+        giveUpMs: e.SUBSCRIPTION_RECONNECT_GIVE_UP_MS,
+      },
+      buffer: e.SUBSCRIPTION_BUFFER,
+    },
     limits: {
       document: {
         maxDepth: e.MAX_QUERY_DEPTH,

@@ -1,18 +1,14 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
-import { toApiError, STANZA_ERRORS, XmppConnectionError } from "../errors/xmpp-errors.js";
+import { toApiError, STANZA_ERRORS } from "../errors/xmpp-errors.js";
 import { parseJid, formatJid, bareJid } from "../scalars/jid.js";
 import {
-  buildArchiveQuery, buildChatMessage, buildHeadlineMessage, newStanzaId, parseArchiveResult, parseIncomingMessage,
-  type StanzaRecord,
+  buildArchiveQuery, buildChatMessage, buildHeadlineMessage, newStanzaId, parseArchiveResult, type StanzaRecord,
 } from "./stanza.stanzas.js";
-import { MessageStream } from "./message-stream.js";
 
 /** MongooseIM's default (and maximum) page of archived messages. */
 export const MAX_ARCHIVE_PAGE = 50;
-/** How far a live subscriber may fall behind before its stream is ended. */
-export const SUBSCRIBER_BUFFER = 1000;
 
 const INVALID_SENDER = "Sender's JID is different from the user's JID";
 
@@ -111,35 +107,4 @@ export async function getLastMessages(
     stop();
   }
   return { stanzas, limit };
-}
-
-/**
- * A live stream of every message that reaches the caller, for as long as the consumer
- * iterates. While it lives the session is available (see XmppSession.holdPresence) and
- * pinned in the pool; `pin` keeps the pool from closing it. Ending the iteration releases
- * the listener, the presence and the pin at once.
- */
-export async function streamIncomingMessages(session: XmppSession, pin: () => () => void): Promise<AsyncIterableIterator<StanzaRecord>> {
-  const unpin = pin();
-  let releasePresence: (() => Promise<void>) | undefined;
-  const cleanups: Array<() => void> = [];
-  const stream = new MessageStream<StanzaRecord>(SUBSCRIBER_BUFFER, () => {
-    for (const cleanup of cleanups) cleanup();
-    void releasePresence?.();
-    unpin();
-  });
-  cleanups.push(session.onStanza((stanza) => {
-    const record = parseIncomingMessage(stanza, session.bareJid);
-    if (record) stream.push(record);
-  }));
-  cleanups.push(session.onClose(() => {
-    stream.fail(toApiError(new XmppConnectionError("the XMPP session closed; subscribe again")));
-  }));
-  try {
-    releasePresence = await session.holdPresence();
-  } catch (error) {
-    await stream.return();
-    throw toApiError(error);
-  }
-  return stream;
 }

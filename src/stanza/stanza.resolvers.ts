@@ -2,9 +2,11 @@ import type { Resolvers } from "../generated/graphql.js";
 import { callerOf } from "../graphql/caller.js";
 import type { MessageEvent } from "./stanza.models.js";
 import { mapIterator } from "./message-stream.js";
-import { getLastMessages, sendChatMessage, sendHeadlineMessage, sendRawStanza, streamIncomingMessages } from "./stanza.api.js";
+import { getLastMessages, sendChatMessage, sendHeadlineMessage, sendRawStanza } from "./stanza.api.js";
+import { openLiveFeed } from "./live-feed.js";
 
-type SubscriptionPayload = { stanza: MessageEvent } | { failure: unknown };
+// A failure with `last` ends the stream; a gap (messages possibly missed) does not.
+type SubscriptionPayload = { stanza: MessageEvent } | { failure: unknown; last?: true };
 
 /** stanza: sending messages, reading the archive, and the live message subscription. */
 export const stanzaResolvers: Resolvers = {
@@ -25,12 +27,17 @@ export const stanzaResolvers: Resolvers = {
     // graphql-js runs `subscribe` on root fields only, so the root field owns the stream.
     stanza: {
       subscribe: async (_, __, ctx) => {
-        const session = await callerOf(ctx).session();
-        const stream = await streamIncomingMessages(session, () => ctx.services.pool.pin(session));
+        const caller = callerOf(ctx);
+        const feed = await openLiveFeed({
+          openSession: () => caller.session(),
+          pin: (session) => ctx.services.pool.pin(session),
+          reconnect: ctx.services.config.subscriptions.reconnect,
+          buffer: ctx.services.config.subscriptions.buffer,
+        });
         return mapIterator(
-          stream,
-          (record): SubscriptionPayload => ({ stanza: { subscribeForMessages: record } }),
-          (error): SubscriptionPayload => ({ failure: error }),
+          feed,
+          (event): SubscriptionPayload => ("record" in event ? { stanza: { subscribeForMessages: event.record } } : { failure: event.gap }),
+          (error): SubscriptionPayload => ({ failure: error, last: true }),
         );
       },
       // A failed stream's last event carries the error: it reaches the client as a GraphQL error.

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { xml, type Element } from "@xmpp/xml";
-import { NS_CARBONS, NS_DATA, NS_DELAY, NS_FORWARD, NS_MAM, NS_RSM } from "../xmpp/namespaces.js";
+import { NS_CARBONS, NS_DATA, NS_DELAY, NS_FORWARD, NS_MAM, NS_RSM, NS_SID } from "../xmpp/namespaces.js";
 import { parseDateTime } from "../scalars/date-time.js";
 
 /*
@@ -14,6 +14,11 @@ export interface StanzaRecord {
   timestamp: Date;
   stanza_id: string;
   stanza: Element;
+  /**
+   * The id the user's archive gave the message (XEP-0359 `<stanza-id by=user>` on live
+   * messages, the result id in MAM): what catch-up after a reconnect dedupes by.
+   */
+  archiveId?: string;
 }
 
 /** A fresh stanza id: random, so ids never collide across gateway instances. */
@@ -43,6 +48,8 @@ export interface ArchiveQuery {
   /** Only messages strictly before this instant (the form's `end`, XEP-0313 §4.1.1). */
   before?: Date | null;
   max: number;
+  /** Page forward from this archive id (RSM `<after/>`) instead of taking the newest page. */
+  afterId?: string;
 }
 
 /**
@@ -62,7 +69,7 @@ export function buildArchiveQuery(query: ArchiveQuery): Element {
       "query",
       { xmlns: NS_MAM, queryid: query.queryId },
       xml("x", { xmlns: NS_DATA, type: "submit" }, ...fields),
-      xml("set", { xmlns: NS_RSM }, xml("max", {}, String(query.max)), xml("before")),
+      xml("set", { xmlns: NS_RSM }, xml("max", {}, String(query.max)), query.afterId !== undefined ? xml("after", {}, query.afterId) : xml("before")),
     ),
   );
 }
@@ -88,6 +95,19 @@ export function parseArchiveResult(stanza: Element, queryId: string, ownBareJid:
     timestamp: (stamp && parseDateTime(stamp)) || new Date(),
     stanza_id: result.attrs.id,
     stanza: detach(message),
+    archiveId: result.attrs.id,
+  };
+}
+
+/**
+ * Reads the `<fin/>` of a MAM query result (XEP-0313 §4.3): whether the last page was
+ * reached and the id of the page's last message, for paging forward.
+ */
+export function parseArchiveFin(reply: Element): { complete: boolean; last: string | undefined } {
+  const fin = reply.getChild("fin", NS_MAM);
+  return {
+    complete: fin?.attrs.complete === "true",
+    last: fin?.getChild("set", NS_RSM)?.getChildText("last") ?? undefined,
   };
 }
 
@@ -112,11 +132,14 @@ export function parseIncomingMessage(stanza: Element, ownBareJid: string, now = 
     message = inner;
   }
   const stamp = message.getChild("delay", NS_DELAY)?.attrs.stamp;
+  // Only the user's own server may stamp the archive id (XEP-0359 §4: check `by`).
+  const archiveId = message.getChildren("stanza-id", NS_SID).find((s) => s.attrs.by?.toLowerCase() === ownBareJid)?.attrs.id;
   return {
     sender: message.attrs.from ?? null,
     timestamp: (stamp && parseDateTime(stamp)) || now,
     stanza_id: message.attrs.id ?? "",
     stanza: detach(message),
+    ...(archiveId !== undefined && { archiveId }),
   };
 }
 

@@ -177,18 +177,18 @@ describe("a live subscription never takes messages away from the user's other cl
 });
 
 describe("when the XMPP connection drops", () => {
-  it("ends graphql-ws and SSE subscriptions with an xmpp_unavailable error instead of hanging", async () => {
-    const own = await startGateway();
+  it("ends graphql-ws and SSE subscriptions with an xmpp_unavailable error once reconnecting gives up", async () => {
+    const own = await startGateway({ SUBSCRIPTION_RECONNECT_MIN_MS: "100", SUBSCRIPTION_RECONNECT_GIVE_UP_MS: "600" });
     try {
       const alice = await own.sandbox.createUser();
       const ws = await subscribeWs(own.url, { Authorization: basicAuth(alice) });
       const sse = await subscribeSse(own.url, basicAuth(alice));
       await expect.poll(() => own.app.pool.has(alice.jid)).toBe(true);
       await own.sandbox.kill();
-      const wsError = await ws.waitFor((e) => e.errors || e.complete);
+      const wsError = await ws.waitFor((e) => e.errors || e.complete, 10_000);
       expect(wsError.errors?.[0]?.extensions?.code).toBe("xmpp_unavailable");
       await ws.waitFor((e) => e.complete === true);
-      const sseError = await sse.waitFor((e) => e.data.errors);
+      const sseError = await sse.waitFor((e) => e.data.errors, 10_000);
       expect(sseError.data.errors[0].extensions.code).toBe("xmpp_unavailable");
       await ws.stop();
       await sse.stop();
@@ -196,4 +196,49 @@ describe("when the XMPP connection drops", () => {
       await own.stop();
     }
   });
+});
+
+describe("a server restart during a live subscription", () => {
+  it("reconnects and delivers every message of the outage exactly once, in order", async () => {
+    // The first reconnect attempt waits long enough for the test to send during the outage.
+    const own = await startGateway({ SUBSCRIPTION_RECONNECT_MIN_MS: "2500" });
+    const others: RawClient[] = [];
+    try {
+      const [alice, bob] = await own.sandbox.createUsers(2);
+      const ws = await subscribeWs(own.url, { Authorization: basicAuth(bob!) });
+      const sse = await subscribeSse(own.url, basicAuth(bob!));
+      const first = await connectRawClient(own.sandbox.service, own.sandbox.domain, alice!, { resource: "a1" });
+      others.push(first);
+      await untilLive(ws, (b) => first.send(chat(bob!.jid, b)), wsBody);
+      const sseBody = (e: any) => bodyOf(e.data?.data?.stanza?.subscribeForMessages?.stanza ?? "");
+      await untilLive(sse, (b) => first.send(chat(bob!.jid, b)), sseBody);
+      await first.send(chat(bob!.jid, "before"));
+      await ws.waitFor(wsMessage("before"));
+
+      await own.sandbox.kill();
+      await own.sandbox.restart();
+      const second = await connectRawClient(own.sandbox.service, own.sandbox.domain, alice!, { resource: "a2" });
+      others.push(second);
+      const during = ["during-1", "during-2", "during-3", "during-4", "during-5"];
+      for (const body of during) await second.send(chat(bob!.jid, body));
+
+      // Live again after the reconnect: a message sent now arrives after the replay.
+      await expect.poll(() => own.app.pool.has(bob!.jid), { timeout: 15_000 }).toBe(true);
+      await untilLive(ws, (b) => second.send(chat(bob!.jid, `after-${b}`)), (e) => wsBody(e)?.replace(/^after-/, ""));
+      await second.send(chat(bob!.jid, "after"));
+      await ws.waitFor(wsMessage("after"), 10_000);
+      await sse.waitFor((e) => sseBody(e) === "after", 10_000);
+
+      for (const [name, bodies] of [["ws", ws.events.map(wsBody)], ["sse", sse.events.map(sseBody)]] as const) {
+        const relevant = bodies.filter((b): b is string => b !== undefined && ["before", ...during, "after"].includes(b));
+        expect(relevant, name).toEqual(["before", ...during, "after"]);
+      }
+      expect(ws.events.filter((e) => e.errors).length).toBe(0);
+      await ws.stop();
+      await sse.stop();
+    } finally {
+      await Promise.all(others.map((c) => c.stop()));
+      await own.stop();
+    }
+  }, 60_000);
 });

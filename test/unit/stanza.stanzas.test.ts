@@ -226,3 +226,31 @@ describe("parseIncomingMessage", () => {
     expect(record?.stanza.toString()).toBe('<message from="bob@localhost" id="m1" xmlns="jabber:client"><body>x</body></message>');
   });
 });
+
+describe("archive ids and paging for catch-up", () => {
+  it("reads the archive id the user's own server stamped, and ignores others' stamps", async () => {
+    const { parseIncomingMessage } = await import("../../src/stanza/stanza.stanzas.js");
+    const { xml } = await import("@xmpp/xml");
+    const message = xml("message", { from: "bob@localhost/x", to: "alice@localhost", type: "chat" },
+      xml("body", {}, "hi"),
+      xml("stanza-id", { xmlns: "urn:xmpp:sid:0", by: "mallory@evil", id: "forged" }),
+      xml("stanza-id", { xmlns: "urn:xmpp:sid:0", by: "alice@localhost", id: "real-1" }));
+    expect(parseIncomingMessage(message, "alice@localhost")?.archiveId).toBe("real-1");
+    const unstamped = xml("message", { from: "bob@localhost/x", type: "chat" }, xml("body", {}, "hi"),
+      xml("stanza-id", { xmlns: "urn:xmpp:sid:0", by: "mallory@evil", id: "forged" }));
+    expect(parseIncomingMessage(unstamped, "alice@localhost")?.archiveId).toBeUndefined();
+  });
+
+  it("pages forward with RSM after, and reads fin", async () => {
+    const { buildArchiveQuery, parseArchiveFin } = await import("../../src/stanza/stanza.stanzas.js");
+    const { xml } = await import("@xmpp/xml");
+    const query = buildArchiveQuery({ queryId: "q", max: 50, afterId: "id-9" });
+    const set = query.getChild("query")!.getChild("set")!;
+    expect(set.getChildText("after")).toBe("id-9");
+    expect(set.getChild("before")).toBeUndefined();
+    const fin = xml("iq", { type: "result" }, xml("fin", { xmlns: "urn:xmpp:mam:2", complete: "true" },
+      xml("set", { xmlns: "http://jabber.org/protocol/rsm" }, xml("first", {}, "a"), xml("last", {}, "b"))));
+    expect(parseArchiveFin(fin)).toEqual({ complete: true, last: "b" });
+    expect(parseArchiveFin(xml("iq", { type: "result" }))).toEqual({ complete: false, last: undefined });
+  });
+});
