@@ -1,0 +1,57 @@
+/**
+ * One entry point for tests and benchmarks that run against either sandbox server:
+ * `startSandbox("prosody")` or `startSandbox("ejabberd")` resolve to the same shape
+ * (`XmppSandbox`), so a test written once runs against both.
+ */
+import { startEjabberd, type EjabberdSandbox } from "./ejabberd.js";
+import { startProsody, type ProsodySandbox } from "./prosody.js";
+
+export type { SandboxUser } from "./prosody.js";
+export type { EjabberdSandbox } from "./ejabberd.js";
+
+/** The members both sandboxes have (the Prosody sandbox's interface). */
+export type XmppSandbox = ProsodySandbox;
+
+/** The servers a sandbox can run. */
+export type SandboxKind = "prosody" | "ejabberd";
+
+export const SANDBOX_KINDS: readonly SandboxKind[] = ["prosody", "ejabberd"];
+
+/** Options both sandboxes take. */
+export interface StartSandboxOptions {
+  /** Virtual host name; `localhost` by default. */
+  domain?: string;
+  /** Minimum log level: `debug`, `info` (default), `warn` or `error`. */
+  logLevel?: string;
+}
+
+/**
+ * Starts a throwaway server of the given kind on free loopback ports.
+ * Throws what {@link startProsody} / {@link startEjabberd} throw (not installed, startup
+ * timeout with the log tail), or an Error for an unknown kind.
+ */
+export function startSandbox(kind: "ejabberd", opts?: StartSandboxOptions): Promise<EjabberdSandbox>;
+export function startSandbox(kind: "prosody", opts?: StartSandboxOptions): Promise<ProsodySandbox>;
+export function startSandbox(kind: SandboxKind, opts?: StartSandboxOptions): Promise<XmppSandbox>;
+export function startSandbox(kind: SandboxKind, opts: StartSandboxOptions = {}): Promise<XmppSandbox> {
+  switch (kind) {
+    case "prosody":
+      return startProsody(opts);
+    case "ejabberd":
+      return startEjabberd(opts);
+    default:
+      return Promise.reject(new Error(`unknown sandbox kind ${JSON.stringify(kind)}; use one of ${SANDBOX_KINDS.join(", ")}`));
+  }
+}
+
+/**
+ * Reads a sandbox kind from a string such as an environment variable's value
+ * (`XMPP_SANDBOX=ejabberd npm run test:integration`); `prosody` when empty or undefined.
+ * Throws on anything else, so that a typo does not silently test the wrong server.
+ */
+export function parseSandboxKind(value: string | undefined): SandboxKind {
+  const v = (value ?? "").trim().toLowerCase();
+  if (v === "") return "prosody";
+  if ((SANDBOX_KINDS as readonly string[]).includes(v)) return v as SandboxKind;
+  throw new Error(`unknown sandbox kind ${JSON.stringify(value)}; use one of ${SANDBOX_KINDS.join(", ")}`);
+}
