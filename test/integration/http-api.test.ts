@@ -85,9 +85,12 @@ describe("authentication", () => {
     }
   });
 
-  it("treats a Bearer header as no credentials (tokens come later)", async () => {
-    const r = await post(JSON.stringify({ query: "{ checkAuth { authStatus } }" }), { authorization: "Bearer abc" });
-    expect(r.body.data.checkAuth.authStatus).toBe("UNAUTHORIZED");
+  it("treats a Digest header as no credentials, and refuses a Bearer token it did not issue", async () => {
+    const digest = await post(JSON.stringify({ query: "{ checkAuth { authStatus } }" }), { authorization: 'Digest username="x"' });
+    expect(digest.body.data.checkAuth.authStatus).toBe("UNAUTHORIZED");
+    const bearer = await post(JSON.stringify({ query: "{ checkAuth { authStatus } }" }), { authorization: "Bearer abc" });
+    expect(bearer.status).toBe(401);
+    expect(bearer.body.errors[0].extensions.code).toBe("wrong_credentials");
   });
 });
 

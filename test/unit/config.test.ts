@@ -25,6 +25,7 @@ describe("loadConfig", () => {
       http: { host: "127.0.0.1", port: 5561 },
       pool: { maxSessions: 10_000, idleTimeoutMs: 300_000 },
       logLevel: "info",
+      subscriptions: { reconnect: { minMs: 250, maxMs: 5000, giveUpMs: 300_000 }, buffer: 1000 },
       limits: {
         document: { maxDepth: 15, maxAliases: 30, maxTokens: 5000, maxCost: 5000, maxDirectives: 50 },
         maxBodyBytes: 1_048_576,
