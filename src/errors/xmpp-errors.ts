@@ -10,6 +10,8 @@ export class StanzaError extends Error {
     readonly condition: string,
     readonly type: string,
     readonly text: string | undefined,
+    /** The application-specific condition element's name (RFC 6120 §8.3.4), e.g. `file-too-large`. */
+    readonly application?: string,
   ) {
     super(text ? `${condition}: ${text}` : condition);
   }
@@ -56,7 +58,9 @@ export function toApiError(
 ): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof StanzaError) {
-    const specific = byCondition[error.condition] ?? GENERIC_CONDITIONS[error.condition];
+    // An application-specific condition is more precise than the defined one it comes with.
+    const specific = (error.application !== undefined ? byCondition[error.application] : undefined) ??
+      byCondition[error.condition] ?? GENERIC_CONDITIONS[error.condition];
     if (specific) {
       const message = typeof specific.message === "function" ? specific.message(context) : specific.message;
       return new ApiError(specific.code, message, context);

@@ -1,4 +1,10 @@
 import type { Resolvers } from "../generated/graphql.js";
+import { callerOf } from "../graphql/caller.js";
+import { getUploadUrls, uploadServicesOf } from "./http-upload.api.js";
 
-/** http-upload: not built yet; every operation answers not_implemented until it is. */
-export const httpUploadResolvers: Resolvers = {};
+/** httpUpload: upload slots from the server's HTTP File Upload service (XEP-0363). */
+export const httpUploadResolvers: Resolvers = {
+  HttpUploadUserMutation: {
+    getUrl: async (_, args, ctx) => getUploadUrls(await callerOf(ctx).session(), uploadServicesOf(ctx.services), args),
+  },
+};

@@ -1,4 +1,10 @@
 import type { Resolvers } from "../generated/graphql.js";
+import { callerOf } from "../graphql/caller.js";
+import { flushBin } from "./inbox.api.js";
 
-/** inbox: not built yet; every operation answers not_implemented until it is. */
-export const inboxResolvers: Resolvers = {};
+/** inbox: MongooseIM's inbox bin, where the server has one (see inbox.api.ts). */
+export const inboxResolvers: Resolvers = {
+  InboxUserMutation: {
+    flushBin: async (_, { days }, ctx) => flushBin(await callerOf(ctx).session(), days),
+  },
+};

@@ -47,7 +47,8 @@ export function formatErlangTerm(value: unknown): string {
 
 /** `text` as an Erlang binary literal: `<<"text">>`. */
 export function erlangBinary(text: string): string {
-  return `<<${erlangString(text)}>>`;
+  // Erlang prints the empty binary as <<>>, not <<"">>.
+  return text === "" ? "<<>>" : `<<${erlangString(text)}>>`;
 }
 
 /** `text` as an Erlang string literal: `"text"`, with Erlang's escapes. */

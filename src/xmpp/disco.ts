@@ -30,12 +30,22 @@ export function parseDiscoItems(reply: Element): string[] {
   return (query?.getChildren("item") ?? []).flatMap((i) => (i.attrs.jid ? [i.attrs.jid] : []));
 }
 
+/** `disco#info` of an entity (XEP-0030 §3.1). */
+export function buildDiscoInfoGet(to: string): Element {
+  return xml("iq", { type: "get", to }, xml("query", { xmlns: NS_DISCO_INFO }));
+}
+
+/** `disco#items` of an entity (XEP-0030 §4.1). */
+export function buildDiscoItemsGet(to: string): Element {
+  return xml("iq", { type: "get", to }, xml("query", { xmlns: NS_DISCO_ITEMS }));
+}
+
 export async function discoInfo(session: XmppSession, to: string): Promise<DiscoInfo> {
-  return parseDiscoInfo(await session.iq(xml("iq", { type: "get", to }, xml("query", { xmlns: NS_DISCO_INFO }))));
+  return parseDiscoInfo(await session.iq(buildDiscoInfoGet(to)));
 }
 
 export async function discoItems(session: XmppSession, to: string): Promise<string[]> {
-  return parseDiscoItems(await session.iq(xml("iq", { type: "get", to }, xml("query", { xmlns: NS_DISCO_ITEMS }))));
+  return parseDiscoItems(await session.iq(buildDiscoItemsGet(to)));
 }
 
 const componentCache = new Map<string, Promise<Array<{ jid: string; info: DiscoInfo }>>>();

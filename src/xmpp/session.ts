@@ -15,6 +15,7 @@ import { NO_MECHANISM, XmppAuthError, XmppConnectionError, XmppTimeoutError } fr
 import { NodeScramSha1, ScramKeysOutdatedError, type ScramKeys } from "./scram.js";
 import { parseStanzaError } from "./stanza-error.js";
 import { NS_CARBONS } from "./namespaces.js";
+import { buildAvailablePresence, buildUnavailablePresence, GATEWAY_PRIORITY } from "./presence.js";
 
 /** What is needed to open one logged-in c2s session. */
 export interface SessionOptions {
@@ -192,7 +193,7 @@ export class XmppSession {
     if (this.presenceHolders++ === 0) {
       this.presenceChange = this.presenceChange.then(async () => {
         await this.iq(xml("iq", { type: "set" }, xml("enable", { xmlns: NS_CARBONS })));
-        await this.send(xml("presence", {}, xml("priority", {}, "-1")));
+        await this.send(buildAvailablePresence(GATEWAY_PRIORITY));
       });
     }
     try {
@@ -208,11 +209,22 @@ export class XmppSession {
       if (--this.presenceHolders === 0 && !this.closed) {
         this.presenceChange = this.presenceChange
           .catch(() => undefined)
-          .then(() => this.send(xml("presence", { type: "unavailable" })))
+          .then(() => this.send(buildUnavailablePresence()))
           .catch(() => undefined);
         await this.presenceChange;
       }
     };
+  }
+
+  /**
+   * Sends unavailable presence with a status, which servers record as the account's last
+   * activity. A held presence is announced again at once: an unavailable session stops
+   * getting carbon copies, which a live subscription needs.
+   */
+  async announceUnavailable(status: string): Promise<void> {
+    await this.presenceChange.catch(() => undefined);
+    await this.send(buildUnavailablePresence(status));
+    if (this.presenceHolders > 0) await this.send(buildAvailablePresence(GATEWAY_PRIORITY));
   }
 
   /** Whether something currently holds the session's presence (a live subscription). */

@@ -11,10 +11,11 @@ export function parseStanzaError(stanza: Element): StanzaError {
   const type = error?.attrs.type ?? "cancel";
   let condition = "undefined-condition";
   let text: string | undefined;
+  let application: string | undefined;
   for (const child of error?.getChildElements() ?? []) {
-    if (child.attrs.xmlns !== NS_STANZAS) continue;
-    if (child.name === "text") text = child.text();
+    if (child.attrs.xmlns !== NS_STANZAS) application ??= child.name;
+    else if (child.name === "text") text = child.text();
     else condition = child.name;
   }
-  return new StanzaError(condition, type, text);
+  return new StanzaError(condition, type, text, application);
 }

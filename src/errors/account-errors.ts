@@ -1,0 +1,39 @@
+import type { ConditionMapping } from "./xmpp-errors.js";
+
+/** MongooseIM's answer for every refused account change (`mongoose_account_api`). */
+export const NOT_ALLOWED_MESSAGE = "User does not exist or you are not authorized properly";
+
+const notAllowed = { code: "not_allowed", message: NOT_ALLOWED_MESSAGE } as const;
+
+/**
+ * In-Band Registration (XEP-0077) refusals, in MongooseIM's codes. MongooseIM answers
+ * `not_allowed` for any failure of the auth backend, so every condition a server uses to
+ * refuse the change maps there: Prosody answers `bad-request` (wrong username) and
+ * `internal-server-error` (storage failure) to a password change and
+ * `service-unavailable` when the account cannot be deleted; ejabberd answers
+ * `not-allowed` (e.g. a password it does not accept) and `forbidden` (access rules).
+ * Conditions not listed (`feature-not-implemented` …) keep their generic meaning.
+ */
+export const ACCOUNT_ERRORS = {
+  changePassword: {
+    "not-allowed": notAllowed,
+    forbidden: notAllowed,
+    "not-authorized": notAllowed,
+    "bad-request": notAllowed,
+    "not-acceptable": notAllowed,
+    "item-not-found": notAllowed,
+    "registration-required": notAllowed,
+    "internal-server-error": notAllowed,
+  },
+  unregister: {
+    "not-allowed": notAllowed,
+    forbidden: notAllowed,
+    "not-authorized": notAllowed,
+    "bad-request": notAllowed,
+    "not-acceptable": notAllowed,
+    "item-not-found": notAllowed,
+    "registration-required": notAllowed,
+    "internal-server-error": notAllowed,
+    "service-unavailable": notAllowed,
+  },
+} as const satisfies Record<string, ConditionMapping>;
