@@ -30,6 +30,17 @@ export class XmppConnectionError extends Error {
   override readonly name = "XmppConnectionError";
 }
 
+/**
+ * A stanza would carry characters XML cannot (e.g. a control character in a message
+ * body): sending it would make the server close the user's whole session.
+ */
+export class XmlCharacterError extends Error {
+  override readonly name = "XmlCharacterError";
+  constructor() {
+    super("The input contains characters that XML cannot carry (control characters such as U+0007)");
+  }
+}
+
 /** XmppAuthError condition when the server offers no SASL mechanism we implement. */
 export const NO_MECHANISM = "no-supported-mechanism";
 
@@ -70,6 +81,9 @@ export function toApiError(
       `The XMPP server refused the request: ${error.condition}${error.text ? ` (${error.text})` : ""}`,
       { ...context, condition: error.condition },
     );
+  }
+  if (error instanceof XmlCharacterError) {
+    return new ApiError("invalid_input", error.message, context);
   }
   if (error instanceof XmppTimeoutError) {
     return new ApiError("timeout", error.message, context);

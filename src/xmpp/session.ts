@@ -11,7 +11,8 @@ import sasl from "@xmpp/sasl";
 import resourceBinding from "@xmpp/resource-binding";
 import SASLFactory from "saslmechanisms";
 import { xml, type Element } from "@xmpp/xml";
-import { NO_MECHANISM, XmppAuthError, XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
+import { NO_MECHANISM, XmlCharacterError, XmppAuthError, XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
+import { isXmlSafe } from "./xml.js";
 import { NodeScramSha1, ScramKeysOutdatedError, type ScramKeys } from "./scram.js";
 import { parseStanzaError } from "./stanza-error.js";
 import { NS_CARBONS } from "./namespaces.js";
@@ -145,10 +146,12 @@ export class XmppSession {
   /**
    * Sends an IQ and resolves with the reply of type "result".
    * @throws StanzaError for a reply of type "error", XmppTimeoutError when no reply
-   *         arrives in time, XmppConnectionError when the session closes first.
+   *         arrives in time, XmppConnectionError when the session closes first,
+   *         XmlCharacterError when the stanza carries characters XML cannot.
    */
   iq(stanza: Element, timeoutMs = this.iqTimeoutMs): Promise<Element> {
     if (this.closed) return Promise.reject(new XmppConnectionError("the XMPP session is closed"));
+    if (!isXmlSafe(stanza)) return Promise.reject(new XmlCharacterError());
     const id = stanza.attrs.id ?? (stanza.attrs.id = randomBytes(8).toString("hex"));
     return new Promise<Element>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -167,6 +170,8 @@ export class XmppSession {
   /** Sends a stanza that expects no reply. */
   async send(stanza: Element): Promise<void> {
     if (this.closed) throw new XmppConnectionError("the XMPP session is closed");
+    // One bad character would get the user's shared session closed by the server.
+    if (!isXmlSafe(stanza)) throw new XmlCharacterError();
     await this.client.send(stanza);
   }
 

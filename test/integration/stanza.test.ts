@@ -46,6 +46,17 @@ describe("sending", () => {
     expect(message.getChild("x", "urn:evil")).toBeUndefined();
   });
 
+  it("refuses text XML cannot carry, and the user's session survives it", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!);
+    const bad = await gw.gql("mutation($to: JID!, $b: String!) { stanza { sendMessage(to: $to, body: $b) { id } } }", { to: bob!.jid, b: "bell\u0007" }, alice);
+    expect(bad.body.errors?.[0]?.extensions?.code).toBe("invalid_input");
+    const named = await gw.gql("mutation($c: JID!, $n: String) { roster { addContact(contact: $c, name: $n) } }", { c: bob!.jid, n: "\u0000" }, alice);
+    expect(named.body.errors?.[0]?.extensions?.code).toBe("invalid_input");
+    await gw.gql("mutation($to: JID!, $b: String!) { stanza { sendMessage(to: $to, body: $b) { id } } }", { to: bob!.jid, b: "still here" }, alice);
+    await bobClient.waitFor(isChatFrom(alice!.jid, "still here"));
+  });
+
   it("sendMessage accepts the caller's own JID as from and refuses anyone else's", async () => {
     const [alice, bob] = await gw.sandbox.createUsers(2);
     const own = await gw.gql("mutation($f: JID, $to: JID!) { stanza { sendMessage(from: $f, to: $to, body: \"x\") { id } } }", { f: `${alice!.jid}/laptop`, to: bob!.jid }, alice);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NS_REGISTER, buildPasswordChange, buildUnregister } from "../../src/account/account.stanzas.js";
+import { isXmlText } from "../../src/xmpp/xml.js";
 import { ACCOUNT_ERRORS, NOT_ALLOWED_MESSAGE } from "../../src/errors/account-errors.js";
 import { StanzaError, XmppConnectionError, toApiError } from "../../src/errors/xmpp-errors.js";
 
@@ -22,6 +23,19 @@ describe("account stanza builders (XEP-0077)", () => {
     expect(buildUnregister("localhost").toString()).toBe(
       `<iq type="set" to="localhost"><query xmlns="${NS_REGISTER}"><remove/></query></iq>`,
     );
+  });
+});
+
+describe("isXmlText (XML 1.0 §2.2)", () => {
+  it("accepts what a stream can carry", () => {
+    for (const text of ["plain", "tab\tnl\ncr\r", "ünïcødé ✓", "emoji 🦆", "\uD7FF\uE000\uFFFD", "left\u200Eright", ""]) {
+      expect(isXmlText(text)).toBe(true);
+    }
+  });
+  it("refuses control characters, U+FFFE/U+FFFF and lone surrogates", () => {
+    for (const text of ["bell\u0007", "nul\u0000", "esc\u001b", "\uFFFE", "\uFFFF", "lone \uD800", "lone \uDC00 too"]) {
+      expect(isXmlText(text)).toBe(false);
+    }
   });
 });
 

@@ -1,0 +1,29 @@
+import { xml, type Element } from "@xmpp/xml";
+
+/*
+ * The caller's own account through XEP-0077 In-Band Registration: password change
+ * (§3.3) and account removal (§3.2). Both are addressed to the server (the domain), as
+ * the XEP's examples do; Prosody (`registration_compat`, on by default) and ejabberd
+ * both answer there.
+ */
+
+/** XEP-0077: In-Band Registration. */
+export const NS_REGISTER = "jabber:iq:register";
+
+
+/**
+ * `<iq type='set' to=domain><query xmlns='jabber:iq:register'><username/><password/></query></iq>`
+ * (XEP-0077 §3.3). The username must be the session's own; servers refuse any other.
+ */
+export function buildPasswordChange(domain: string, username: string, password: string): Element {
+  return xml(
+    "iq",
+    { type: "set", to: domain },
+    xml("query", { xmlns: NS_REGISTER }, xml("username", {}, username), xml("password", {}, password)),
+  );
+}
+
+/** `<iq type='set' to=domain><query xmlns='jabber:iq:register'><remove/></query></iq>` (XEP-0077 §3.2). */
+export function buildUnregister(domain: string): Element {
+  return xml("iq", { type: "set", to: domain }, xml("query", { xmlns: NS_REGISTER }, xml("remove")));
+}

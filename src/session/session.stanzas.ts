@@ -1,0 +1,65 @@
+import { xml, type Element } from "@xmpp/xml";
+import { parseJid } from "../scalars/jid.js";
+
+/*
+ * The caller's own connected sessions. XMPP has no standard query for them; two things
+ * come close:
+ * - XEP-0030 disco#items on the user's own bare JID: servers built on ejabberd's session
+ *   manager (ejabberd, MongooseIM) answer with one item per connected resource, available
+ *   or not. Prosody 0.12 lists only PEP nodes there.
+ * - RFC 6121 §4.3 presence probes to the user's own full JIDs: ejabberd answers each one
+ *   with that resource's current presence (carrying its priority, §4.7.2.3) and stays
+ *   silent for a resource that sent no presence.
+ */
+
+/**
+ * Resources the pooled sessions bind (`graphql-` and 12 hex digits, src/xmpp/session.ts):
+ * the gateway's own sessions, this instance's or another instance's, are not the user's.
+ */
+export const GATEWAY_RESOURCE = /^graphql-[0-9a-f]{12}$/;
+
+/**
+ * The resources of the disco#items JIDs that are the account's own full JIDs, normalised,
+ * without duplicates, in the server's order. Other items (PEP nodes on the bare JID,
+ * other entities, unparsable JIDs) are ignored.
+ */
+export function ownResources(itemJids: readonly string[], bareJid: string): string[] {
+  const resources: string[] = [];
+  for (const jid of itemJids) {
+    const resource = ownResource(jid, bareJid);
+    if (resource !== undefined && !resources.includes(resource)) resources.push(resource);
+  }
+  return resources;
+}
+
+/** `<presence type='probe' to=fullJid/>` (RFC 6121 §4.3.1). */
+export function buildPresenceProbe(fullJid: string): Element {
+  return xml("presence", { type: "probe", to: fullJid });
+}
+
+/**
+ * The priority a presence announces (RFC 6121 §4.7.2.3): its `<priority/>` as an integer
+ * in -128…127 (clamped, as servers do), 0 when absent or not a number; `null` for a
+ * presence that is not "available" (unavailable, error), which has no priority.
+ */
+export function parsePresencePriority(presence: Element): number | null {
+  if (presence.attrs.type !== undefined) return null;
+  const text = presence.getChildText("priority")?.trim();
+  if (!text || !/^[+-]?\d+$/.test(text)) return 0;
+  return Math.max(-128, Math.min(127, Number(text)));
+}
+
+/**
+ * The resource of `jid` when it is a full JID of the account `bareJid`; `undefined` for
+ * anything else (another entity, the bare JID itself, an unparsable JID).
+ */
+export function ownResource(jid: string | undefined, bareJid: string): string | undefined {
+  if (jid === undefined) return undefined;
+  try {
+    const parsed = parseJid(jid);
+    if (parsed.resource === "" || `${parsed.local}@${parsed.domain}` !== bareJid) return undefined;
+    return parsed.resource;
+  } catch {
+    return undefined;
+  }
+}
