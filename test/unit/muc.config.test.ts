@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planConfigChange, readRoomConfig, unappliedChanges } from "../../src/muc/muc.config.js";
-import { parseConfigForm, parseDiscoInfo, parseRoomInfo, type DataForm } from "../../src/muc/muc.stanzas.js";
+import { parseConfigForm, parseEntityInfo, parseRoomInfo, type DataForm } from "../../src/muc/muc.stanzas.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
 
 type Field = [name: string, type: string, values: string[]];
@@ -16,7 +16,7 @@ function form(fields: Field[]): DataForm {
 }
 
 function info(features: string[], fields: Array<[string, string]> = []) {
-  return parseRoomInfo(parseDiscoInfo(parseXmlElement(
+  return parseRoomInfo(parseEntityInfo(parseXmlElement(
     `<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="conference" type="text"/>` +
       features.map((f) => `<feature var="${f}"/>`).join("") +
       `<x type="result" xmlns="jabber:x:data"><field var="FORM_TYPE" type="hidden"><value>http://jabber.org/protocol/muc#roominfo</value></field>` +

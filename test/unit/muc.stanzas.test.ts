@@ -3,7 +3,7 @@ import {
   NS_MUC_ROOMCONFIG, buildAdminListGet, buildAffiliationChange, buildConfigFormGet, buildConfigSubmit, buildDestroyRoom,
   buildDiscoInfoGet, buildDiscoItemsGet, buildGroupchatMessage, buildInstantRoomSubmit, buildJoinPresence, buildLeavePresence,
   buildMediatedInvite, buildNickChangePresence, buildPrivateMessage, buildRoleChange, buildRoomArchiveQuery, isMucEntity,
-  occupantJid, parseAdminItems, parseConfigForm, parseDataForm, parseDiscoInfo, parseDiscoItems, parseFormBoolean,
+  occupantJid, parseAdminItems, parseConfigForm, parseDataForm, parseEntityInfo, parseDiscoItems, parseFormBoolean,
   parseMediatedInvite, parseMessageError, parseOccupantPresence, parsePresenceError, parseRoomArchiveResult, parseRoomInfo,
   splitOccupantJid,
 } from "../../src/muc/muc.stanzas.js";
@@ -195,18 +195,18 @@ describe("discovery", () => {
   });
 
   it("tells a MUC service from another entity", () => {
-    const service = parseDiscoInfo(x(
+    const service = parseEntityInfo(x(
       `<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="conference" type="text" name="Chatrooms"/>` +
         `<feature var="http://jabber.org/protocol/muc"/></query></iq>`,
     ));
     expect(isMucEntity(service)).toBe(true);
     expect(service.identities).toEqual([{ category: "conference", type: "text", name: "Chatrooms" }]);
-    const server = parseDiscoInfo(x(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="server" type="im"/><feature var="jabber:iq:roster"/></query></iq>`));
+    const server = parseEntityInfo(x(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="server" type="im"/><feature var="jabber:iq:roster"/></query></iq>`));
     expect(isMucEntity(server)).toBe(false);
   });
 
   it("reads a room's name, visibility and occupants from its disco#info", () => {
-    const info = parseRoomInfo(parseDiscoInfo(x(
+    const info = parseRoomInfo(parseEntityInfo(x(
       `<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="conference" type="text" name="Lounge"/>` +
         `<feature var="muc_hidden"/><feature var="muc_persistent"/><x type="result" xmlns="jabber:x:data">` +
         `<field var="FORM_TYPE" type="hidden"><value>http://jabber.org/protocol/muc#roominfo</value></field>` +
@@ -216,7 +216,7 @@ describe("discovery", () => {
     expect(info.features.has("muc_persistent")).toBe(true);
     expect(info.extended?.fields.get("muc#roominfo_occupants")?.values).toEqual(["3"]);
 
-    const bare = parseRoomInfo(parseDiscoInfo(x(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="conference" type="text"/><feature var="muc_public"/></query></iq>`)));
+    const bare = parseRoomInfo(parseEntityInfo(x(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="conference" type="text"/><feature var="muc_public"/></query></iq>`)));
     expect(bare).toMatchObject({ name: null, hidden: false, occupants: null, extended: null });
   });
 
