@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Socket } from "node:net";
 import { Client } from "@xmpp/client-core";
 import tcp from "@xmpp/tcp";
 import tls from "@xmpp/tls";
@@ -113,7 +114,11 @@ export class XmppSession {
     resourceBinding({ streamFeatures, iqCaller }, options.resource ?? `graphql-${randomBytes(6).toString("hex")}`);
 
     // Without TCP_NODELAY a request's small writes wait for the peer's delayed ACK (~40 ms).
-    client.on("connect", () => client.socket?.setNoDelay(true));
+    let socket: Socket | null | undefined;
+    client.on("connect", () => {
+      socket = client.socket;
+      socket?.setNoDelay(true);
+    });
     let failure: Error | undefined;
     const onError = (error: Error) => (failure ??= error);
     client.on("error", onError);
@@ -132,6 +137,10 @@ export class XmppSession {
     } catch (error) {
       client.removeListener("error", onError);
       client.on("error", () => undefined);
+      // No graceful close after a failed login: a server that stopped answering would keep
+      // the socket open until the close handshake times out.
+      // (xmpp.js may already have let go of the socket without closing it.)
+      socket?.destroy();
       void client.stop().catch(() => undefined);
       throw classifyLoginError(failure ?? error);
     } finally {
