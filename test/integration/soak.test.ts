@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { runSoak } from "../support/soak.js";
+
+// The CI-sized soak: 30 s of messages to 100 live subscribers while others query.
+// `npm run soak` runs the long one (scripts/soak.ts).
+describe("soak (30 s)", () => {
+  it("delivers every message exactly once and answers every query", async () => {
+    const report = await runSoak({ subscribers: 100, seconds: 30, ratePerSecond: 50 });
+    console.log(`soak: ${JSON.stringify(report)}`);
+    expect(report.sent).toBeGreaterThan(1000);
+    expect(report.received).toBe(report.sent);
+    expect(report.missing).toBe(0);
+    expect(report.duplicates).toBe(0);
+    expect(report.subscriptionErrors).toBe(0);
+    expect(report.queryErrors).toBe(0);
+    expect(report.queries).toBeGreaterThan(0);
+  }, 180_000);
+});
