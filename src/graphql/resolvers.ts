@@ -37,6 +37,12 @@ export const rootResolvers: Resolvers = {
 };
 
 const ROOTS = new Set(["UserQuery", "UserMutation", "UserSubscription"]);
+const NOT_IMPLEMENTED = new WeakSet<object>();
+
+/** Whether a field's resolver is the not_implemented fallback (for tests and checks). */
+export function isNotImplemented(resolve: unknown): boolean {
+  return typeof resolve === "function" && NOT_IMPLEMENTED.has(resolve);
+}
 
 /**
  * Every operation field (a field of a namespace type) without a resolver of its own
@@ -58,9 +64,11 @@ export function addNotImplementedResolvers(schema: GraphQLSchema): void {
     for (const field of Object.values(type.getFields())) {
       if (field.resolve || field.subscribe) continue;
       const label = `${name}.${field.name}`;
-      field.resolve = () => {
+      const fallback = () => {
         throw notImplemented(label);
       };
+      NOT_IMPLEMENTED.add(fallback);
+      field.resolve = fallback;
     }
   }
 }

@@ -1,0 +1,281 @@
+import { xml, type Element } from "@xmpp/xml";
+import { NS_DATA, NS_MAM, NS_RSM } from "../xmpp/namespaces.js";
+import { NS_MUC_USER, type AdminItem, type MucAffiliation } from "../muc/muc.stanzas.js";
+
+/*
+ * MUC Light (MongooseIM's urn:xmpp:muclight:0) mapped onto XEP-0045 rooms, as pure
+ * functions. A MUC Light room is a persistent, members-only, non-anonymous, hidden
+ * XEP-0045 room whose owners are MUC Light owners and whose members (and admins) are
+ * MUC Light members:
+ *
+ *   roomname          ↔ muc#roomconfig_roomname (read back from disco#info)
+ *   subject           ↔ the room subject (XEP-0045 §8.1), mirrored in the description
+ *   other options     ↔ JSON in muc#roomconfig_roomdesc (read from disco#info's
+ *                       muc#roominfo_description, which members can read without joining)
+ *
+ * The description holds `{"muclight":{"subject":"…","options":{"k":"v"}}}`.
+ */
+
+/** MongooseIM's default room configuration schema (mod_muc_light default_schema/0). */
+export const DEFAULT_ROOM_NAME = "Untitled";
+export const DEFAULT_SUBJECT = "";
+export const ROOMNAME_KEY = "roomname";
+export const SUBJECT_KEY = "subject";
+
+/** A MUC Light member as the API reports it (the GraphQL `RoomUser`). */
+export interface Participant {
+  jid: string;
+  affiliation: "OWNER" | "MEMBER";
+}
+
+/** A MUC Light room as the API reports it (the GraphQL `Room`). */
+export interface LightRoom {
+  jid: string;
+  name: string | null;
+  subject: string | null;
+  participants: Participant[];
+  options: Array<{ key: string; value: string }>;
+}
+
+/** What the room's description stores besides the name. */
+export interface StoredConfig {
+  subject: string;
+  /** Free-form options, without `roomname` and `subject`. */
+  options: Map<string, string>;
+}
+
+/**
+ * MongooseIM's `config_to_map`: the options given, with `name` and `subject` (when
+ * given) overriding the `roomname`/`subject` keys. A key given twice keeps its last value.
+ */
+export function toConfigMap(
+  name: string | null | undefined,
+  subject: string | null | undefined,
+  options: ReadonlyArray<{ key: string; value: string }> | null | undefined,
+): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const { key, value } of options ?? []) map.set(key, value);
+  if (name != null) map.set(ROOMNAME_KEY, name);
+  if (subject != null) map.set(SUBJECT_KEY, subject);
+  return map;
+}
+
+/** Options as the API lists them: sorted by key (MongooseIM sorts its map). */
+export function optionList(map: ReadonlyMap<string, string>): Array<{ key: string; value: string }> {
+  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, value]) => ({ key, value }));
+}
+
+/** Serialises the description of a mapped room. */
+export function encodeDescription(config: StoredConfig): string {
+  return JSON.stringify({ muclight: { subject: config.subject, options: Object.fromEntries(config.options) } });
+}
+
+/**
+ * Reads the description of a mapped room; anything else (a plain room's free text, a
+ * malformed value) reads as the defaults, so that such a room still shows its name.
+ */
+export function decodeDescription(description: string | null | undefined): StoredConfig {
+  const empty: StoredConfig = { subject: DEFAULT_SUBJECT, options: new Map() };
+  if (!description) return empty;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(description);
+  } catch {
+    return empty;
+  }
+  const light = isRecord(parsed) ? parsed.muclight : undefined;
+  if (!isRecord(light)) return empty;
+  const options = new Map<string, string>();
+  if (isRecord(light.options)) {
+    for (const [key, value] of Object.entries(light.options)) {
+      if (typeof value === "string" && key !== ROOMNAME_KEY && key !== SUBJECT_KEY) options.set(key, value);
+    }
+  }
+  return { subject: typeof light.subject === "string" ? light.subject : DEFAULT_SUBJECT, options };
+}
+
+/** Applies a change map (from {@link toConfigMap}) to the stored configuration. */
+export function applyChanges(current: StoredConfig, changes: ReadonlyMap<string, string>): StoredConfig {
+  const options = new Map(current.options);
+  let subject = current.subject;
+  for (const [key, value] of changes) {
+    if (key === SUBJECT_KEY) subject = value;
+    else if (key !== ROOMNAME_KEY) options.set(key, value);
+  }
+  return { subject, options };
+}
+
+/** The room as `getRoomConfig` reports it: every key, `roomname` and `subject` included. */
+export function fullRoom(jid: string, name: string, stored: StoredConfig, participants: Participant[]): LightRoom {
+  const all = new Map(stored.options);
+  all.set(ROOMNAME_KEY, name);
+  all.set(SUBJECT_KEY, stored.subject);
+  return { jid, name, subject: stored.subject, participants, options: optionList(all) };
+}
+
+/**
+ * The room as MongooseIM's `createRoom`/`changeRoomConfiguration` report it: only the
+ * keys that were given, `name`/`subject` null unless given.
+ */
+export function givenRoom(jid: string, given: ReadonlyMap<string, string>, participants: Participant[]): LightRoom {
+  return {
+    jid,
+    name: given.get(ROOMNAME_KEY) ?? null,
+    subject: given.get(SUBJECT_KEY) ?? null,
+    participants,
+    options: optionList(given),
+  };
+}
+
+const AFFILIATION_RANK: Readonly<Record<string, number>> = { owner: 0, admin: 1, member: 1 };
+
+/**
+ * MUC Light participants from the room's affiliation lists: owners are `OWNER`; admins
+ * and members are `MEMBER` (MUC Light has no admins). Owners first, then by JID;
+ * resources dropped, lower-cased, each JID once (its highest affiliation).
+ */
+export function participantsFrom(items: ReadonlyArray<{ jid: string | null; affiliation: MucAffiliation | null }>): Participant[] {
+  const best = new Map<string, number>();
+  for (const item of items) {
+    if (!item.jid || item.affiliation === null) continue;
+    const rank = AFFILIATION_RANK[item.affiliation];
+    if (rank === undefined) continue;
+    const jid = item.jid.split("/")[0]!.toLowerCase();
+    best.set(jid, Math.min(rank, best.get(jid) ?? rank));
+  }
+  return [...best.entries()]
+    .map(([jid, rank]): Participant => ({ jid, affiliation: rank === 0 ? "OWNER" : "MEMBER" }))
+    .sort((a, b) => (a.affiliation !== b.affiliation ? (a.affiliation === "OWNER" ? -1 : 1) : a.jid < b.jid ? -1 : a.jid > b.jid ? 1 : 0));
+}
+
+/** Affiliation lists carry the kind asked for only in the request; fill it in. */
+export function withAffiliation(items: readonly AdminItem[], affiliation: MucAffiliation): AdminItem[] {
+  return items.map((i) => ({ ...i, affiliation: i.affiliation ?? affiliation }));
+}
+
+// ---------------------------------------------------------------------------------------
+// Room configuration (XEP-0045 §10.2, §15.5.3)
+
+/** Fields that make a room behave like a MUC Light room; creation fails without them. */
+export const REQUIRED_FIELDS = ["muc#roomconfig_persistentroom", "muc#roomconfig_membersonly", "muc#roomconfig_whois"] as const;
+
+/**
+ * The configuration submitted when a mapped room is created, restricted to the fields
+ * the server's form offers: persistent, members-only, real JIDs visible to everyone
+ * (Prosody then lets members read the affiliation lists), hidden, unmoderated, subject
+ * owner-only, members may invite, archived (Prosody's muc_mam and ejabberd's field).
+ */
+export function creationConfig(offered: ReadonlySet<string>, name: string, description: string): Record<string, string[]> {
+  const wanted: Record<string, string[]> = {
+    "muc#roomconfig_roomname": [name],
+    "muc#roomconfig_roomdesc": [description],
+    "muc#roomconfig_persistentroom": ["1"],
+    "muc#roomconfig_membersonly": ["1"],
+    "muc#roomconfig_whois": ["anyone"],
+    "muc#roomconfig_publicroom": ["0"],
+    "muc#roomconfig_moderatedroom": ["0"],
+    "muc#roomconfig_changesubject": ["0"],
+    "muc#roomconfig_allowinvites": ["1"],
+    "{http://prosody.im/protocol/muc}roomconfig_allowmemberinvites": ["1"],
+    "muc#roomconfig_enablearchiving": ["1"],
+    "mam": ["1"],
+    "muc#roomconfig_getmemberlist": ["moderator", "participant", "visitor"],
+  };
+  return Object.fromEntries(Object.entries(wanted).filter(([field]) => offered.has(field)));
+}
+
+/** A subject change (XEP-0045 §8.1): a groupchat message with only a `<subject/>`. */
+export function buildSubjectMessage(room: string, subject: string, id: string): Element {
+  return xml("message", { to: room, type: "groupchat", id }, xml("subject", {}, subject));
+}
+
+/** XEP-0045 §7.10 / XEP-0077 §3.2: cancelling one's registration with a room drops its member affiliation. */
+export const NS_REGISTER = "jabber:iq:register";
+export function buildUnregister(room: string): Element {
+  return xml("iq", { type: "set", to: room }, xml("query", { xmlns: NS_REGISTER }, xml("remove")));
+}
+
+/**
+ * A mediated invitation (XEP-0045 §7.8.2) with a body. The body matters: servers
+ * archive messages with a body in the invitee's archive (XEP-0313), which is how the
+ * invitee's gateway learns about the room later, even if it was offline.
+ */
+export function buildInvitation(room: string, invitee: string, inviter: string, id: string): Element {
+  return xml(
+    "message",
+    { to: room, id },
+    xml("body", {}, `${inviter} invited you to the room ${room}`),
+    xml("x", { xmlns: NS_MUC_USER }, xml("invite", { to: invitee }, xml("reason", {}, `${inviter} added you to the MUC Light room ${room}`))),
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// The caller's room list: private storage (XEP-0049) and archived invitations (XEP-0313)
+
+/** Namespace of the gateway's private-storage record of the caller's MUC Light rooms. */
+export const NS_ROOM_LIST = "urn:xmpp-graphql:muc-light:rooms:0";
+export const ROOM_LIST_ELEMENT = "rooms";
+
+/** The record: rooms known to include the caller, and the last archive id scanned for invitations. */
+export interface RoomList {
+  rooms: Set<string>;
+  scanned: string | null;
+}
+
+export function buildRoomList(list: RoomList): Element {
+  return xml(
+    ROOM_LIST_ELEMENT,
+    list.scanned !== null ? { xmlns: NS_ROOM_LIST, scanned: list.scanned } : { xmlns: NS_ROOM_LIST },
+    ...[...list.rooms].sort().map((jid) => xml("room", { jid })),
+  );
+}
+
+/** Reads the record; an absent or empty element is an empty list never scanned. */
+export function parseRoomList(element: Element | null): RoomList {
+  const rooms = new Set<string>();
+  for (const room of element?.getChildren("room") ?? []) {
+    const jid = room.attrs.jid;
+    if (jid && jid.includes("@") && !jid.includes("/")) rooms.add(jid.toLowerCase());
+  }
+  return { rooms, scanned: element?.attrs.scanned || null };
+}
+
+/**
+ * A query of the caller's own archive paging forward (oldest first) from after an
+ * archive id, or from the start (XEP-0313 §4, XEP-0059 §2.2).
+ */
+export function buildForwardArchiveQuery(queryId: string, after: string | null, max: number): Element {
+  return xml(
+    "iq",
+    { type: "set" },
+    xml(
+      "query",
+      { xmlns: NS_MAM, queryid: queryId },
+      xml("x", { xmlns: NS_DATA, type: "submit" }, xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, NS_MAM))),
+      xml("set", { xmlns: NS_RSM }, xml("max", {}, String(max)), after !== null ? xml("after", {}, after) : null),
+    ),
+  );
+}
+
+/** XEP-0249 §2: a direct invitation. */
+export const NS_CONFERENCE = "jabber:x:conference";
+
+/**
+ * The room an archived message invites the caller to, or null. Mediated invitations
+ * (XEP-0045 §7.8.2) name the room as sender; direct ones (XEP-0249) in `jid`. Messages
+ * the caller sent are not invitations to the caller. The result is only a candidate:
+ * membership is checked with the room itself before it is believed.
+ */
+export function invitedRoom(message: Element, ownBareJid: string): string | null {
+  if (message.name !== "message" || message.attrs.type === "error") return null;
+  const from = message.attrs.from?.split("/")[0]?.toLowerCase();
+  if (!from || from === ownBareJid) return null;
+  const direct = message.getChild("x", NS_CONFERENCE)?.attrs.jid;
+  if (message.getChild("x", NS_MUC_USER)?.getChild("invite")) return from;
+  if (direct && direct.includes("@")) return direct.split("/")[0]!.toLowerCase();
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,120 @@
+import type { XmppSession } from "../xmpp/session.js";
+import { StanzaError, toApiError } from "../errors/xmpp-errors.js";
+import { buildPrivateGet, buildPrivateSet, parsePrivateResult } from "../private/private.stanzas.js";
+import { newStanzaId, parseArchiveFin, parseArchiveResult } from "../stanza/stanza.stanzas.js";
+import {
+  NS_ROOM_LIST, ROOM_LIST_ELEMENT, buildForwardArchiveQuery, buildRoomList, invitedRoom, parseRoomList, type RoomList,
+} from "./muc-light.mapping.js";
+
+/*
+ * The caller's MUC Light rooms, as the gateway knows them: a record in the caller's
+ * private storage (XEP-0049) holding the rooms the caller created or was invited to,
+ * plus the id of the last message of the caller's archive (XEP-0313) already scanned
+ * for invitations. Invitations sent while the caller was offline, or through another
+ * gateway instance, or by any XEP-0045 client, are archived by the caller's server and
+ * found by the next scan. Every room is then checked with the room itself.
+ */
+
+/** Prosody's (and MongooseIM's) largest archive page. */
+const ARCHIVE_PAGE = 50;
+
+/** Read-modify-write of the record is serialised per session (one pooled session per user per process). */
+const queues = new WeakMap<XmppSession, Promise<unknown>>();
+
+/**
+ * Runs `task` on the caller's record and stores what it returns when that differs.
+ * @throws ApiError when private storage cannot be read or written.
+ */
+export function updateRoomList<T>(session: XmppSession, task: (list: RoomList) => Promise<{ list: RoomList; result: T }>): Promise<T> {
+  const previous = queues.get(session) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(async () => {
+    const before = await readRoomList(session);
+    const { list, result } = await task({ rooms: new Set(before.rooms), scanned: before.scanned });
+    if (!sameList(before, list)) await writeRoomList(session, list);
+    return result;
+  });
+  queues.set(session, run);
+  return run;
+}
+
+/** Adds a room to the caller's record. */
+export function rememberRoom(session: XmppSession, room: string): Promise<void> {
+  return updateRoomList(session, async (list) => {
+    list.rooms.add(room.toLowerCase());
+    return { list, result: undefined };
+  });
+}
+
+/** Takes a room out of the caller's record. */
+export function forgetRoom(session: XmppSession, room: string): Promise<void> {
+  return updateRoomList(session, async (list) => {
+    list.rooms.delete(room.toLowerCase());
+    return { list, result: undefined };
+  });
+}
+
+async function readRoomList(session: XmppSession): Promise<RoomList> {
+  try {
+    return parseRoomList(parsePrivateResult(await session.iq(buildPrivateGet(ROOM_LIST_ELEMENT, NS_ROOM_LIST)), NS_ROOM_LIST));
+  } catch (error) {
+    throw toApiError(error, {}, { user: session.bareJid });
+  }
+}
+
+async function writeRoomList(session: XmppSession, list: RoomList): Promise<void> {
+  try {
+    await session.iq(buildPrivateSet(buildRoomList(list)));
+  } catch (error) {
+    throw toApiError(error, {}, { user: session.bareJid });
+  }
+}
+
+function sameList(a: RoomList, b: RoomList): boolean {
+  return a.scanned === b.scanned && a.rooms.size === b.rooms.size && [...a.rooms].every((r) => b.rooms.has(r));
+}
+
+/**
+ * Reads the caller's archive forward from after `scanned` (from its start when null, or
+ * when the server no longer knows that id) and returns the rooms it invites the caller
+ * to and the id of the last message read (unchanged when there was none).
+ * @throws ApiError when the archive cannot be read.
+ */
+export async function scanInvitations(session: XmppSession, scanned: string | null): Promise<{ rooms: Set<string>; scanned: string | null }> {
+  const rooms = new Set<string>();
+  let after = scanned;
+  for (;;) {
+    let page: { last: string | null; complete: boolean; count: number };
+    try {
+      page = await archivePage(session, after, rooms);
+    } catch (error) {
+      // The id expired from the archive (or the archive was cleared): read it all again.
+      if (error instanceof StanzaError && error.condition === "item-not-found" && after !== null) {
+        after = null;
+        continue;
+      }
+      throw toApiError(error, {}, { user: session.bareJid });
+    }
+    if (page.last !== null) after = page.last;
+    if (page.complete || page.count === 0 || page.last === null) return { rooms, scanned: after };
+  }
+}
+
+async function archivePage(session: XmppSession, after: string | null, rooms: Set<string>): Promise<{ last: string | null; complete: boolean; count: number }> {
+  const queryId = newStanzaId();
+  let count = 0;
+  let lastSeen: string | null = null;
+  const stop = session.onStanza((stanza) => {
+    const record = parseArchiveResult(stanza, queryId, session.bareJid);
+    if (!record) return;
+    count++;
+    lastSeen = record.archiveId ?? lastSeen;
+    const room = invitedRoom(record.stanza, session.bareJid);
+    if (room) rooms.add(room);
+  });
+  try {
+    const fin = parseArchiveFin(await session.iq(buildForwardArchiveQuery(queryId, after, ARCHIVE_PAGE)));
+    return { last: fin.last ?? lastSeen, complete: fin.complete, count };
+  } finally {
+    stop();
+  }
+}

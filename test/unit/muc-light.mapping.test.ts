@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import {
+  applyChanges, buildForwardArchiveQuery, buildInvitation, buildRoomList, buildSubjectMessage, buildUnregister, creationConfig,
+  decodeDescription, encodeDescription, fullRoom, givenRoom, invitedRoom, parseRoomList, participantsFrom, toConfigMap,
+} from "../../src/muc-light/muc-light.mapping.js";
+import { parseXmlElement } from "../../src/scalars/xml-element.js";
+import { isNotMember, isRoomMissing, toChangeError, toMembershipError } from "../../src/errors/muc-light-errors.js";
+import { StanzaError, XmppTimeoutError } from "../../src/errors/xmpp-errors.js";
+
+const x = parseXmlElement;
+const ROOM = "birds@muc.localhost";
+const ME = "alice@localhost";
+
+describe("configuration map (MongooseIM config_to_map)", () => {
+  it("takes the options, then name and subject over roomname/subject; the last duplicate wins", () => {
+    const map = toConfigMap("Birds", null, [{ key: "roomname", value: "ignored" }, { key: "music", value: "a" }, { key: "music", value: "b" }, { key: "subject", value: "S" }]);
+    expect([...map]).toEqual([["roomname", "Birds"], ["music", "b"], ["subject", "S"]]);
+    expect([...toConfigMap(null, undefined, null)]).toEqual([]);
+  });
+
+  it("reports given keys only for createRoom, sorted, with name/subject null unless given", () => {
+    const room = givenRoom(ROOM, toConfigMap(null, "Owls", [{ key: "z", value: "1" }, { key: "a", value: "2" }]), []);
+    expect(room).toEqual({
+      jid: ROOM, name: null, subject: "Owls", participants: [],
+      options: [{ key: "a", value: "2" }, { key: "subject", value: "Owls" }, { key: "z", value: "1" }],
+    });
+  });
+
+  it("reports every key for getRoomConfig", () => {
+    const stored = { subject: "", options: new Map([["music", "jazz"]]) };
+    expect(fullRoom(ROOM, "Untitled", stored, []).options).toEqual([
+      { key: "music", value: "jazz" }, { key: "roomname", value: "Untitled" }, { key: "subject", value: "" },
+    ]);
+  });
+});
+
+describe("room description (subject and free-form options)", () => {
+  it("round-trips, keeping roomname out of the stored options", () => {
+    const stored = applyChanges({ subject: "", options: new Map() }, toConfigMap("N", "S", [{ key: "k", value: "v" }, { key: "__proto__", value: "p" }]));
+    expect(stored.subject).toBe("S");
+    expect([...stored.options]).toEqual([["k", "v"], ["__proto__", "p"]]);
+    const decoded = decodeDescription(encodeDescription(stored));
+    expect(decoded.subject).toBe("S");
+    expect([...decoded.options]).toEqual([["k", "v"], ["__proto__", "p"]]);
+  });
+
+  it("reads a plain room's description, malformed JSON and wrong types as the defaults", () => {
+    for (const text of [null, "", "A room about birds", "{", "[]", '{"muclight":3}', '{"other":{}}']) {
+      expect(decodeDescription(text), String(text)).toEqual({ subject: "", options: new Map() });
+    }
+    const odd = decodeDescription('{"muclight":{"subject":5,"options":{"a":1,"b":"ok","roomname":"x"}}}');
+    expect(odd).toEqual({ subject: "", options: new Map([["b", "ok"]]) });
+  });
+
+  it("merges changes into what is stored", () => {
+    const next = applyChanges({ subject: "old", options: new Map([["a", "1"], ["b", "2"]]) }, new Map([["b", "3"], ["roomname", "n"]]));
+    expect(next).toEqual({ subject: "old", options: new Map([["a", "1"], ["b", "3"]]) });
+  });
+});
+
+describe("participants from affiliation lists", () => {
+  it("owners first, admins as members, bare lower-case JIDs once each", () => {
+    expect(participantsFrom([
+      { jid: "Zed@localhost", affiliation: "member" },
+      { jid: "bob@localhost/res", affiliation: "admin" },
+      { jid: "alice@localhost", affiliation: "owner" },
+      { jid: "alice@localhost", affiliation: "member" },
+      { jid: "eve@localhost", affiliation: "outcast" },
+      { jid: null, affiliation: "member" },
+    ])).toEqual([
+      { jid: "alice@localhost", affiliation: "OWNER" },
+      { jid: "bob@localhost", affiliation: "MEMBER" },
+      { jid: "zed@localhost", affiliation: "MEMBER" },
+    ]);
+  });
+});
+
+describe("room configuration submitted at creation", () => {
+  it("sends only the fields the server offers", () => {
+    const offered = new Set(["muc#roomconfig_roomname", "muc#roomconfig_membersonly", "muc#roomconfig_whois", "muc#roomconfig_persistentroom", "other"]);
+    expect(creationConfig(offered, "N", "D")).toEqual({
+      "muc#roomconfig_roomname": ["N"], "muc#roomconfig_persistentroom": ["1"], "muc#roomconfig_membersonly": ["1"], "muc#roomconfig_whois": ["anyone"],
+    });
+  });
+});
+
+describe("stanzas", () => {
+  it("builds the subject change, the unregistration and the invitation with a body", () => {
+    expect(buildSubjectMessage(ROOM, "Owls", "i1").toString()).toBe(`<message to="${ROOM}" type="groupchat" id="i1"><subject>Owls</subject></message>`);
+    expect(buildUnregister(ROOM).toString()).toBe(`<iq type="set" to="${ROOM}"><query xmlns="jabber:iq:register"><remove/></query></iq>`);
+    const invite = buildInvitation(ROOM, "bob@localhost", ME, "i2");
+    expect(invite.getChildText("body")).toBe(`${ME} invited you to the room ${ROOM}`);
+    expect(invite.getChild("x", "http://jabber.org/protocol/muc#user")?.getChild("invite")?.attrs.to).toBe("bob@localhost");
+  });
+
+  it("pages the archive forward, from the start or after an id", () => {
+    expect(buildForwardArchiveQuery("q", null, 50).getChild("query")?.getChild("set")?.toString()).toBe(
+      '<set xmlns="http://jabber.org/protocol/rsm"><max>50</max></set>',
+    );
+    expect(buildForwardArchiveQuery("q", "id7", 50).getChild("query")?.getChild("set")?.getChildText("after")).toBe("id7");
+  });
+});
+
+describe("invitations found in the archive", () => {
+  it("reads mediated invitations from the room and XEP-0249 direct ones", () => {
+    const mediated = x(`<message from="${ROOM}" to="${ME}"><body>b</body><x xmlns="http://jabber.org/protocol/muc#user"><invite from="bob@localhost"/></x></message>`);
+    expect(invitedRoom(mediated, ME)).toBe(ROOM);
+    const direct = x(`<message from="bob@localhost/r" to="${ME}"><x xmlns="jabber:x:conference" jid="Other@muc.localhost"/></message>`);
+    expect(invitedRoom(direct, ME)).toBe("other@muc.localhost");
+  });
+
+  it("ignores the caller's own invitations, errors and ordinary messages", () => {
+    const own = x(`<message from="${ME}/g" to="${ROOM}"><x xmlns="http://jabber.org/protocol/muc#user"><invite to="bob@localhost"/></x></message>`);
+    expect(invitedRoom(own, ME)).toBeNull();
+    const error = x(`<message type="error" from="${ROOM}"><x xmlns="http://jabber.org/protocol/muc#user"><invite/></x></message>`);
+    expect(invitedRoom(error, ME)).toBeNull();
+    expect(invitedRoom(x(`<message from="bob@localhost"><body>hi</body></message>`), ME)).toBeNull();
+  });
+});
+
+describe("room list record (private storage)", () => {
+  it("round-trips rooms and the scan position; ignores malformed entries", () => {
+    const element = buildRoomList({ rooms: new Set(["b@muc.localhost", "a@muc.localhost"]), scanned: "id9" });
+    expect(element.toString()).toBe(
+      '<rooms xmlns="urn:xmpp-graphql:muc-light:rooms:0" scanned="id9"><room jid="a@muc.localhost"/><room jid="b@muc.localhost"/></rooms>',
+    );
+    expect(parseRoomList(element)).toEqual({ rooms: new Set(["a@muc.localhost", "b@muc.localhost"]), scanned: "id9" });
+    expect(parseRoomList(x('<rooms xmlns="urn:xmpp-graphql:muc-light:rooms:0"><room jid="r@s/x"/><room/><room jid="nodomain"/></rooms>'))).toEqual({ rooms: new Set(), scanned: null });
+    expect(parseRoomList(null)).toEqual({ rooms: new Set(), scanned: null });
+  });
+});
+
+describe("error mapping", () => {
+  const ctx = { room: ROOM };
+  it("a missing room, then a refusal of a non-member, in MongooseIM's codes", () => {
+    expect(toMembershipError(new StanzaError("item-not-found", "cancel", undefined), ctx)).toMatchObject({ code: "room_not_found", message: "Room not found", context: ctx });
+    expect(toMembershipError(new StanzaError("forbidden", "auth", undefined), ctx)).toMatchObject({ code: "not_room_member", message: "Given user does not occupy this room" });
+    expect(toChangeError(new StanzaError("not-allowed", "cancel", undefined), "m", ctx)).toMatchObject({ code: "not_allowed", message: "m" });
+    expect(toChangeError(new XmppTimeoutError(5), "m", ctx).code).toBe("timeout");
+    expect(isRoomMissing(new StanzaError("gone", "cancel", undefined))).toBe(true);
+    expect(isNotMember(new StanzaError("registration-required", "auth", undefined))).toBe(true);
+  });
+});
