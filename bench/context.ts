@@ -1,0 +1,116 @@
+import type { SandboxUser } from "../scripts/sandbox/prosody.js";
+import type { XmppSession } from "../src/xmpp/session.js";
+import type { BenchOptions } from "./args.js";
+import type { GatewayHttp } from "./gateway-client.js";
+import type { GatewayProcess } from "./gateway-process.js";
+import type { CpuSample } from "./proc.js";
+import { monotonicUs } from "./profile.js";
+import { openRaw, type XmppTarget } from "./raw-client.js";
+
+/** Everything the phases share. */
+export interface BenchContext {
+  options: BenchOptions;
+  target: XmppTarget;
+  /** Users that end up pooled (the first `throughputUsers` also drive the throughput phase). */
+  users: SandboxUser[];
+  authOf: Map<SandboxUser, string>;
+  /** Users the gateway has never seen: one per cold sample. */
+  coldUsers: SandboxUser[];
+  /** A sender and one recipient per delivery path. */
+  deliveryUsers: { peer: SandboxUser; raw: SandboxUser; mirror: SandboxUser; ws: SandboxUser; sse: SandboxUser };
+  gateway: GatewayProcess;
+  http: GatewayHttp;
+  prosodyPid: number;
+  /** Raw sessions kept open across phases (at most one per user). */
+  raw: RawSessions;
+  /** Per phase, spans (CLOCK_MONOTONIC µs) of gateway work for the CPU profile summaries. */
+  profileWindows: Map<string, Array<readonly [number, number]>>;
+  log(message: string): void;
+}
+
+/** Raw sessions opened once and reused, like the gateway's pool reuses its own. */
+export class RawSessions {
+  private readonly sessions = new Map<string, XmppSession>();
+
+  constructor(private readonly target: XmppTarget) {}
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  has(user: SandboxUser): boolean {
+    return this.sessions.has(user.jid);
+  }
+
+  /** Keeps an already open session for reuse. */
+  adopt(user: SandboxUser, session: XmppSession): void {
+    this.sessions.set(user.jid, session);
+  }
+
+  /** The user's raw session, opened on first use. */
+  async of(user: SandboxUser): Promise<XmppSession> {
+    let session = this.sessions.get(user.jid);
+    if (!session || !session.isOpen) {
+      session = await openRaw(this.target, user, "bench-raw");
+      this.sessions.set(user.jid, session);
+    }
+    return session;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.allSettled(all.map((s) => s.close()));
+  }
+}
+
+/** Runs `fn` and records its span under `phase` for the profile summaries. */
+export async function profiled<T>(ctx: BenchContext, phase: string, fn: () => Promise<T>): Promise<T> {
+  const from = monotonicUs();
+  try {
+    return await fn();
+  } finally {
+    const list = ctx.profileWindows.get(phase) ?? [];
+    list.push([from, monotonicUs()]);
+    ctx.profileWindows.set(phase, list);
+  }
+}
+
+/** Sums CPU windows. */
+export function addCpu(a: CpuSample | undefined, b: CpuSample): CpuSample {
+  if (!a) return { ...b };
+  return {
+    wallMs: a.wallMs + b.wallMs,
+    gatewayMs: a.gatewayMs + b.gatewayMs,
+    prosodyMs: a.prosodyMs + b.prosodyMs,
+    benchMs: a.benchMs + b.benchMs,
+    foreignMs: a.foreignMs + b.foreignMs,
+  };
+}
+
+/** CPU figures of a window per operation (ms/op) and as share of one core (%). */
+export interface CpuPerOp {
+  ops: number;
+  gatewayMsPerOp: number;
+  prosodyMsPerOp: number;
+  benchMsPerOp: number;
+  gatewayCorePct: number;
+  prosodyCorePct: number;
+  benchCorePct: number;
+  /** Other processes' CPU during the window, in % of one core: noise from the rest of the machine. */
+  foreignCorePct: number;
+}
+
+export function perOp(cpu: CpuSample, ops: number): CpuPerOp {
+  const pct = (ms: number) => (100 * ms) / cpu.wallMs;
+  return {
+    ops,
+    gatewayMsPerOp: cpu.gatewayMs / ops,
+    prosodyMsPerOp: cpu.prosodyMs / ops,
+    benchMsPerOp: cpu.benchMs / ops,
+    gatewayCorePct: pct(cpu.gatewayMs),
+    prosodyCorePct: pct(cpu.prosodyMs),
+    benchCorePct: pct(cpu.benchMs),
+    foreignCorePct: pct(cpu.foreignMs),
+  };
+}

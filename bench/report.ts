@@ -1,0 +1,185 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { CpuPerOp } from "./context.js";
+import type { ColdResult } from "./phases/cold.js";
+import type { DeliveryResult } from "./phases/delivery.js";
+import type { LatencyResult } from "./phases/latency.js";
+import type { Growth, ScalingResult } from "./phases/scaling.js";
+import type { ThroughputResult } from "./phases/throughput.js";
+import type { ProfileSummary } from "./profile.js";
+
+/** What the phases measured (a phase that did not run is absent). */
+export interface Results {
+  latency?: LatencyResult;
+  cold?: ColdResult;
+  delivery?: DeliveryResult;
+  scaling?: ScalingResult;
+  throughput?: ThroughputResult;
+}
+
+/** One line of the main table. */
+export interface Row {
+  figure: string;
+  gateway: string;
+  raw: string;
+  ratio: string;
+  target: string;
+  verdict: "PASS" | "FAIL" | "info";
+}
+
+const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) + " ms" : "—");
+const x = (v: number) => (Number.isFinite(v) ? v.toFixed(2) + "×" : "—");
+const verdict = (ok: boolean): Row["verdict"] => (ok ? "PASS" : "FAIL");
+
+/** The figures of the issue, each with its target and verdict. */
+export function buildRows(r: Results): Row[] {
+  const rows: Row[] = [];
+  if (r.latency) {
+    const { gateway: g, raw } = r.latency;
+    rows.push({ figure: "warm listContacts p50 (1 client, sequential, keep-alive)", gateway: ms(g.p50), raw: ms(raw.p50), ratio: x(g.p50 / raw.p50), target: "≤ 1.3×", verdict: verdict(g.p50 <= 1.3 * raw.p50) });
+    rows.push({ figure: "warm listContacts p99", gateway: ms(g.p99), raw: ms(raw.p99), ratio: x(g.p99 / raw.p99), target: "≤ 2×", verdict: verdict(g.p99 <= 2 * raw.p99) });
+    const f = r.latency.httpFloor;
+    rows.push({
+      figure: "  floor: raw IQ + bare node:http hop (same JSON), p50 / p99",
+      gateway: `${ms(raw.p50 + f.p50)} / ${ms(raw.p99 + f.p99)}`,
+      raw: `hop ${ms(f.p50)} / ${ms(f.p99)}`,
+      ratio: `${x((raw.p50 + f.p50) / raw.p50)} / ${x((raw.p99 + f.p99) / raw.p99)}`,
+      target: "",
+      verdict: "info",
+    });
+  }
+  if (r.throughput) {
+    const { gateway: g, raw, users, secondsPerSide } = r.throughput;
+    rows.push({
+      figure: `throughput, ${users} users in parallel, ${secondsPerSide} s each side (ops/s)`,
+      gateway: g.opsPerSecond.toFixed(0),
+      raw: raw.opsPerSecond.toFixed(0),
+      ratio: x(g.opsPerSecond / raw.opsPerSecond),
+      target: "≥ 0.9×",
+      verdict: verdict(g.opsPerSecond >= 0.9 * raw.opsPerSecond),
+    });
+    rows.push({ figure: "  latency under that load, p50 / p99", gateway: `${ms(g.latency.p50)} / ${ms(g.latency.p99)}`, raw: `${ms(raw.latency.p50)} / ${ms(raw.latency.p99)}`, ratio: x(g.latency.p50 / raw.latency.p50), target: "", verdict: "info" });
+  }
+  if (r.cold) {
+    const { gateway: g, raw } = r.cold;
+    rows.push({ figure: "cold: login + first query, p50 (new connection)", gateway: ms(g.p50), raw: ms(raw.p50), ratio: x(g.p50 / raw.p50), target: "≤ 1.1×", verdict: verdict(g.p50 <= 1.1 * raw.p50) });
+  }
+  if (r.delivery) {
+    const d = r.delivery;
+    for (const [name, s] of [["graphql-ws", d.ws], ["SSE", d.sse]] as const) {
+      rows.push({ figure: `message peer → ${name} subscriber, p50`, gateway: ms(s.p50), raw: ms(d.raw.p50), ratio: x(s.p50 / d.raw.p50), target: "≤ 1.2× raw + 1 ms", verdict: verdict(s.p50 <= 1.2 * d.raw.p50 + 1) });
+    }
+    rows.push({ figure: "  raw session set up like a subscriber (prio −1, carbons), p50", gateway: "", raw: ms(d.rawMirror.p50), ratio: x(d.rawMirror.p50 / d.raw.p50), target: "", verdict: "info" });
+  }
+  if (r.scaling) {
+    const s = r.scaling;
+    const last = s.steps[s.steps.length - 1]!;
+    const first = s.steps[0]!;
+    const k = s.kbPerSession;
+    const judged = k.rssAfterGc ?? k.rss;
+    rows.push({
+      figure: `memory per pooled idle session, ${s.fromSessions} → ${s.toSessions} sessions (RSS growth ÷ sessions${k.rssAfterGc === null ? "" : ", after full GC"})`,
+      gateway: `${judged.toFixed(1)} KB`,
+      raw: "",
+      ratio: "",
+      target: "≤ 50 KB",
+      verdict: verdict(judged <= 50),
+    });
+    if (k.rssAfterGc !== null) {
+      rows.push({ figure: "  same, RSS as found (no forced GC) / V8 heap after GC", gateway: `${k.rss.toFixed(1)} KB / ${k.heapAfterGc?.toFixed(1)} KB`, raw: "", ratio: "", target: "", verdict: "info" });
+    }
+    rows.push({
+      figure: `p50 growth ${first.users} → ${last.users} users (flat)`,
+      gateway: `${ms(first.gateway.p50)} → ${ms(last.gateway.p50)}`,
+      raw: `${ms(first.raw.p50)} → ${ms(last.raw.p50)}`,
+      ratio: x(last.gateway.p50 / first.gateway.p50),
+      target: "≤ 1.5× (flat)",
+      verdict: verdict(last.gateway.p50 <= 1.5 * first.gateway.p50),
+    });
+  }
+  const cpuRow = (figure: string, c: CpuPerOp | undefined, rawCpu?: CpuPerOp) => {
+    if (c) rows.push({ figure, gateway: ms(c.gatewayMsPerOp), raw: rawCpu ? `(bench ${ms(rawCpu.benchMsPerOp)})` : "", ratio: "", target: "", verdict: "info" });
+  };
+  cpuRow("gateway CPU per op: warm sequential listContacts", r.latency?.gatewayCpu, r.latency?.rawCpu);
+  if (r.latency) rows.push({ figure: "  bare node:http hop CPU per op (floor)", gateway: ms(r.latency.httpFloorCpuMsPerOp), raw: "", ratio: "", target: "", verdict: "info" });
+  cpuRow("gateway CPU per op: listContacts under load", r.throughput?.gateway.cpu, r.throughput?.raw.cpu);
+  cpuRow("gateway CPU per op: cold login + query", r.cold?.gatewayCpu, r.cold?.rawCpu);
+  cpuRow("gateway CPU per message to a subscriber", r.delivery?.gatewayCpu);
+  return rows;
+}
+
+/** Fixed-width text table. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |";
+  return [line(headers), "|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|", ...rows.map(line)].join("\n");
+}
+
+/** The whole printed report. */
+export function render(results: Results, rows: Row[], profiles: Record<string, ProfileSummary>): string {
+  const out: string[] = [];
+  out.push(table(["figure", "gateway", "raw XMPP", "gw ÷ raw", "target", "result"], rows.map((r) => [r.figure, r.gateway, r.raw, r.ratio, r.target, r.verdict])));
+  if (results.scaling) {
+    out.push("", "Growth with pooled users (sequential listContacts rotating over the users; RSS of the gateway process):");
+    out.push(
+      table(
+        ["users", "pooled", "RSS / after GC / heap", "KB/session since first (RSS / after GC / heap)", "since prev.", "gw p50 / p99", "raw p50 / p99", "gw CPU/op"],
+        results.scaling.steps.map((s) => [
+          String(s.users),
+          String(s.pooledSessions),
+          `${mb(s.gatewayRssKb)} / ${mb(s.rssAfterGcKb)} / ${mb(s.heapUsedAfterGcKb)} MB`,
+          growth(s.kbPerSessionSinceFirst),
+          growth(s.kbPerSessionSincePrevious),
+          `${ms(s.gateway.p50)} / ${ms(s.gateway.p99)}`,
+          `${ms(s.raw.p50)} / ${ms(s.raw.p99)}`,
+          ms(s.gatewayCpu.gatewayMsPerOp),
+        ]),
+      ),
+    );
+  }
+  const cpuRows: string[][] = [];
+  const add = (phase: string, c: CpuPerOp | undefined) => {
+    if (c) cpuRows.push([phase, String(c.ops), pct(c.gatewayCorePct), pct(c.prosodyCorePct), pct(c.benchCorePct), pct(c.foreignCorePct)]);
+  };
+  add("latency, gateway blocks", results.latency?.gatewayCpu);
+  add("latency, raw blocks", results.latency?.rawCpu);
+  add("cold, gateway", results.cold?.gatewayCpu);
+  add("cold, raw", results.cold?.rawCpu);
+  add("delivery to subscribers", results.delivery?.gatewayCpu);
+  add("throughput, gateway", results.throughput?.gateway.cpu);
+  add("throughput, raw", results.throughput?.raw.cpu);
+  if (cpuRows.length) {
+    out.push("", "CPU during each phase, % of one core (2 cores = 200 %). 'others' = the rest of the machine: high values mean noisy figures.");
+    out.push(table(["phase", "ops", "gateway", "prosody", "bench client", "others"], cpuRows));
+    const noisy = cpuRows.filter((r) => parseFloat(r[5]!) > 15);
+    if (noisy.length) out.push(`NOTE: other processes used > 15 % of a core during: ${noisy.map((r) => r[0]).join(", ")}; treat those figures as noisy.`);
+    const clientBound = results.throughput && Math.max(results.throughput.gateway.cpu.benchCorePct, results.throughput.raw.cpu.benchCorePct) > 85;
+    if (clientBound) out.push("NOTE: the bench client used > 85 % of a core during throughput: it may be a bottleneck there.");
+  }
+  for (const [phase, profile] of Object.entries(profiles)) {
+    out.push(
+      "",
+      `Gateway CPU profile, ${phase} phase${profile.windowed ? " (its gateway windows only)" : " (whole process life: no sample in its windows)"}: ` +
+        `${profile.busyMs.toFixed(0)} ms busy of ${profile.totalMs.toFixed(0)} ms sampled; % of busy time. ${profile.file}`,
+      "Top self time by origin:",
+    );
+    out.push(table(["origin", "self ms", "%"], profile.byOrigin.map((p) => [p.name, p.selfMs.toFixed(0), p.pct.toFixed(1)])));
+    out.push("Top self time by function:");
+    out.push(table(["function", "where", "self ms", "%"], profile.topFunctions.map((p) => [p.name, p.where, p.selfMs.toFixed(0), p.pct.toFixed(1)])));
+  }
+  const failed = rows.filter((r) => r.verdict === "FAIL").length;
+  const passed = rows.filter((r) => r.verdict === "PASS").length;
+  out.push("", `targets: ${passed} passed, ${failed} failed`);
+  return out.join("\n");
+}
+
+const pct = (v: number) => `${v.toFixed(0)} %`;
+const mb = (kb: number | null) => (kb === null ? "—" : (kb / 1024).toFixed(1));
+const kb = (v: number | null | undefined) => (v === null || v === undefined ? "—" : v.toFixed(1));
+const growth = (g: Growth | null) => (g ? `${kb(g.rss)} / ${kb(g.rssAfterGc)} / ${kb(g.heapAfterGc)}` : "—");
+
+/** Writes the run as JSON. */
+export function writeJson(file: string, run: unknown): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(run, null, 2) + "\n");
+}
