@@ -62,6 +62,10 @@ export class XmppSession {
   private readonly pending = new Map<string, PendingIq>();
   private readonly stanzaListeners = new Set<StanzaListener>();
   private readonly closeListeners = new Set<CloseListener>();
+  // IQ ids only need to be unique on this stream: a prefix and a counter are enough and
+  // cheaper than random bytes per request.
+  private readonly iqPrefix = randomBytes(4).toString("hex");
+  private iqCounter = 0;
   private presenceHolders = 0;
   private presenceChange: Promise<void> = Promise.resolve();
   private closed = false;
@@ -161,7 +165,7 @@ export class XmppSession {
   iq(stanza: Element, timeoutMs = this.iqTimeoutMs): Promise<Element> {
     if (this.closed) return Promise.reject(new XmppConnectionError("the XMPP session is closed"));
     if (!isXmlSafe(stanza)) return Promise.reject(new XmlCharacterError());
-    const id = stanza.attrs.id ?? (stanza.attrs.id = randomBytes(8).toString("hex"));
+    const id = stanza.attrs.id ?? (stanza.attrs.id = `${this.iqPrefix}${(++this.iqCounter).toString(36)}`);
     return new Promise<Element>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
