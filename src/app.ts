@@ -19,6 +19,8 @@ import { TokenService } from "./token/token.api.js";
 import { MemoryLoginThrottle, RedisLoginThrottle, type LoginThrottle } from "./auth/login-throttle.js";
 import { useDocumentLimits } from "./server/limits.js";
 import { bodySizeRefusal, clientIpOf } from "./server/http-limits.js";
+import { handleJsonPost, isJsonPost, type JsonPostDeps } from "./server/http-post.js";
+import { DocumentCache } from "./server/document-cache.js";
 import { FileRevocationStore, RedisRevocationStore, type RevocationStore } from "./token/revocation-store.js";
 import { handleSse, refuse } from "./server/sse.js";
 import { readQueryParams } from "./server/query-params.js";
@@ -135,6 +137,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     plugins: [useDocumentLimits(config.limits.document), useMongooseAccessRules(), useMongooseRequestErrors(), useCodedEmptyResponses()],
   });
 
+  const jsonPost: JsonPostDeps = {
+    schema,
+    documents: new DocumentCache(schema, config.limits.document),
+    contextFor: (req) => contextFromHeader(req.headers.authorization, clientIpOf(req)),
+    log,
+  };
+
   let stopping = false;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
@@ -156,6 +165,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       if (req.method === "POST") {
         const refusal = bodySizeRefusal(req, config.limits.maxBodyBytes);
         if (refusal) return refuse(res, refusal.status, [refusal.error]);
+        if (isJsonPost(req)) {
+          void handleJsonPost(req, res, jsonPost);
+          return;
+        }
       }
       if (req.method === "GET") {
         // yoga crashes on `variables` that are not JSON; refuse such GETs as MongooseIM does.

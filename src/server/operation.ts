@@ -70,15 +70,21 @@ export function prepareOperation(
   transport: Transport,
   authenticated: boolean,
   limits?: DocumentLimits,
+  /** A document already parsed and validated against the same schema and limits. */
+  validated?: DocumentNode,
 ): { document: DocumentNode; operation: OperationDefinitionNode } {
   let document: DocumentNode;
-  try {
-    document = limits ? parseWithLimit(request.query, limits) : parse(request.query);
-  } catch (error) {
-    throw new RequestRefused(400, [toRequestError(error as GraphQLError)]);
+  if (validated) {
+    document = validated;
+  } else {
+    try {
+      document = limits ? parseWithLimit(request.query, limits) : parse(request.query);
+    } catch (error) {
+      throw new RequestRefused(400, [toRequestError(error as GraphQLError)]);
+    }
+    const errors = validate(schema, document, limits ? [...specifiedRules, ...limitRules(limits)] : specifiedRules);
+    if (errors.length > 0) throw new RequestRefused(400, errors.map(toRequestError));
   }
-  const errors = validate(schema, document, limits ? [...specifiedRules, ...limitRules(limits)] : specifiedRules);
-  if (errors.length > 0) throw new RequestRefused(400, errors.map(toRequestError));
   const operation = getOperationAST(document, request.operationName ?? undefined);
   if (!operation) {
     const message = request.operationName ? `Unknown operation named "${request.operationName}".` : "Must provide operation name if query contains multiple operations.";
