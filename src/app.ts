@@ -14,6 +14,7 @@ import { parseAuthorizationHeader } from "./auth/authorization-header.js";
 import { authenticate } from "./auth/authenticate.js";
 import { SessionPool } from "./pool/session-pool.js";
 import { XmppSession } from "./xmpp/session.js";
+import { MucOccupancy } from "./muc/muc.occupancy.js";
 import { createLogger, type Logger } from "./logger.js";
 import { TokenService } from "./token/token.api.js";
 import { MemoryLoginThrottle, RedisLoginThrottle, type LoginThrottle } from "./auth/login-throttle.js";
@@ -82,6 +83,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const pool = new SessionPool({
     maxSessions: config.pool.maxSessions,
     idleTimeoutMs: config.pool.idleTimeoutMs,
+    // Rooms entered through the API are entered again after a connection fault.
+    onOpened: (session) => MucOccupancy.restore(session, config.xmpp.iqTimeoutMs),
     open: (login) =>
       XmppSession.open({
         service: config.xmpp.service,

@@ -66,6 +66,21 @@ const REJOIN_WINDOW_MS = 10_000;
  */
 export class MucOccupancy {
   private static readonly bySession = new WeakMap<XmppSession, MucOccupancy>();
+  /** Rooms of users whose session ended by a fault, to enter again on their next session. */
+  private static readonly toRestore = new Map<string, Array<{ room: string; nick: string; password: string | null }>>();
+
+  /**
+   * Enters again the rooms the user's previous session was in when it ended by a fault
+   * (connection lost, server restarted): occupancy survives a reconnect. After a clean
+   * close (idle, shutdown, password change) there is nothing to restore.
+   */
+  static restore(session: XmppSession, timeoutMs = 10_000): void {
+    const rooms = MucOccupancy.toRestore.get(session.bareJid);
+    if (!rooms) return;
+    MucOccupancy.toRestore.delete(session.bareJid);
+    const tracker = MucOccupancy.of(session, timeoutMs);
+    for (const { room, nick, password } of rooms) void tracker.enter(room, nick, password).catch(() => undefined);
+  }
 
   /** The tracker of `session`, created (and listening) on first use. */
   static of(session: XmppSession, timeoutMs = 10_000): MucOccupancy {
@@ -82,7 +97,7 @@ export class MucOccupancy {
 
   private constructor(private readonly session: XmppSession, private readonly timeoutMs: number) {
     session.onStanza((stanza) => this.handle(stanza));
-    session.onClose(() => this.closed());
+    session.onClose((reason) => this.closed(reason));
   }
 
   /** The room, when the session is in it. */
@@ -240,7 +255,10 @@ export class MucOccupancy {
     }).catch(() => undefined);
   }
 
-  private closed(): void {
+  private closed(reason: Error | undefined): void {
+    const joined = [...this.rooms.values()].filter((e) => e.joined).map((e) => ({ room: e.room, nick: e.nick, password: e.password }));
+    if (reason && joined.length > 0) MucOccupancy.toRestore.set(this.session.bareJid, joined);
+    else MucOccupancy.toRestore.delete(this.session.bareJid);
     for (const entry of this.rooms.values()) {
       entry.waiter?.reject(new XmppConnectionError("the XMPP session closed"));
       entry.leaving?.();

@@ -15,6 +15,8 @@ export interface SessionPoolOptions {
   open: SessionOpener;
   /** How often idle sessions are looked for; defaults to a quarter of the idle timeout. */
   sweepIntervalMs?: number;
+  /** Called with every session the pool takes in (e.g. to restore state after a reconnect). */
+  onOpened?: (session: XmppSession) => void;
 }
 
 interface Entry {
@@ -166,6 +168,7 @@ export class SessionPool {
     session.onClose(() => {
       if (this.entries.get(bareJid) === entry) this.entries.delete(bareJid);
     });
+    this.options.onOpened?.(session);
   }
 
   private makeRoom(): void {
