@@ -11,16 +11,26 @@
  * (XEP-0077) pipelined on one raw c2s stream, not by one `ejabberdctl register` VM boot
  * (~0.5 s) per user.
  */
-import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { accessSync, closeSync, constants as fsConstants, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { chown, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import { connect, createServer, type Server, type Socket } from "node:net";
+import { execFile } from "node:child_process";
+import { accessSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { SaxesParser } from "saxes";
+import { readLogTail, SandboxProcess } from "./process-hooks.js";
 import type { ProsodySandbox, SandboxUser } from "./prosody.js";
+import {
+  LOOPBACK,
+  findExecutable,
+  freePorts,
+  newAccount,
+  newAccounts,
+  randomHex,
+  registerInBand,
+  registeredAccounts,
+  type IbrResult,
+  type RegistrationRequest,
+} from "./xmpp-wire.js";
 
 export type { SandboxUser } from "./prosody.js";
 
@@ -60,9 +70,12 @@ export interface StartEjabberdOptions {
   passwordFormat?: "scram" | "plain";
 }
 
-const HOST = "127.0.0.1";
+const HOST = LOOPBACK;
 const READY_TIMEOUT_MS = 30_000;
-/** ejabberd needs ~3 s to stop cleanly (mnesia, listeners); SIGKILL only after this. */
+/**
+ * On SIGTERM the VM runs init:stop() (listeners, sessions, mnesia), which takes ~3 s;
+ * SIGKILL only after this.
+ */
 const STOP_GRACE_MS = 10_000;
 /** Longest silence while waiting for a registration reply. */
 const IBR_IDLE_TIMEOUT_MS = 10_000;
@@ -78,10 +91,6 @@ const LOG_LEVELS: Record<string, string> = {
   info: "info",
   debug: "debug",
 };
-
-// XEP-0077 §3 (registration) over RFC 6120 §4 streams.
-const NS_REGISTER = "jabber:iq:register";
-const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 /** Where Debian's package puts things; `ejabberdctl` names its library dir in `ERL_LIBS='…'`. */
 const EJABBERDCTL_CANDIDATES = ["/usr/sbin/ejabberdctl", "/usr/bin/ejabberdctl", "/usr/local/sbin/ejabberdctl"];
@@ -204,9 +213,8 @@ class Sandbox implements EjabberdSandbox {
   private readonly passwordFormat: "scram" | "plain";
   private readonly installation: Installation;
   private readonly runAs: Account | null;
-  private child: ChildProcess | null = null;
-  private exited: Promise<void> = Promise.resolve();
-  private stopped = false;
+  /** The server process across restarts, and the temp dir; what the process-exit hooks kill. */
+  private readonly proc: SandboxProcess;
 
   constructor(s: SandboxSettings) {
     this.domain = s.domain;
@@ -218,6 +226,7 @@ class Sandbox implements EjabberdSandbox {
     this.apiUrl = `http://${HOST}:${s.httpPort}/api`;
     this.service = `xmpp://${HOST}:${s.c2sPort}`;
     this.dir = s.dir;
+    this.proc = new SandboxProcess(s.dir, STOP_GRACE_MS);
     // Mnesia stamps its schema with the node name: restart() must reuse it to find the data.
     this.node = `ejabberd-${randomHex(4)}@localhost`;
     this.distPort = s.distPort;
@@ -246,7 +255,7 @@ class Sandbox implements EjabberdSandbox {
   }
 
   async launch(): Promise<void> {
-    if (this.stopped) throw new Error("this ejabberd sandbox was stopped; start a new one");
+    if (this.proc.stopped) throw new Error("this ejabberd sandbox was stopped; start a new one");
     const dir = this.dir;
     // What `ejabberdctl foreground` runs, minus the system paths, plus: our own cookie, no
     // epmd (the node listens on distPort, loopback only), and +Bd so that a Ctrl-C reaching
@@ -280,148 +289,58 @@ class Sandbox implements EjabberdSandbox {
       CONTRIB_MODULES_PATH: join(dir, "modules"),
       CONTRIB_MODULES_CONF_DIR: join(dir, "modules.d"),
     };
-    // Early failures (a bad option, a port taken) go to stdout before the log file exists.
-    const consoleFd = openSync(join(dir, "console.log"), "a");
-    let child: ChildProcess;
-    try {
-      // `erl` execs erlexec, which execs beam.smp: the child's pid is the VM's pid. Not
-      // detached, so a Ctrl-C in the terminal reaches the VM too.
-      child = spawn(this.installation.erl, args, {
-        cwd: dir,
-        env,
-        stdio: ["ignore", consoleFd, consoleFd],
-        ...(this.runAs ? { uid: this.runAs.uid, gid: this.runAs.gid } : {}),
-      });
-    } finally {
-      closeSync(consoleFd);
-    }
-    this.child = child;
-    live.add(this);
-    installExitHooks();
-    let exitInfo: string | null = null;
-    this.exited = new Promise((resolve) => {
-      child.once("exit", (code, signal) => {
-        exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
-        if (this.child === child) this.child = null;
-        resolve();
-      });
-      child.once("error", (err) => {
-        exitInfo = `spawn error: ${err.message}`;
-        if (this.child === child) this.child = null;
-        resolve();
-      });
+    // `erl` execs erlexec, which execs beam.smp: the child's pid is the VM's pid, so the
+    // signals SandboxProcess sends reach the VM itself.
+    this.proc.spawn(this.installation.erl, args, {
+      cwd: dir,
+      env,
+      ...(this.runAs ? { uid: this.runAs.uid, gid: this.runAs.gid } : {}),
     });
-
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    let lastError = "";
-    while (Date.now() < deadline) {
-      if (exitInfo) {
-        throw new Error(`ejabberd exited during startup (${exitInfo}).\n${await this.logTail()}`);
-      }
-      try {
-        await probeStream(HOST, this.c2sPort, this.domain, 1_000);
-        await probeTcp(HOST, this.httpPort, 1_000);
-        return;
-      } catch (err) {
-        lastError = (err as Error).message;
-        await sleep(50);
-      }
-    }
-    await this.kill();
-    throw new Error(
-      `ejabberd did not answer on ${HOST}:${this.c2sPort} within ${READY_TIMEOUT_MS / 1000} s (last error: ${lastError}).\n${await this.logTail()}`,
-    );
+    await this.proc.untilListening(this, { serverName: "ejabberd", timeoutMs: READY_TIMEOUT_MS, logTail: () => this.logTail() });
   }
 
   async createUser(username?: string, password?: string): Promise<SandboxUser> {
-    const users = await this.register([
-      { username: (username ?? `user-${randomHex(6)}`).toLowerCase(), password: password ?? randomPassword() },
-    ]);
-    return users[0]!;
+    return (await this.register([newAccount(username, password)]))[0]!;
   }
 
   async createUsers(n: number, prefix = "user"): Promise<SandboxUser[]> {
-    if (!Number.isInteger(n) || n < 0) throw new Error(`createUsers: n must be a non-negative integer, not ${n}`);
-    const batch = randomHex(4);
-    const wanted = Array.from({ length: n }, (_, i) => ({
-      username: `${prefix.toLowerCase()}-${batch}-${i}`,
-      password: randomPassword(),
-    }));
-    return this.register(wanted);
+    return this.register(newAccounts(n, prefix));
   }
 
-  private async register(wanted: Array<{ username: string; password: string }>): Promise<SandboxUser[]> {
+  private async register(wanted: RegistrationRequest[]): Promise<SandboxUser[]> {
     if (wanted.length === 0) return [];
     let results: IbrResult[];
     try {
-      results = await registerInBand(HOST, this.c2sPort, this.domain, wanted);
+      results = await registerInBand(HOST, this.c2sPort, this.domain, wanted, {
+        idleTimeoutMs: IBR_IDLE_TIMEOUT_MS,
+        missingFeatureHint: "is mod_register loaded?",
+      });
     } catch (err) {
       throw new Error(`in-band registration on ${this.service} failed: ${(err as Error).message}\n${await this.logTail()}`);
     }
-    const users: SandboxUser[] = [];
-    for (const [i, result] of results.entries()) {
-      const { username, password } = wanted[i]!;
-      if (!result.ok) {
-        if (result.condition === "conflict") throw new Error(`cannot create ${username}@${this.domain}: the name is taken`);
-        throw new Error(
-          `cannot create ${username}@${this.domain}: in-band registration failed (${result.condition}${result.text ? `: ${result.text}` : ""})`,
-        );
-      }
-      users.push({ username, password, jid: `${username}@${this.domain}` });
-    }
-    return users;
+    // Unlike Prosody's, no CLI fallback: `ejabberdctl register` boots a VM (~0.5 s) per account.
+    return registeredAccounts(this.domain, wanted, results, async ({ jid }, reason) => {
+      throw new Error(`cannot create ${jid}: in-band registration failed (${reason})`);
+    });
   }
 
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    await this.terminate();
-    live.delete(this);
-    await rm(this.dir, { recursive: true, force: true });
+    await this.proc.stop();
   }
 
   async kill(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    child.kill("SIGKILL");
-    await this.exited;
+    await this.proc.kill();
   }
 
   async restart(): Promise<void> {
-    if (this.stopped) throw new Error("this ejabberd sandbox was stopped; start a new one");
-    await this.terminate();
+    // After stop() there is no process to terminate, and launch() refuses.
+    await this.proc.terminate();
     await this.launch();
   }
 
-  /** SIGTERM (the VM runs init:stop(): listeners, sessions, mnesia), SIGKILL after a grace period. */
-  private async terminate(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
-    await this.exited;
-    clearTimeout(timer);
-  }
-
   /** Last lines of ejabberd's logs and console output, for error messages. */
-  async logTail(lines = 30): Promise<string> {
-    const parts: string[] = [];
-    for (const name of ["ejabberd.log", "error.log", "console.log"]) {
-      const text = await readFile(join(this.dir, name), "utf8").catch(() => "");
-      const tail = text.trimEnd().split("\n").slice(-lines).join("\n");
-      if (tail) parts.push(`--- ${join(this.dir, name)} (last ${lines} lines) ---\n${tail}`);
-    }
-    return parts.join("\n") || `(no log output in ${this.dir})`;
-  }
-
-  /** Synchronous last resort for the process exit hooks. */
-  killNowAndClean(): void {
-    this.child?.kill("SIGKILL");
-    try {
-      rmSync(this.dir, { recursive: true, force: true });
-    } catch {
-      // The process is exiting; there is nobody left to tell.
-    }
+  logTail(lines = 30): Promise<string> {
+    return readLogTail(this.dir, ["ejabberd.log", "error.log", "console.log"], lines);
   }
 }
 
@@ -630,279 +549,7 @@ async function chownTree(path: string, account: Account): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------
-// In-band registration over a raw stream (RFC 6120 §4, XEP-0077 §3.1)
-
-type IbrResult = { ok: true } | { ok: false; condition: string; text?: string };
-
-/**
- * Opens one unauthenticated c2s stream and pipelines a registration IQ per account on it.
- * Resolves with one result per account; rejects only when the stream itself fails.
- */
-async function registerInBand(
-  host: string,
-  port: number,
-  domain: string,
-  accounts: Array<{ username: string; password: string }>,
-): Promise<IbrResult[]> {
-  const socket = await openSocket(host, port, 5_000);
-  const stream = new StanzaReader(socket);
-  try {
-    socket.write(streamHeader(domain));
-    const features = await stream.next(IBR_IDLE_TIMEOUT_MS);
-    if (features.name !== "stream:features") throw new Error(`expected <stream:features/>, got <${features.name}>`);
-    if (!features.children.has("register")) {
-      throw new Error("the server does not offer in-band registration (is mod_register loaded?)");
-    }
-    const ids = accounts.map((_, i) => `reg${i}`);
-    socket.write(
-      accounts
-        .map(
-          (a, i) =>
-            `<iq type='set' id='${ids[i]}'><query xmlns='${NS_REGISTER}'>` +
-            `<username>${escapeXml(a.username)}</username><password>${escapeXml(a.password)}</password></query></iq>`,
-        )
-        .join(""),
-    );
-    const byId = new Map<string, IbrResult>();
-    while (byId.size < accounts.length) {
-      // An idle timeout, not a total one: a batch of thousands legitimately takes seconds.
-      const el = await stream.next(IBR_IDLE_TIMEOUT_MS);
-      if (el.name !== "iq" || !el.attrs.id) continue;
-      if (el.attrs.type === "result") byId.set(el.attrs.id, { ok: true });
-      else if (el.attrs.type === "error") {
-        byId.set(el.attrs.id, { ok: false, condition: el.errorCondition ?? "unknown", text: el.errorText });
-      }
-    }
-    socket.end("</stream:stream>");
-    return ids.map((id) => byId.get(id)!);
-  } finally {
-    socket.destroy();
-  }
-}
-
-/** Ready check: connects and waits for the server's stream header. */
-async function probeStream(host: string, port: number, domain: string, timeoutMs: number): Promise<void> {
-  const socket = await openSocket(host, port, timeoutMs);
-  const stream = new StanzaReader(socket);
-  try {
-    socket.write(streamHeader(domain));
-    await stream.opened(timeoutMs);
-  } finally {
-    socket.destroy();
-  }
-}
-
-async function probeTcp(host: string, port: number, timeoutMs: number): Promise<void> {
-  (await openSocket(host, port, timeoutMs)).destroy();
-}
-
-function streamHeader(domain: string): string {
-  return (
-    `<?xml version='1.0'?><stream:stream to='${escapeXml(domain)}' version='1.0' ` +
-    `xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>`
-  );
-}
-
-/** A top-level stanza, reduced to what registration needs. */
-interface TopElement {
-  name: string;
-  attrs: Record<string, string>;
-  /** Names of the direct children. */
-  children: Set<string>;
-  /** For `type='error'` stanzas: the defined condition and text (RFC 6120 §8.3). */
-  errorCondition?: string;
-  errorText?: string;
-}
-
-/** Turns the byte stream into top-level elements (depth 1 under `<stream:stream>`). */
-class StanzaReader {
-  private readonly parser = new SaxesParser();
-  private readonly queue: TopElement[] = [];
-  private waiter: (() => void) | null = null;
-  private failure: Error | null = null;
-  private isOpen = false;
-  private depth = 0;
-  private current: TopElement | null = null;
-  private inError = false;
-  private inErrorText = false;
-
-  constructor(socket: Socket) {
-    this.parser.on("opentag", (tag) => {
-      this.depth++;
-      const attrs = tag.attributes as Record<string, string>;
-      if (this.depth === 1) {
-        this.isOpen = true;
-      } else if (this.depth === 2) {
-        this.current = { name: tag.name, attrs: { ...attrs }, children: new Set() };
-      } else if (this.current) {
-        if (this.depth === 3) {
-          this.current.children.add(tag.name);
-          this.inError = tag.name === "error";
-        } else if (this.depth === 4 && this.inError && attrs.xmlns === NS_STANZAS) {
-          if (tag.name === "text") this.inErrorText = true;
-          else this.current.errorCondition ??= tag.name;
-        }
-      }
-      this.wake();
-    });
-    this.parser.on("text", (text) => {
-      if (this.inErrorText && this.current) this.current.errorText = (this.current.errorText ?? "") + text;
-    });
-    this.parser.on("closetag", () => {
-      if (this.depth === 4) this.inErrorText = false;
-      if (this.depth === 3) this.inError = false;
-      if (this.depth === 2 && this.current) {
-        this.queue.push(this.current);
-        this.current = null;
-      }
-      if (this.depth === 1) this.fail(new Error("the server closed the stream"));
-      this.depth--;
-      this.wake();
-    });
-    this.parser.on("error", (err) => this.fail(err));
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => {
-      if (this.failure) return;
-      try {
-        this.parser.write(chunk);
-      } catch (err) {
-        this.fail(err as Error);
-      }
-    });
-    socket.on("error", (err) => this.fail(err));
-    socket.on("close", () => this.fail(new Error("connection closed")));
-  }
-
-  async opened(timeoutMs: number): Promise<void> {
-    await this.until(() => this.isOpen, timeoutMs, "the stream header");
-  }
-
-  async next(timeoutMs: number): Promise<TopElement> {
-    await this.until(() => this.queue.length > 0, timeoutMs, "a stanza");
-    return this.queue.shift()!;
-  }
-
-  private async until(ready: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!ready()) {
-      if (this.failure) throw this.failure;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.waiter = null;
-    }
-  }
-
-  private fail(err: Error): void {
-    this.failure ??= err;
-    this.wake();
-  }
-
-  private wake(): void {
-    this.waiter?.();
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// Process-exit safety net: no ejabberd outlives the node process that started it.
-
-const live = new Set<Sandbox>();
-let hooksInstalled = false;
-/** Marks this module's signal fallback so that it can tell other listeners from its peers. */
-const FALLBACK = Symbol.for("xmpp-graphql.sandbox-signal-fallback");
-
-function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on("exit", () => {
-    for (const s of live) s.killNowAndClean();
-  });
-  // 'exit' does not fire when a signal's default action kills node: clean up, then re-raise
-  // the signal — unless a real handler (like a CLI's) decides when to exit. The Prosody
-  // sandbox installs the same kind of fallback (a function named `onSignal`) that stands
-  // aside whenever another listener exists, ours included; so fallbacks do not count as
-  // real handlers here, and the re-raised signal lets Prosody's clean up in its turn.
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    const onSignal = () => {
-      const others = process.listeners(signal).filter((l) => l !== onSignal);
-      if (others.some((l) => !isSignalFallback(l))) return;
-      for (const s of live) s.killNowAndClean();
-      live.clear();
-      process.removeListener(signal, onSignal);
-      process.kill(process.pid, signal);
-    };
-    Object.defineProperty(onSignal, FALLBACK, { value: true });
-    process.on(signal, onSignal);
-  }
-}
-
-function isSignalFallback(listener: (...args: never[]) => unknown): boolean {
-  return (listener as unknown as Record<symbol, unknown>)[FALLBACK] === true || listener.name === "onSignal";
-}
-
-// ---------------------------------------------------------------------------------------
 // Small helpers
-
-/** Ports the kernel just handed out for 127.0.0.1; all held at once so they differ. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    const ports: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const server = createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, HOST, () => resolve());
-      });
-      const address = server.address();
-      if (!address || typeof address === "string") throw new Error("could not read a free port");
-      ports.push(address.port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  }
-}
-
-function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port, noDelay: true });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`connect to ${host}:${port} timed out`));
-    }, timeoutMs);
-    socket.once("connect", () => {
-      clearTimeout(timer);
-      resolve(socket);
-    });
-    socket.once("error", (err) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(err);
-    });
-  });
-}
-
-function findExecutable(name: string): string | null {
-  const dirs = (process.env.PATH ?? "").split(delimiter).filter(Boolean);
-  for (const dir of [...dirs, "/usr/bin", "/usr/sbin", "/usr/local/bin"]) {
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, fsConstants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 
 function safeReaddir(dir: string): string[] {
   try {
@@ -920,20 +567,3 @@ function exists(path: string): boolean {
     return false;
   }
 }
-
-function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function randomHex(bytes: number): string {
-  return randomBytes(bytes).toString("hex");
-}
-
-function randomPassword(): string {
-  return randomBytes(12).toString("base64url");
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-

@@ -7,15 +7,22 @@
  * hand-driven TCP stream: hundreds per second, where `prosodyctl register` boots a Lua VM
  * per user (~40 ms+ each).
  */
-import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { accessSync, closeSync, constants as fsConstants, openSync, rmSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { connect, createServer, type Server, type Socket } from "node:net";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
-import { SaxesParser } from "saxes";
+import { readLogTail, SandboxProcess } from "./process-hooks.js";
+import {
+  LOOPBACK,
+  findExecutable,
+  freePorts,
+  newAccount,
+  newAccounts,
+  registerInBand,
+  registeredAccounts,
+  type RegistrationRequest,
+} from "./xmpp-wire.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -71,16 +78,12 @@ export interface StartProsodyOptions {
   logLevel?: string;
 }
 
-const HOST = "127.0.0.1";
+const HOST = LOOPBACK;
 const READY_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 4_000;
 /** Longest silence while waiting for a registration reply (Prosody hashes ~3-4 ms per account). */
 const IBR_IDLE_TIMEOUT_MS = 10_000;
 const LOG_LEVELS = new Set(["debug", "info", "warn", "error"]);
-
-// XEP-0077 §3 (registration) over RFC 6120 §4 streams.
-const NS_REGISTER = "jabber:iq:register";
-const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 /**
  * Makes sure a `prosody` binary is available. When it is missing and we are root, installs
@@ -152,9 +155,8 @@ class Sandbox implements ProsodySandbox {
   readonly service: string;
   readonly dir: string;
   private readonly logLevel: string;
-  private child: ChildProcess | null = null;
-  private exited: Promise<void> = Promise.resolve();
-  private stopped = false;
+  /** The server process across restarts, and the temp dir; what the process-exit hooks kill. */
+  private readonly proc: SandboxProcess;
 
   constructor(s: SandboxSettings) {
     this.domain = s.domain;
@@ -164,6 +166,7 @@ class Sandbox implements ProsodySandbox {
     this.httpPort = s.httpPort;
     this.service = `xmpp://${HOST}:${s.c2sPort}`;
     this.dir = s.dir;
+    this.proc = new SandboxProcess(s.dir, STOP_GRACE_MS);
     this.logLevel = s.logLevel;
   }
 
@@ -180,100 +183,39 @@ class Sandbox implements ProsodySandbox {
   }
 
   async launch(): Promise<void> {
-    if (this.stopped) throw new Error("this Prosody sandbox was stopped; start a new one");
+    if (this.proc.stopped) throw new Error("this Prosody sandbox was stopped; start a new one");
     const prosody = findExecutable("prosody") ?? "/usr/bin/prosody";
-    // Early failures (a config syntax error, a port taken) go to stdout/stderr before the
-    // log file is set up, so both streams land in a file we can quote from.
-    const consoleFd = openSync(join(this.dir, "console.log"), "a");
-    let child: ChildProcess;
-    try {
-      // Not detached: a Ctrl-C in the terminal reaches Prosody too, so an interrupted
-      // `vitest`/`npm run dev` leaves nothing behind even if our handlers never run.
-      child = spawn(prosody, ["--config", this.configPath, "-F"], {
-        cwd: this.dir,
-        stdio: ["ignore", consoleFd, consoleFd],
-      });
-    } finally {
-      closeSync(consoleFd);
-    }
-    this.child = child;
-    live.add(this);
-    installExitHooks();
-    let exitInfo: string | null = null;
-    this.exited = new Promise((resolve) => {
-      child.once("exit", (code, signal) => {
-        exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
-        if (this.child === child) this.child = null;
-        resolve();
-      });
-      child.once("error", (err) => {
-        exitInfo = `spawn error: ${err.message}`;
-        if (this.child === child) this.child = null;
-        resolve();
-      });
-    });
-
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    let lastError = "";
-    while (Date.now() < deadline) {
-      if (exitInfo) {
-        throw new Error(`Prosody exited during startup (${exitInfo}).\n${await this.logTail()}`);
-      }
-      try {
-        await probeStream(HOST, this.c2sPort, this.domain, 1_000);
-        await probeTcp(HOST, this.httpPort, 1_000);
-        return;
-      } catch (err) {
-        lastError = (err as Error).message;
-        await sleep(50);
-      }
-    }
-    await this.kill();
-    throw new Error(
-      `Prosody did not answer on ${HOST}:${this.c2sPort} within ${READY_TIMEOUT_MS / 1000} s (last error: ${lastError}).\n${await this.logTail()}`,
-    );
+    // `-F`: stay in the foreground as our child (see `daemonize = false` in the config).
+    this.proc.spawn(prosody, ["--config", this.configPath, "-F"], { cwd: this.dir });
+    await this.proc.untilListening(this, { serverName: "Prosody", timeoutMs: READY_TIMEOUT_MS, logTail: () => this.logTail() });
   }
 
   async createUser(username?: string, password?: string): Promise<SandboxUser> {
-    const users = await this.register([
-      { username: (username ?? `user-${randomHex(6)}`).toLowerCase(), password: password ?? randomPassword() },
-    ]);
-    return users[0]!;
+    return (await this.register([newAccount(username, password)]))[0]!;
   }
 
   async createUsers(n: number, prefix = "user"): Promise<SandboxUser[]> {
-    if (!Number.isInteger(n) || n < 0) throw new Error(`createUsers: n must be a non-negative integer, not ${n}`);
-    const batch = randomHex(4);
-    const wanted = Array.from({ length: n }, (_, i) => ({
-      username: `${prefix.toLowerCase()}-${batch}-${i}`,
-      password: randomPassword(),
-    }));
-    return this.register(wanted);
+    return this.register(newAccounts(n, prefix));
   }
 
-  private async register(wanted: Array<{ username: string; password: string }>): Promise<SandboxUser[]> {
+  private async register(wanted: RegistrationRequest[]): Promise<SandboxUser[]> {
     if (wanted.length === 0) return [];
-    const results = await registerInBand(HOST, this.c2sPort, this.domain, wanted).catch(
-      (err: Error) => wanted.map(() => ({ ok: false as const, condition: "stream", text: err.message })),
-    );
-    const users: SandboxUser[] = [];
-    for (const [i, result] of results.entries()) {
-      const { username, password } = wanted[i]!;
-      if (!result.ok) {
-        // A taken name is the caller's mistake, not a reason to try another route.
-        if (result.condition === "conflict") throw new Error(`cannot create ${username}@${this.domain}: the name is taken`);
-        try {
-          await this.registerWithProsodyctl(username, password);
-        } catch (err) {
-          throw new Error(
-            `cannot create ${username}@${this.domain}: in-band registration failed (${result.condition}${result.text ? `: ${result.text}` : ""}) ` +
-              `and so did \`prosodyctl register\` (${(err as Error).message.trim()}).\n${await this.logTail()}`,
-          );
-        }
+    // A stream that fails as a whole counts as a refusal of every account, so that each
+    // still gets its `prosodyctl register` fallback.
+    const results = await registerInBand(HOST, this.c2sPort, this.domain, wanted, {
+      idleTimeoutMs: IBR_IDLE_TIMEOUT_MS,
+      missingFeatureHint: "is allow_registration on?",
+    }).catch((err: Error) => wanted.map(() => ({ ok: false as const, condition: "stream", text: err.message })));
+    return registeredAccounts(this.domain, wanted, results, async ({ username, password, jid }, reason) => {
+      try {
+        await this.registerWithProsodyctl(username, password);
+      } catch (err) {
+        throw new Error(
+          `cannot create ${jid}: in-band registration failed (${reason}) ` +
+            `and so did \`prosodyctl register\` (${(err as Error).message.trim()}).\n${await this.logTail()}`,
+        );
       }
-      users.push({ username, password, jid: `${username}@${this.domain}` });
-    }
-    return users;
+    });
   }
 
   private async registerWithProsodyctl(username: string, password: string): Promise<void> {
@@ -285,57 +227,22 @@ class Sandbox implements ProsodySandbox {
   }
 
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    const child = this.child;
-    if (child) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
-      await this.exited;
-      clearTimeout(timer);
-    }
-    live.delete(this);
-    await rm(this.dir, { recursive: true, force: true });
+    await this.proc.stop();
   }
 
   async kill(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    child.kill("SIGKILL");
-    await this.exited;
+    await this.proc.kill();
   }
 
   async restart(): Promise<void> {
-    if (this.stopped) throw new Error("this Prosody sandbox was stopped; start a new one");
-    const child = this.child;
-    if (child) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
-      await this.exited;
-      clearTimeout(timer);
-    }
+    // After stop() there is no process to terminate, and launch() refuses.
+    await this.proc.terminate();
     await this.launch();
   }
 
   /** Last lines of Prosody's log and console output, for error messages. */
-  async logTail(lines = 30): Promise<string> {
-    const parts: string[] = [];
-    for (const name of ["prosody.log", "console.log"]) {
-      const text = await readFile(join(this.dir, name), "utf8").catch(() => "");
-      const tail = text.trimEnd().split("\n").slice(-lines).join("\n");
-      if (tail) parts.push(`--- ${join(this.dir, name)} (last ${lines} lines) ---\n${tail}`);
-    }
-    return parts.join("\n") || `(no log output in ${this.dir})`;
-  }
-
-  /** Synchronous last resort for the process exit hooks. */
-  killNowAndClean(): void {
-    this.child?.kill("SIGKILL");
-    try {
-      rmSync(this.dir, { recursive: true, force: true });
-    } catch {
-      // The process is exiting; there is nobody left to tell.
-    }
+  logTail(lines = 30): Promise<string> {
+    return readLogTail(this.dir, ["prosody.log", "console.log"], lines);
   }
 }
 
@@ -433,284 +340,4 @@ Component ${q(s.uploadDomain)} "http_file_share"
   -- The default quota (100 MB a day per user) would fail upload benchmarks part-way.
   http_file_share_daily_quota = 1024 * 1024 * 1024
 `;
-}
-
-// ---------------------------------------------------------------------------------------
-// In-band registration over a raw stream (RFC 6120 §4, XEP-0077 §3.1)
-
-type IbrResult = { ok: true } | { ok: false; condition: string; text?: string };
-
-/**
- * Opens one unauthenticated c2s stream and pipelines a registration IQ per account on it;
- * Prosody answers them in order. Resolves with one result per account; rejects only when
- * the stream itself fails.
- */
-async function registerInBand(
-  host: string,
-  port: number,
-  domain: string,
-  accounts: Array<{ username: string; password: string }>,
-): Promise<IbrResult[]> {
-  const socket = await openSocket(host, port, 5_000);
-  const stream = new StanzaReader(socket);
-  try {
-    socket.write(streamHeader(domain));
-    const features = await stream.next(IBR_IDLE_TIMEOUT_MS);
-    if (features.name !== "stream:features") throw new Error(`expected <stream:features/>, got <${features.name}>`);
-    if (!features.children.has("register")) {
-      throw new Error("the server does not offer in-band registration (is allow_registration on?)");
-    }
-    const ids = accounts.map((_, i) => `reg${i}`);
-    socket.write(
-      accounts
-        .map(
-          (a, i) =>
-            `<iq type='set' id='${ids[i]}'><query xmlns='${NS_REGISTER}'>` +
-            `<username>${escapeXml(a.username)}</username><password>${escapeXml(a.password)}</password></query></iq>`,
-        )
-        .join(""),
-    );
-    const byId = new Map<string, IbrResult>();
-    while (byId.size < accounts.length) {
-      // An idle timeout, not a total one: a batch of thousands legitimately takes seconds.
-      const el = await stream.next(IBR_IDLE_TIMEOUT_MS);
-      if (el.name !== "iq" || !el.attrs.id) continue;
-      if (el.attrs.type === "result") byId.set(el.attrs.id, { ok: true });
-      else if (el.attrs.type === "error") byId.set(el.attrs.id, { ok: false, condition: el.errorCondition ?? "unknown", text: el.errorText });
-    }
-    socket.end("</stream:stream>");
-    return ids.map((id) => byId.get(id)!);
-  } finally {
-    socket.destroy();
-  }
-}
-
-/** Ready check: connects and waits for the server's stream header. */
-async function probeStream(host: string, port: number, domain: string, timeoutMs: number): Promise<void> {
-  const socket = await openSocket(host, port, timeoutMs);
-  const stream = new StanzaReader(socket);
-  try {
-    socket.write(streamHeader(domain));
-    await stream.opened(timeoutMs);
-  } finally {
-    socket.destroy();
-  }
-}
-
-async function probeTcp(host: string, port: number, timeoutMs: number): Promise<void> {
-  (await openSocket(host, port, timeoutMs)).destroy();
-}
-
-function streamHeader(domain: string): string {
-  return (
-    `<?xml version='1.0'?><stream:stream to='${escapeXml(domain)}' version='1.0' ` +
-    `xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>`
-  );
-}
-
-/** A top-level stanza, reduced to what registration needs. */
-interface TopElement {
-  name: string;
-  attrs: Record<string, string>;
-  /** Names of the direct children. */
-  children: Set<string>;
-  /** For `type='error'` stanzas: the defined condition and text (RFC 6120 §8.3). */
-  errorCondition?: string;
-  errorText?: string;
-}
-
-/** Turns the byte stream into top-level elements (depth 1 under `<stream:stream>`). */
-class StanzaReader {
-  private readonly parser = new SaxesParser();
-  private readonly queue: TopElement[] = [];
-  private waiter: (() => void) | null = null;
-  private failure: Error | null = null;
-  private isOpen = false;
-  private depth = 0;
-  private current: TopElement | null = null;
-  private inError = false;
-  private inErrorText = false;
-
-  constructor(socket: Socket) {
-    this.parser.on("opentag", (tag) => {
-      this.depth++;
-      const attrs = tag.attributes as Record<string, string>;
-      if (this.depth === 1) {
-        this.isOpen = true;
-      } else if (this.depth === 2) {
-        this.current = { name: tag.name, attrs: { ...attrs }, children: new Set() };
-      } else if (this.current) {
-        if (this.depth === 3) {
-          this.current.children.add(tag.name);
-          this.inError = tag.name === "error";
-        } else if (this.depth === 4 && this.inError && attrs.xmlns === NS_STANZAS) {
-          if (tag.name === "text") this.inErrorText = true;
-          else this.current.errorCondition ??= tag.name;
-        }
-      }
-      this.wake();
-    });
-    this.parser.on("text", (text) => {
-      if (this.inErrorText && this.current) this.current.errorText = (this.current.errorText ?? "") + text;
-    });
-    this.parser.on("closetag", () => {
-      if (this.depth === 4) this.inErrorText = false;
-      if (this.depth === 3) this.inError = false;
-      if (this.depth === 2 && this.current) {
-        this.queue.push(this.current);
-        this.current = null;
-      }
-      if (this.depth === 1) this.fail(new Error("the server closed the stream"));
-      this.depth--;
-      this.wake();
-    });
-    this.parser.on("error", (err) => this.fail(err));
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => {
-      if (this.failure) return;
-      try {
-        this.parser.write(chunk);
-      } catch (err) {
-        this.fail(err as Error);
-      }
-    });
-    socket.on("error", (err) => this.fail(err));
-    socket.on("close", () => this.fail(new Error("connection closed")));
-  }
-
-  async opened(timeoutMs: number): Promise<void> {
-    await this.until(() => this.isOpen, timeoutMs, "the stream header");
-  }
-
-  async next(timeoutMs: number): Promise<TopElement> {
-    await this.until(() => this.queue.length > 0, timeoutMs, "a stanza");
-    return this.queue.shift()!;
-  }
-
-  private async until(ready: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!ready()) {
-      if (this.failure) throw this.failure;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.waiter = null;
-    }
-  }
-
-  private fail(err: Error): void {
-    this.failure ??= err;
-    this.wake();
-  }
-
-  private wake(): void {
-    this.waiter?.();
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// Process-exit safety net: no Prosody outlives the node process that started it.
-
-const live = new Set<Sandbox>();
-let hooksInstalled = false;
-
-function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on("exit", () => {
-    for (const s of live) s.killNowAndClean();
-  });
-  // 'exit' does not fire when a signal's default action kills node, so clean up and then
-  // re-raise the signal — unless someone else handles it (like the CLI), whose own
-  // handler decides when to exit.
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    const onSignal = () => {
-      if (process.listenerCount(signal) > 1) return;
-      for (const s of live) s.killNowAndClean();
-      live.clear();
-      process.removeListener(signal, onSignal);
-      process.kill(process.pid, signal);
-    };
-    process.on(signal, onSignal);
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// Small helpers
-
-/** Ports the kernel just handed out for 127.0.0.1; all held at once so they differ. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    const ports: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const server = createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, HOST, () => resolve());
-      });
-      const address = server.address();
-      if (!address || typeof address === "string") throw new Error("could not read a free port");
-      ports.push(address.port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  }
-}
-
-function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port, noDelay: true });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`connect to ${host}:${port} timed out`));
-    }, timeoutMs);
-    socket.once("connect", () => {
-      clearTimeout(timer);
-      resolve(socket);
-    });
-    socket.once("error", (err) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(err);
-    });
-  });
-}
-
-function findExecutable(name: string): string | null {
-  const dirs = (process.env.PATH ?? "").split(delimiter).filter(Boolean);
-  for (const dir of [...dirs, "/usr/bin", "/usr/sbin", "/usr/local/bin"]) {
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, fsConstants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function randomHex(bytes: number): string {
-  return randomBytes(bytes).toString("hex");
-}
-
-function randomPassword(): string {
-  return randomBytes(12).toString("base64url");
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
