@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { get } from "node:http";
 import { fileURLToPath } from "node:url";
 import { sleep } from "./stats.js";
+import { freePorts } from "../scripts/sandbox/xmpp-wire.js";
 
 /*
  * The gateway under test, as a separate `node --import tsx src/main.ts` process: its CPU
@@ -41,15 +41,6 @@ export interface GatewayProcessOptions {
   nodeArgs?: string[];
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 function getJson(url: string): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
@@ -70,11 +61,11 @@ function getJson(url: string): Promise<{ status: number; body: any }> {
 
 /** Starts the gateway and resolves once /healthz answers. */
 export async function startGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
-  const port = await freePort();
+  const port = (await freePorts(1))[0]!;
   const url = `http://127.0.0.1:${port}`;
   const nodeArgs = ["--import", "tsx", ...(options.nodeArgs ?? [])];
   if (options.cpuProfDir) nodeArgs.push("--cpu-prof", "--cpu-prof-dir", options.cpuProfDir);
-  const inspectPort = options.inspect ? await freePort() : undefined;
+  const inspectPort = options.inspect ? (await freePorts(1))[0]! : undefined;
   if (inspectPort) nodeArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
   const logFd = openSync(options.logFile, "a");
   let child: ChildProcess;

@@ -22,6 +22,7 @@ import {
   participantsFrom, toConfigMap, withAffiliation, type LightRoom, type Participant, type StoredConfig,
 } from "./muc-light.mapping.js";
 import { forgetRoom, rememberRoom, scanInvitations, updateRoomList } from "./muc-light.rooms.js";
+import { mapLimit } from "../util/map-limit.js";
 
 /*
  * MongooseIM's MUC Light operations on XEP-0045 rooms (see muc-light.mapping.ts for the
@@ -385,15 +386,3 @@ function domainOf(jid: string): string {
   return jid.slice(jid.indexOf("@") + 1).split("/")[0]!;
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await run(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

@@ -15,6 +15,7 @@ import {
 } from "./muc.stanzas.js";
 import { planConfigChange, readRoomConfig, unappliedChanges, type RoomConfig, type RoomConfigChanges } from "./muc.config.js";
 import { MucOccupancy, type Occupant } from "./muc.occupancy.js";
+import { mapLimit } from "../util/map-limit.js";
 
 /** MongooseIM's default (and maximum) page of a room's archive. */
 export const MAX_ROOM_ARCHIVE_PAGE = 50;
@@ -559,16 +560,3 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Runs `run` over `items` with at most `limit` in flight, keeping the order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await run(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

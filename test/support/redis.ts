@@ -1,26 +1,18 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
+import { freePorts } from "../../scripts/sandbox/xmpp-wire.js";
 
 /** A throwaway redis-server on a free loopback port, without persistence. */
 export interface RedisSandbox { url: string; stop(): Promise<void> }
 
 const REDIS_SERVER = "/usr/bin/redis-server";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 /** Starts Debian's redis-server (CI installs the `redis-server` package). */
 export async function startRedis(): Promise<RedisSandbox> {
   if (!existsSync(REDIS_SERVER)) throw new Error("redis-server is not installed: apt-get install redis-server");
-  const port = await freePort();
+  const port = (await freePorts(1))[0]!;
   const child: ChildProcess = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
     stdio: "ignore",
   });
