@@ -33,6 +33,19 @@ const MAX_JID_LENGTH = 3 * MAX_JID_PART_BYTES + 2;
  * @throws {JidError} `failed_to_parse_jid` when the text is not a valid JID.
  */
 export function parseJid(text: string): Jid {
+  const cached = parsed.get(text);
+  if (cached) return cached;
+  const jid = parseUncached(text);
+  // The same few JIDs come back on every request; their normalisation showed in profiles.
+  if (parsed.size >= PARSED_CACHE_SIZE) parsed.delete(parsed.keys().next().value!);
+  parsed.set(text, jid);
+  return jid;
+}
+
+const PARSED_CACHE_SIZE = 10_000;
+const parsed = new Map<string, Jid>();
+
+function parseUncached(text: string): Jid {
   if (text.length > MAX_JID_LENGTH) throw new JidError("failed_to_parse_jid");
   const slash = text.indexOf("/");
   const address = slash === -1 ? text : text.slice(0, slash);
@@ -41,7 +54,7 @@ export function parseJid(text: string): Jid {
   const domain = nameprep(at === -1 ? address : address.slice(at + 1));
   const resource = slash === -1 ? "" : resourceprep(text.slice(slash + 1));
   if (local === null || domain === null || resource === null) throw new JidError("failed_to_parse_jid");
-  return { local, domain, resource };
+  return Object.freeze({ local, domain, resource });
 }
 
 /**
