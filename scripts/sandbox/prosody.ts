@@ -76,6 +76,8 @@ export interface StartProsodyOptions {
   domain?: string;
   /** Prosody's minimum log level in `<dir>/prosody.log`: `debug`, `info` (default), `warn` or `error`. */
   logLevel?: string;
+  /** Global modules to leave out (e.g. `["mam"]` for a server without an archive), for fault tests. */
+  withoutModules?: string[];
 }
 
 const HOST = LOOPBACK;
@@ -127,7 +129,7 @@ export async function startProsody(opts: StartProsodyOptions = {}): Promise<Pros
   const dir = await mkdtemp(join(tmpdir(), "xmpp-graphql-prosody-"));
   try {
     const [c2sPort, httpPort] = await freePorts(2);
-    const sandbox = new Sandbox({ domain, dir, c2sPort: c2sPort!, httpPort: httpPort!, logLevel });
+    const sandbox = new Sandbox({ domain, dir, c2sPort: c2sPort!, httpPort: httpPort!, logLevel, withoutModules: opts.withoutModules ?? [] });
     await sandbox.writeConfig();
     await sandbox.launch();
     return sandbox;
@@ -143,6 +145,7 @@ interface SandboxSettings {
   c2sPort: number;
   httpPort: number;
   logLevel: string;
+  withoutModules: string[];
 }
 
 class Sandbox implements ProsodySandbox {
@@ -155,6 +158,7 @@ class Sandbox implements ProsodySandbox {
   readonly service: string;
   readonly dir: string;
   private readonly logLevel: string;
+  private readonly withoutModules: readonly string[];
   /** The server process across restarts, and the temp dir; what the process-exit hooks kill. */
   private readonly proc: SandboxProcess;
 
@@ -168,6 +172,7 @@ class Sandbox implements ProsodySandbox {
     this.dir = s.dir;
     this.proc = new SandboxProcess(s.dir, STOP_GRACE_MS);
     this.logLevel = s.logLevel;
+    this.withoutModules = s.withoutModules;
   }
 
   get configPath(): string {
@@ -179,7 +184,10 @@ class Sandbox implements ProsodySandbox {
     // An empty certificate dir: Prosody indexes `certificates` at startup and would log
     // errors about the system-wide /etc/prosody/certs otherwise. No listener uses TLS.
     await mkdir(join(this.dir, "certs"), { recursive: true });
-    await writeFile(this.configPath, renderConfig(this, this.logLevel));
+    let config = renderConfig(this, this.logLevel);
+    // Entries of the global modules_enabled list look like `"name";`; component lists do not.
+    for (const module of this.withoutModules) config = config.replaceAll(`"${module}";`, "");
+    await writeFile(this.configPath, config);
   }
 
   async launch(): Promise<void> {

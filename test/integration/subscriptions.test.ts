@@ -242,3 +242,32 @@ describe("a server restart during a live subscription", () => {
     }
   }, 60_000);
 });
+
+describe("a fault on a server without an archive", () => {
+  it("tells the subscriber that messages may have been lost, then goes on", async () => {
+    const { startProsody } = await import("../../scripts/sandbox/prosody.js");
+    const sandbox = await startProsody({ withoutModules: ["mam"] });
+    const own = await startGateway({ SUBSCRIPTION_RECONNECT_MIN_MS: "300" }, sandbox);
+    const others: RawClient[] = [];
+    try {
+      const [alice, bob] = await sandbox.createUsers(2);
+      const ws = await subscribeWs(own.url, { Authorization: basicAuth(bob!) });
+      const first = await connectRawClient(sandbox.service, sandbox.domain, alice!, { resource: "a1" });
+      others.push(first);
+      await untilLive(ws, (b) => first.send(chat(bob!.jid, b)), wsBody);
+      await sandbox.kill();
+      await sandbox.restart();
+      const gap = await ws.waitFor((e) => e.errors, 15_000);
+      expect(gap.errors[0].extensions.code).toBe("messages_may_be_lost");
+      const second = await connectRawClient(sandbox.service, sandbox.domain, alice!, { resource: "a2" });
+      others.push(second);
+      await untilLive(ws, (b) => second.send(chat(bob!.jid, `again-${b}`)), (e) => wsBody(e)?.replace(/^again-/, ""));
+      expect(ws.events.some((e) => e.complete)).toBe(false);
+      await ws.stop();
+    } finally {
+      await Promise.all(others.map((c) => c.stop()));
+      await own.stop();
+      await sandbox.stop();
+    }
+  }, 60_000);
+});

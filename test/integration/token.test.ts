@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
-import { startProsody, type ProsodySandbox, type SandboxUser } from "../../scripts/sandbox/prosody.js";
-import { startGateway, type TestGateway } from "../support/gateway.js";
+import type { ProsodySandbox, SandboxUser } from "../../scripts/sandbox/prosody.js";
+import { startGateway, startTestSandbox, type TestGateway } from "../support/gateway.js";
 import { connectRawClient } from "../support/xmpp-client.js";
 import { subscribeSse, subscribeWs } from "../support/subscribers.js";
 import { startRedis, type RedisSandbox } from "../support/redis.js";
@@ -15,7 +15,7 @@ let dir: string;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  sandbox = await startProsody();
+  sandbox = await startTestSandbox();
   dir = mkdtempSync(join(tmpdir(), "xg-tokens-"));
   gw = await startGateway({ TOKEN_SECRET: SECRET, TOKEN_STORE_PATH: join(dir, "revocations.json") }, sandbox);
 });
@@ -169,6 +169,24 @@ describe("tokens with Redis (REDIS_URL)", () => {
       expect((await two.gql("mutation { token { revokeToken } }", undefined, alice)).body.data.token.revokeToken).toBe("Revoked");
       expect((await one.gql("{ checkAuth { authStatus } }", undefined, null, bearer(access))).status).toBe(401);
       expect((await two.gql("mutation { token { revokeToken } }", undefined, alice)).body.errors?.[0]?.extensions?.code).toBe("not_found");
+    } finally {
+      await one.stop();
+      await two.stop();
+    }
+  });
+
+  it("two gateway instances share failed-login counts", async () => {
+    const settings = { TOKEN_SECRET: SECRET, REDIS_URL: redis.url, LOGIN_FAILURES_PER_USER: "2", LOGIN_FAILURES_PER_IP: "1000" };
+    const one = await startGateway(settings, sandbox);
+    const two = await startGateway(settings, sandbox);
+    try {
+      const alice = await sandbox.createUser();
+      const wrong = { ...alice, password: "guess" };
+      expect((await one.gql("{ checkAuth { authStatus } }", undefined, wrong)).status).toBe(401);
+      expect((await two.gql("{ checkAuth { authStatus } }", undefined, wrong)).status).toBe(401);
+      const blocked = await one.gql("{ checkAuth { authStatus } }", undefined, alice);
+      expect(blocked.status).toBe(429);
+      expect(blocked.body.errors?.[0]?.extensions?.code).toBe("too_many_failed_logins");
     } finally {
       await one.stop();
       await two.stop();
