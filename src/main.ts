@@ -18,6 +18,18 @@ const app = createApp(config, { logger });
 const url = await app.start();
 logger.info(`xmpp-graphql listening on ${url}/api/graphql (XMPP ${config.xmpp.service}, domain ${config.xmpp.domain})`);
 
+// Network errors from a peer that vanished must never take the gateway down; anything
+// else unexpected is logged and ends the process (a supervisor restarts it).
+const NETWORK_ERRORS = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNREFUSED", "ENOTCONN"]);
+process.on("uncaughtException", (error: NodeJS.ErrnoException) => {
+  if (error.code && NETWORK_ERRORS.has(error.code)) {
+    logger.warn(`network error outside a request: ${error.code}`);
+    return;
+  }
+  logger.error("uncaught exception", error);
+  process.exit(1);
+});
+
 let stopping = false;
 const shutdown = (signal: string) => {
   if (stopping) return;

@@ -75,6 +75,8 @@ export class XmppSession {
     jid: string,
     keys: ScramKeys | undefined,
     private readonly iqTimeoutMs: number,
+    /** The TCP socket, closed for sure when the session closes. */
+    private readonly socket?: Socket,
   ) {
     this.jid = jid;
     this.bareJid = jid.split("/")[0]!.toLowerCase();
@@ -122,6 +124,9 @@ export class XmppSession {
     client.on("connect", () => {
       socket = client.socket;
       socket?.setNoDelay(true);
+      // xmpp.js drops its own listeners when it lets go of a socket that may still be open;
+      // a reset arriving later (server killed) must not become an unhandled 'error'.
+      socket?.on("error", () => undefined);
     });
     let failure: Error | undefined;
     const onError = (error: Error) => (failure ??= error);
@@ -137,7 +142,7 @@ export class XmppSession {
     try {
       const bound = await Promise.race([client.start(), deadline]);
       client.removeListener("error", onError);
-      return new XmppSession(client, bound.toString(), keys, options.iqTimeoutMs);
+      return new XmppSession(client, bound.toString(), keys, options.iqTimeoutMs, socket ?? undefined);
     } catch (error) {
       client.removeListener("error", onError);
       client.on("error", () => undefined);
@@ -258,6 +263,9 @@ export class XmppSession {
       await this.client.stop();
     } catch {
       // The socket may already be gone; the session is closed either way.
+    } finally {
+      // A server that never answers the stream close must not keep the socket alive.
+      this.socket?.destroy();
     }
   }
 
