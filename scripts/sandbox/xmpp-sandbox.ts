@@ -46,7 +46,7 @@ export function startSandbox(kind: SandboxKind, opts: StartSandboxOptions = {}):
 
 /**
  * Reads a sandbox kind from a string such as an environment variable's value
- * (`XMPP_SANDBOX=ejabberd npm run test:integration`); `prosody` when empty or undefined.
+ * (`XMPP_SERVER=ejabberd npm run test:integration`); `prosody` when empty or undefined.
  * Throws on anything else, so that a typo does not silently test the wrong server.
  */
 export function parseSandboxKind(value: string | undefined): SandboxKind {

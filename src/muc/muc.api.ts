@@ -89,7 +89,17 @@ export async function listRooms(session: XmppSession, mucDomain: string, limit?:
   } catch (error) {
     throw toApiError(error, {}, context);
   }
-  const { items, rsm } = parseDiscoItems(reply);
+  let { items, rsm } = parseDiscoItems(reply);
+  if (rsm && (index ?? 0) !== 0 && rsm.firstIndex !== index) {
+    // ejabberd (23.01) pages by `after`/`before` only and answers the first page for an
+    // `<index/>`: take the whole list instead and cut the page below, as for Prosody.
+    try {
+      ({ items } = parseDiscoItems(await session.iq(buildDiscoItemsGet(mucDomain))));
+    } catch (error) {
+      throw toApiError(error, {}, context);
+    }
+    rsm = null;
+  }
   const rooms = items.filter((i) => i.jid.includes("@") && !i.jid.includes("/"));
   let page: DiscoItem[];
   let count: number | null;

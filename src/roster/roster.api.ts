@@ -1,8 +1,8 @@
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
-import { toApiError, ROSTER_ERRORS } from "../errors/xmpp-errors.js";
+import { StanzaError, toApiError, ROSTER_ERRORS } from "../errors/xmpp-errors.js";
 import {
-  buildRosterGet, buildRosterRemove, buildRosterSet, buildSubscriptionPresence, parseRosterItems,
+  buildRosterGet, buildRosterRemove, buildRosterSet, buildServerPing, buildSubscriptionPresence, parseRosterItems,
   type RosterItem, type SubscriptionPresence,
 } from "./roster.stanzas.js";
 
@@ -54,6 +54,11 @@ export async function addContact(
 export async function deleteContact(session: XmppSession, contact: string): Promise<string> {
   const context = { user: session.bareJid, contact };
   try {
+    // RFC 6121 §2.5.3 wants item-not-found for an absent item, but ejabberd (23.01)
+    // answers success: look first, so that every server reports contact_not_found.
+    if (!(await listContacts(session)).some((i) => i.jid === contact)) {
+      throw new StanzaError("item-not-found", "cancel", undefined);
+    }
     await session.iq(buildRosterRemove(contact));
   } catch (error) {
     throw toApiError(error, ROSTER_ERRORS.remove, context);
@@ -78,6 +83,10 @@ export async function changeSubscription(
   const type = SUBSCRIPTION_PRESENCE[action];
   try {
     await session.send(buildSubscriptionPresence(contact, type));
+    // Answer once the server has handled the presence (it handles a stream's stanzas in
+    // order), as MongooseIM's in-server API does: an ACCEPT sent right after the INVITE
+    // otherwise races it on ejabberd, which then drops the approval as unsolicited.
+    await session.iq(buildServerPing(session.bareJid.split("@")[1]!));
   } catch (error) {
     throw toApiError(error, {}, { contact });
   }

@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type TestGateway } from "../support/gateway.js";
+import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
 
 // XMPP servers that misbehave: one that accepts TCP and never answers, and a real
-// Prosody frozen mid-session (SIGSTOP). Requests fail fast with stable codes, the
+// server (Prosody or ejabberd, see XMPP_SERVER) frozen mid-session (SIGSTOP). Requests fail fast with stable codes, the
 // gateway stays up, and it recovers when the server does.
 
 describe("a server that accepts connections and never answers", () => {
@@ -58,7 +58,7 @@ describe("a server that stops answering mid-session", () => {
   it("times requests out with `timeout` while frozen and serves them again once it resumes", async () => {
     const alice = await gw.sandbox.createUser();
     expect((await gw.gql("{ roster { listContacts { jid } } }", undefined, alice)).status).toBe(200);
-    const pid = Number(readFileSync(join(gw.sandbox.dir, "prosody.pid"), "utf8").trim());
+    const pid = Number(readFileSync(join(gw.sandbox.dir, `${SERVER}.pid`), "utf8").trim());
     process.kill(pid, "SIGSTOP");
     try {
       const frozen = await Promise.all(Array.from({ length: 5 }, () => gw.gql("{ roster { listContacts { jid } } }", undefined, alice)));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
-import { basicAuth, startGateway, type TestGateway } from "../support/gateway.js";
+import { basicAuth, SERVER, startGateway, type TestGateway } from "../support/gateway.js";
 import { subscribeWs, untilLive } from "../support/subscribers.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
 import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
@@ -8,6 +8,14 @@ import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
 const NS_LAST = "jabber:iq:last";
 const GET = "query($u: JID) { last { getLast(user: $u) { user timestamp status } } }";
 const SET = "mutation($t: DateTime, $s: String!) { last { setLast(timestamp: $t, status: $s) { user timestamp status } } }";
+
+/**
+ * Documented difference: ejabberd answers 0 s and an empty status while any session of the
+ * user is open, the gateway's own included, so a status just set cannot be read back there.
+ */
+const ONLINE_HIDES_RECORD = SERVER === "ejabberd";
+/** The status a read answers right after `status` was set through the gateway. */
+const readBack = (status: string) => (ONLINE_HIDES_RECORD ? "" : status);
 
 let gw: TestGateway;
 const clients: RawClient[] = [];
@@ -57,6 +65,11 @@ describe("getLast", () => {
     await subscribe(bob!, alice!);
     const aliceClient = await raw(alice!, { priority: 0 });
     await aliceClient.send(xml("presence", { type: "unavailable" }, xml("status", {}, "Gone fishing")));
+    if (ONLINE_HIDES_RECORD) {
+      // The record shows only once no session of alice is open (the gateway's never sent presence).
+      await gw.app.pool.drop(alice!.jid);
+      await aliceClient.stop();
+    }
     await expect.poll(async () => (await gw.gql(GET, { u: alice!.jid }, bob)).body.data?.last.getLast?.status).toBe("Gone fishing");
     const r = await gw.gql(GET, { u: alice!.jid }, bob);
     expect(r.body.data.last.getLast.user).toBe(alice!.jid);
@@ -68,7 +81,7 @@ describe("getLast", () => {
     await subscribe(bob!, alice!);
     await gw.gql(SET, { s: "via bare" }, alice);
     const r = await gw.gql(GET, { u: `${alice!.jid}/phone` }, bob);
-    expect(r.body.data.last.getLast).toMatchObject({ user: `${alice!.jid}/phone`, status: "via bare" });
+    expect(r.body.data.last.getLast).toMatchObject({ user: `${alice!.jid}/phone`, status: readBack("via bare") });
   });
 
   it("answers no_permissions for a user the caller is not subscribed to (Prosody: forbidden)", async () => {
@@ -105,10 +118,10 @@ describe("setLast", () => {
     const alice = await gw.sandbox.createUser();
     const r = await gw.gql(SET, { s: "Out for lunch" }, alice);
     expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.last.setLast).toMatchObject({ user: alice.jid, status: "Out for lunch" });
+    expect(r.body.data.last.setLast).toMatchObject({ user: alice.jid, status: readBack("Out for lunch") });
     expect(Math.abs(ageOf(r.body.data.last.setLast.timestamp))).toBeLessThan(5);
     const read = await gw.gql(GET, {}, alice);
-    expect(read.body.data.last.getLast.status).toBe("Out for lunch");
+    expect(read.body.data.last.getLast.status).toBe(readBack("Out for lunch"));
   });
 
   it("is seen by an independent client of a subscribed contact: the unavailable presence and the XEP-0012 record", async () => {
@@ -120,7 +133,7 @@ describe("setLast", () => {
     expect(presence.getChildText("status")).toBe("Back at 5");
     const reply = await bobClient.iq(xml("iq", { type: "get", to: alice!.jid }, xml("query", { xmlns: NS_LAST })));
     const query = reply.getChild("query", NS_LAST)!;
-    expect(query.text()).toBe("Back at 5");
+    expect(query.text()).toBe(readBack("Back at 5"));
     expect(Number(query.attrs.seconds)).toBeLessThan(10);
   });
 
@@ -146,7 +159,7 @@ describe("setLast", () => {
         extensions: { code: "invalid_input", field: "timestamp" },
       });
     }
-    expect((await gw.gql(GET, {}, alice)).body.data.last.getLast.status).toBe("kept");
+    expect((await gw.gql(GET, {}, alice)).body.data.last.getLast.status).toBe(readBack("kept"));
   });
 
   it("keeps a live message subscription of the same user receiving messages", async () => {
@@ -158,7 +171,7 @@ describe("setLast", () => {
       const bodyOf = (e: any) => /<body>([^<]*)<\/body>/.exec(e.data?.stanza?.subscribeForMessages?.stanza ?? "")?.[1];
       await untilLive(sub, (b) => bobClient.send(chat(b)), bodyOf);
       const r = await gw.gql(SET, { s: "still listening" }, alice);
-      expect(r.body.data.last.setLast.status).toBe("still listening");
+      expect(r.body.data.last.setLast.status).toBe(readBack("still listening"));
       await bobClient.send(chat("after setLast"));
       await sub.waitFor((e) => bodyOf(e) === "after setLast");
     } finally {

@@ -5,6 +5,7 @@ import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
 import { XmppSession } from "../../src/xmpp/session.js";
 import { PROBE_WINDOW_MS } from "../../src/session/session.api.js";
 import { startEjabberd } from "../../scripts/sandbox/ejabberd.js";
+import { startProsody } from "../../scripts/sandbox/prosody.js";
 import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
 
 const devices: XmppSession[] = [];
@@ -135,13 +136,15 @@ describe("session on ejabberd (which lists a user's sessions in disco#items)", (
   });
 });
 
+// Each block pins its server whatever XMPP_SERVER says: they assert the documented behaviour of each.
 describe("session on Prosody (which does not list a user's sessions)", () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startGateway();
+    gw = await startGateway({}, await startProsody());
   });
   afterAll(async () => {
     await gw?.stop();
+    await gw?.sandbox.stop();
   });
 
   it("answers deps_not_loaded for every field rather than a wrong empty list", async () => {

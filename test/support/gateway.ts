@@ -1,6 +1,18 @@
-import { startProsody, type ProsodySandbox, type SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { ProsodySandbox, SandboxUser } from "../../scripts/sandbox/prosody.js";
+import { parseSandboxKind, startSandbox, type SandboxKind, type XmppSandbox } from "../../scripts/sandbox/xmpp-sandbox.js";
 import { createApp, type App } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config.js";
+
+/**
+ * The XMPP server the integration suite runs against: `XMPP_SERVER=ejabberd` or
+ * `XMPP_SERVER=prosody` (the default). A typo throws rather than testing the wrong server.
+ */
+export const SERVER: SandboxKind = parseSandboxKind(process.env.XMPP_SERVER);
+
+/** Starts a throwaway sandbox of the {@link SERVER} kind on free loopback ports. */
+export function startTestSandbox(): Promise<XmppSandbox> {
+  return startSandbox(SERVER);
+}
 
 /** A GraphQL response as a test reads it. */
 export interface GqlResponse {
@@ -11,7 +23,7 @@ export interface GqlResponse {
   };
 }
 
-/** The gateway under test, running against its own sandbox Prosody. */
+/** The gateway under test, running against its own sandbox server ({@link SERVER}). */
 export interface TestGateway {
   url: string;
   app: App;
@@ -28,11 +40,11 @@ export function basicAuth(user: { jid: string; password: string }): string {
 }
 
 /**
- * Starts a sandbox Prosody and the gateway on a free loopback port. Each test file gets
+ * Starts a sandbox server ({@link SERVER}) and the gateway on a free loopback port. Each test file gets
  * its own pair; users are created per test with `sandbox.createUser()`.
  */
 export async function startGateway(overrides: Record<string, string> = {}, existing?: ProsodySandbox): Promise<TestGateway> {
-  const sandbox = existing ?? (await startProsody());
+  const sandbox = existing ?? (await startTestSandbox());
   const config = loadConfig({
     XMPP_SERVICE: sandbox.service,
     XMPP_DOMAIN: sandbox.domain,

@@ -5,7 +5,8 @@ import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
 /**
  * An independent XMPP client (xmpp.js's own @xmpp/client stack) that tests use to see
  * what the gateway did from the outside. Only the SCRAM mechanism is swapped for our
- * node:crypto one (unit-tested against RFC 5802), because the default takes ~1 s a login.
+ * node:crypto one (unit-tested against RFC 5802), because the default takes ~1 s a login,
+ * and XEP-0198 stream management stays off (see {@link hideStreamManagement}).
  */
 export interface RawClient {
   jid: string;
@@ -27,6 +28,7 @@ export async function connectRawClient(
   const c = client({ service, domain, username: user.username, password: user.password, resource: options.resource ?? "raw" });
   (c.saslFactory as unknown as { _mechs: Array<{ name: string; mech: unknown }> })._mechs.unshift({ name: "SCRAM-SHA-1", mech: NodeScramSha1 });
   c.on("error", () => undefined);
+  hideStreamManagement(c);
   const received: Element[] = [];
   const waiters = new Set<{ predicate: (s: Element) => boolean; resolve: (s: Element) => void }>();
   c.on("stanza", (stanza: Element) => {
@@ -55,4 +57,23 @@ export async function connectRawClient(
       await c.stop().catch(() => undefined);
     },
   };
+}
+
+/** XEP-0198's namespace and the stream-features namespace (RFC 6120 §4.3.2). */
+const NS_SM = "urn:xmpp:sm:3";
+const NS_STREAMS = "http://etherx.jabber.org/streams";
+
+/**
+ * Keeps xmpp.js's stream management from ever being enabled: its 0.14 counters are wrong
+ * (IQ replies that iqCaller consumes are not counted, and acks can run ahead), so ejabberd
+ * ends the stream ("Client acknowledged more stanzas than sent by server") and the test
+ * client silently goes away. `@xmpp/client` registers its `sm` feature handler with no way
+ * to remove it, so the offer is taken out of `<stream:features/>` before the middleware
+ * (an earlier "element" listener) sees it: to the client, the server simply offers no SM.
+ */
+function hideStreamManagement(c: ReturnType<typeof client>): void {
+  c.prependListener("element", (element: Element) => {
+    if (!element.is("features", NS_STREAMS)) return;
+    for (const sm of element.getChildren("sm", NS_SM)) element.remove(sm);
+  });
 }
