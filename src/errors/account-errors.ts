@@ -14,26 +14,21 @@ const notAllowed = { code: "not_allowed", message: NOT_ALLOWED_MESSAGE } as cons
  * `not-allowed` (e.g. a password it does not accept) and `forbidden` (access rules).
  * Conditions not listed (`feature-not-implemented` …) keep their generic meaning.
  */
+const CHANGE_PASSWORD = {
+  "not-allowed": notAllowed,
+  forbidden: notAllowed,
+  "not-authorized": notAllowed,
+  "bad-request": notAllowed,
+  "not-acceptable": notAllowed,
+  "item-not-found": notAllowed,
+  "registration-required": notAllowed,
+  "internal-server-error": notAllowed,
+} as const satisfies ConditionMapping;
+
 export const ACCOUNT_ERRORS = {
-  changePassword: {
-    "not-allowed": notAllowed,
-    forbidden: notAllowed,
-    "not-authorized": notAllowed,
-    "bad-request": notAllowed,
-    "not-acceptable": notAllowed,
-    "item-not-found": notAllowed,
-    "registration-required": notAllowed,
-    "internal-server-error": notAllowed,
-  },
+  changePassword: CHANGE_PASSWORD,
   unregister: {
-    "not-allowed": notAllowed,
-    forbidden: notAllowed,
-    "not-authorized": notAllowed,
-    "bad-request": notAllowed,
-    "not-acceptable": notAllowed,
-    "item-not-found": notAllowed,
-    "registration-required": notAllowed,
-    "internal-server-error": notAllowed,
+    ...CHANGE_PASSWORD,
     "service-unavailable": notAllowed,
   },
 } as const satisfies Record<string, ConditionMapping>;

@@ -18,7 +18,7 @@ export class UploadServiceDirectory {
 
   /** The upload service of the session's domain, or null when it has none. */
   lookup(session: XmppSession, now: number = Date.now()): Promise<UploadService | null> {
-    const domain = domainOf(session);
+    const domain = session.domain;
     const entry = this.entries.get(domain);
     if (entry && entry.expires > now) return entry.service;
     const service = discover(session, domain);
@@ -83,7 +83,7 @@ export async function getUploadUrls(session: XmppSession, directory: UploadServi
   try {
     reply = await session.iq(buildSlotRequest(service.jid, request));
   } catch (error) {
-    if (error instanceof StanzaError && UPLOAD_SERVICE_GONE.has(error.condition)) directory.forget(domainOf(session));
+    if (error instanceof StanzaError && UPLOAD_SERVICE_GONE.has(error.condition)) directory.forget(session.domain);
     throw toApiError(error, HTTP_UPLOAD_ERRORS.slot, context);
   }
   const slot = parseSlot(reply);
@@ -114,6 +114,3 @@ async function askOrNothing<T>(request: Promise<Element>, parse: (reply: Element
   }
 }
 
-function domainOf(session: XmppSession): string {
-  return session.bareJid.slice(session.bareJid.indexOf("@") + 1);
-}

@@ -23,6 +23,7 @@ import {
 } from "./muc-light.mapping.js";
 import { forgetRoom, rememberRoom, scanInvitations, updateRoomList } from "./muc-light.rooms.js";
 import { mapLimit } from "../util/map-limit.js";
+import { domainOfJid } from "../scalars/jid.js";
 
 /*
  * MongooseIM's MUC Light operations on XEP-0045 rooms (see muc-light.mapping.ts for the
@@ -91,7 +92,7 @@ interface Membership {
  * @throws ApiError `muc_server_not_found`, `room_not_found`, `not_room_member`.
  */
 async function membership(session: XmppSession, room: string, context: Record<string, unknown>): Promise<Membership> {
-  await requireService(session, domainOf(room), context);
+  await requireService(session, domainOfJid(room), context);
   const participants = await readParticipants(session, room, context);
   const own = participants.find((p) => p.jid === session.bareJid);
   if (!own) throw notRoomMember(context);
@@ -382,7 +383,4 @@ function generatedId(): string {
   return `${Date.now().toString(36)}-${randomBytes(6).toString("hex")}`;
 }
 
-function domainOf(jid: string): string {
-  return jid.slice(jid.indexOf("@") + 1).split("/")[0]!;
-}
 

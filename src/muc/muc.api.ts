@@ -16,6 +16,7 @@ import {
 import { planConfigChange, readRoomConfig, unappliedChanges, type RoomConfig, type RoomConfigChanges } from "./muc.config.js";
 import { MucOccupancy, type Occupant } from "./muc.occupancy.js";
 import { mapLimit } from "../util/map-limit.js";
+import { domainOfJid } from "../scalars/jid.js";
 
 /** MongooseIM's default (and maximum) page of a room's archive. */
 export const MAX_ROOM_ARCHIVE_PAGE = 50;
@@ -150,7 +151,7 @@ async function describeRoom(session: XmppSession, item: DiscoItem): Promise<Room
  */
 export async function createInstantRoom(session: XmppSession, room: string, nick: string, options: MucOptions = {}): Promise<RoomDesc> {
   const context = { room };
-  if (!(await isMucService(session, domainOf(room), context))) {
+  if (!(await isMucService(session, domainOfJid(room), context))) {
     throw new ApiError("could_not_create_room", MUC_MESSAGES.incorrectDomain, context);
   }
   const occupancy = MucOccupancy.of(session, options.timeoutMs);
@@ -204,7 +205,7 @@ async function makePublic(session: XmppSession, room: string): Promise<void> {
  */
 export async function enterRoom(session: XmppSession, room: string, nick: string, password: string | null | undefined, options: MucOptions = {}): Promise<string> {
   const context = { room, nick };
-  if (!(await isMucService(session, domainOf(room), { room }))) throw mucServerNotFound(domainOf(room), "room", room);
+  if (!(await isMucService(session, domainOfJid(room), { room }))) throw mucServerNotFound(domainOfJid(room), "room", room);
   try {
     await MucOccupancy.of(session, options.timeoutMs).enter(room, nick, password);
   } catch (error) {
@@ -444,7 +445,7 @@ export async function getRoomMessages(
 ): Promise<{ stanzas: StanzaRecord[]; limit: number }> {
   const context = { room };
   const limit = Math.min(pageSize ?? MAX_ROOM_ARCHIVE_PAGE, MAX_ROOM_ARCHIVE_PAGE);
-  if (!(await isMucService(session, domainOf(room), context))) throw mucServerNotFound(domainOf(room), "room", room);
+  if (!(await isMucService(session, domainOfJid(room), context))) throw mucServerNotFound(domainOfJid(room), "room", room);
   const queryId = newStanzaId();
   const stanzas: StanzaRecord[] = [];
   const stop = session.onStanza((stanza) => {
@@ -557,9 +558,6 @@ function toRoomUser(occupant: Occupant): RoomUser[] {
   return [{ jid: occupant.jid, nick: occupant.nick, role: occupant.role.toUpperCase() as RoleName }];
 }
 
-function domainOf(jid: string): string {
-  return jid.slice(jid.indexOf("@") + 1).split("/")[0]!;
-}
 
 function localPart(jid: string): string {
   const at = jid.indexOf("@");

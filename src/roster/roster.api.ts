@@ -86,7 +86,7 @@ export async function changeSubscription(
     // Answer once the server has handled the presence (it handles a stream's stanzas in
     // order), as MongooseIM's in-server API does: an ACCEPT sent right after the INVITE
     // otherwise races it on ejabberd, which then drops the approval as unsolicited.
-    await session.iq(buildServerPing(session.bareJid.split("@")[1]!));
+    await session.iq(buildServerPing(session.domain));
   } catch (error) {
     throw toApiError(error, {}, { contact });
   }

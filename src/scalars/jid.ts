@@ -87,3 +87,8 @@ export function formatJid(jid: Jid): string {
 export function bareJid(jid: Jid): Jid {
   return { local: jid.local, domain: jid.domain, resource: "" };
 }
+
+/** The domain of a JID given as normalised text (`local@domain/resource` or any part of it). */
+export function domainOfJid(jid: string): string {
+  return jid.slice(jid.indexOf("@") + 1).split("/")[0]!;
+}

@@ -30,6 +30,18 @@ function reporter(code: string) {
  * for the limits, reporting each rejection as a validation error with its own code.
  */
 export function limitRules(limits: DocumentLimits): ValidationRule[] {
+  // Built once per configuration: graphql-armor's rule factories are not free, and the
+  // graphql-ws and SSE paths validate on every subscribe.
+  const cached = builtRules.get(limits);
+  if (cached) return cached;
+  const rules = buildRules(limits);
+  builtRules.set(limits, rules);
+  return rules;
+}
+
+const builtRules = new WeakMap<DocumentLimits, ValidationRule[]>();
+
+function buildRules(limits: DocumentLimits): ValidationRule[] {
   const common = { propagateOnRejection: false, exposeLimits: true } as const;
   return [
     maxDepthRule({ ...common, n: limits.maxDepth, onReject: [reporter("query_too_deep")] }),

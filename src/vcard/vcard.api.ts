@@ -5,6 +5,7 @@ import { bareJid, formatJid, parseJid } from "../scalars/jid.js";
 import {
   buildVcardGet, buildVcardSet, parseVcardResult, type ImageInput, type Vcard, type VcardInput,
 } from "./vcard.stanzas.js";
+import { domainOfJid } from "../scalars/jid.js";
 
 /**
  * A user's vCard (XEP-0054 §3.3), or the caller's own (§3.1) when `user` is omitted. A
@@ -18,7 +19,7 @@ export async function getVcard(session: XmppSession, user?: string | null): Prom
   const own = target === session.bareJid;
   const errors = own
     ? VCARD_ERRORS.getOwn
-    : domainOf(target) === domainOf(session.bareJid) ? VCARD_ERRORS.getLocal : VCARD_ERRORS.getRemote;
+    : domainOfJid(target) === domainOfJid(session.bareJid) ? VCARD_ERRORS.getLocal : VCARD_ERRORS.getRemote;
   let reply;
   try {
     reply = await session.iq(buildVcardGet(own ? undefined : target));
@@ -81,6 +82,3 @@ function given(...values: unknown[]): number {
   return values.filter((v) => v != null).length;
 }
 
-function domainOf(jid: string): string {
-  return jid.slice(jid.indexOf("@") + 1);
-}

@@ -55,7 +55,7 @@ const componentCache = new Map<string, Promise<Array<{ jid: string; info: DiscoI
  * item's info in parallel). Cached per domain for the process; a failure is not cached.
  */
 export function serverComponents(session: XmppSession): Promise<Array<{ jid: string; info: DiscoInfo }>> {
-  const domain = session.bareJid.split("@")[1]!;
+  const domain = session.domain;
   let cached = componentCache.get(domain);
   if (!cached) {
     cached = (async () => {

@@ -57,6 +57,8 @@ export class XmppSession {
   readonly jid: string;
   /** The account's bare JID, lower-case. */
   readonly bareJid: string;
+  /** The account's (and its server's) domain. */
+  readonly domain: string;
   /** SCRAM keys of the login, reusable for a reconnect without the password. */
   readonly keys: ScramKeys | undefined;
   private readonly pending = new Map<string, PendingIq>();
@@ -80,6 +82,7 @@ export class XmppSession {
   ) {
     this.jid = jid;
     this.bareJid = jid.split("/")[0]!.toLowerCase();
+    this.domain = this.bareJid.slice(this.bareJid.indexOf("@") + 1);
     this.keys = keys;
     client.on("stanza", (stanza: Element) => this.dispatch(stanza));
     // `disconnect` is the socket closing (server gone, network fault); `offline` follows stop().
@@ -296,7 +299,7 @@ export class XmppSession {
     const sender = from?.toLowerCase();
     if (expected === undefined) {
       return sender === undefined || sender === this.bareJid || sender === this.jid.toLowerCase() ||
-        sender === this.bareJid.split("@")[1];
+        sender === this.domain;
     }
     return sender === expected || (sender === undefined && expected === this.bareJid);
   }
