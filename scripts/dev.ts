@@ -1,13 +1,14 @@
 /**
- * `npm run dev`: a throwaway sandbox Prosody with demo users alice and bob, and the
- * gateway in front of it. Prints the GraphiQL URL and ready-to-paste Authorization
- * headers; Ctrl-C / SIGTERM stops both cleanly.
+ * `npm run dev`: a throwaway sandbox XMPP server (Prosody by default, ejabberd with
+ * `--server ejabberd`) with demo users alice and bob, and the gateway in front of it.
+ * Prints the GraphiQL URL and ready-to-paste Authorization headers; Ctrl-C / SIGTERM
+ * stops both cleanly.
  *
- *   npm run dev [-- --port 5561] [-- --users alice:secret,bob:secret]
+ *   npm run dev [-- --server ejabberd] [-- --port 5561] [-- --users alice:secret,bob:secret]
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { startProsody, type ProsodySandbox } from "./sandbox/prosody.js";
+import { parseSandboxKind, startSandbox, type XmppSandbox } from "./sandbox/xmpp-sandbox.js";
 import { createApp, GRAPHQL_PATH, SSE_PATH, type App } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 
@@ -15,16 +16,19 @@ const { values } = parseArgs({
   options: {
     port: { type: "string", default: process.env.PORT ?? "5561" },
     users: { type: "string", default: "alice,bob" },
+    server: { type: "string", default: process.env.XMPP_SERVER ?? "prosody" },
   },
 });
+const serverKind = parseSandboxKind(values.server);
+const serverName = serverKind === "ejabberd" ? "ejabberd" : "Prosody";
 
-let sandbox: ProsodySandbox | undefined;
+let sandbox: XmppSandbox | undefined;
 let app: App | undefined;
 let stopping = false;
 async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  process.stderr.write("\nstopping the gateway and the sandbox Prosody…\n");
+  process.stderr.write(`\nstopping the gateway and the sandbox ${serverName}…\n`);
   await app?.stop().catch(() => undefined);
   await sandbox?.stop().catch(() => undefined);
   process.exit(0);
@@ -32,7 +36,7 @@ async function shutdown(): Promise<void> {
 process.on("SIGINT", () => void shutdown());
 process.on("SIGTERM", () => void shutdown());
 
-sandbox = await startProsody();
+sandbox = await startSandbox(serverKind);
 const users = [];
 for (const spec of values.users.split(",").filter(Boolean)) {
   const [name, password] = spec.includes(":") ? [spec.slice(0, spec.indexOf(":")), spec.slice(spec.indexOf(":") + 1)] : [spec, randomBytes(6).toString("hex")];
@@ -56,7 +60,7 @@ const url = await app.start();
 
 const lines = [
   "",
-  `  Sandbox Prosody   ${sandbox.service}  (domain ${sandbox.domain}, MUC ${sandbox.mucDomain}, data in ${sandbox.dir})`,
+  `  Sandbox ${serverName.padEnd(10)}${sandbox.service}  (domain ${sandbox.domain}, MUC ${sandbox.mucDomain}, data in ${sandbox.dir})`,
   `  GraphiQL          ${url}${GRAPHQL_PATH}   (opens as ${users[0]?.jid ?? "nobody"}; edit the Headers tab to switch)`,
   `  SSE               ${url}${SSE_PATH}?query=…`,
   "",
