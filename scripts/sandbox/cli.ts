@@ -1,7 +1,8 @@
 /**
- * Runs a sandbox Prosody until Ctrl-C / SIGTERM, for manual testing and `npm run dev`.
+ * Runs a sandbox XMPP server (Prosody, or ejabberd with `--server ejabberd`) until
+ * Ctrl-C / SIGTERM, for manual testing.
  *
- *   npx tsx scripts/sandbox/cli.ts [--users alice:pw,bob:pw] [--domain localhost] [--log-level info]
+ *   npx tsx scripts/sandbox/cli.ts [--server prosody|ejabberd] [--users alice:pw,bob:pw] [--domain localhost] [--log-level info]
  *
  * Prints one JSON object on stdout (service, domains, ports, dir, users with passwords)
  * once the server is ready; progress and errors go to stderr, so stdout stays parseable.
@@ -10,10 +11,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { startProsody, type ProsodySandbox } from "./prosody.js";
+import { parseSandboxKind, startSandbox, type XmppSandbox } from "./xmpp-sandbox.js";
 
 const { values } = parseArgs({
   options: {
+    server: { type: "string", default: "prosody" },
     users: { type: "string", default: "alice,bob" },
     domain: { type: "string" },
     "log-level": { type: "string" },
@@ -22,9 +24,12 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  process.stderr.write("usage: npx tsx scripts/sandbox/cli.ts [--users alice:pw,bob:pw] [--domain localhost] [--log-level info]\n");
+  process.stderr.write("usage: npx tsx scripts/sandbox/cli.ts [--server prosody|ejabberd] [--users alice:pw,bob:pw] [--domain localhost] [--log-level info]\n");
   process.exit(0);
 }
+
+const kind = parseSandboxKind(values.server);
+const serverName = kind === "ejabberd" ? "ejabberd" : "Prosody";
 
 const wanted = values.users
   .split(",")
@@ -38,31 +43,31 @@ const wanted = values.users
       : { username: spec.slice(0, colon), password: spec.slice(colon + 1) };
   });
 
-let sandbox: ProsodySandbox | null = null;
+let sandbox: XmppSandbox | null = null;
 let stopping = false;
 
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  process.stderr.write("stopping Prosody…\n");
+  process.stderr.write(`stopping ${serverName}…\n`);
   await sandbox?.stop();
   process.exit(code);
 }
 
-// Installed before startProsody() so that an interrupt during startup also cleans up; the
+// Installed before the server starts so that an interrupt during startup also cleans up; the
 // sandbox module's own signal fallback stands aside while these handlers exist.
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
 try {
-  sandbox = await startProsody({ domain: values.domain, logLevel: values["log-level"] });
+  sandbox = await startSandbox(kind, { domain: values.domain, logLevel: values["log-level"] });
   const users = [];
   for (const { username, password } of wanted) users.push(await sandbox.createUser(username, password));
   const { service, domain, mucDomain, uploadDomain, host, c2sPort, httpPort, dir } = sandbox;
   process.stdout.write(
     JSON.stringify({ service, domain, mucDomain, uploadDomain, host, c2sPort, httpPort, dir, users }, null, 2) + "\n",
   );
-  process.stderr.write(`Prosody is up (log: ${dir}/prosody.log). Ctrl-C to stop.\n`);
+  process.stderr.write(`${serverName} is up (log in ${dir}). Ctrl-C to stop.\n`);
 } catch (err) {
   process.stderr.write(`${(err as Error).message}\n`);
   await shutdown(1);

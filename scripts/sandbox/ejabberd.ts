@@ -196,6 +196,7 @@ interface SandboxSettings {
 }
 
 class Sandbox implements EjabberdSandbox {
+  readonly kind = "ejabberd" as const;
   readonly domain: string;
   readonly mucDomain: string;
   readonly uploadDomain: string;

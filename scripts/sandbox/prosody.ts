@@ -37,6 +37,8 @@ export interface SandboxUser {
 
 /** A running (or killed, or stopped) throwaway Prosody. */
 export interface ProsodySandbox {
+  /** Which server this sandbox runs (both sandboxes share this interface). */
+  readonly kind: "prosody" | "ejabberd";
   /** The virtual host users live on, `localhost` by default. */
   domain: string;
   /** MUC component (XEP-0045, with MUC MAM): `muc.<domain>`. */
@@ -149,6 +151,7 @@ interface SandboxSettings {
 }
 
 class Sandbox implements ProsodySandbox {
+  readonly kind = "prosody" as const;
   readonly domain: string;
   readonly mucDomain: string;
   readonly uploadDomain: string;

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
-import { startGateway, type TestGateway } from "../support/gateway.js";
+import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
 import { XmppSession } from "../../src/xmpp/session.js";
 import { PROBE_WINDOW_MS } from "../../src/session/session.api.js";
-import { startEjabberd } from "../../scripts/sandbox/ejabberd.js";
-import { startProsody } from "../../scripts/sandbox/prosody.js";
 import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
 
 const devices: XmppSession[] = [];
@@ -46,14 +44,13 @@ async function fourClients(gw: TestGateway, user: SandboxUser): Promise<void> {
 
 const ALL = "{ session { listResources countResources listSessions { user connection ip port priority node uptime } } }";
 
-describe("session on ejabberd (which lists a user's sessions in disco#items)", () => {
+describe.runIf(SERVER === "ejabberd")("session on ejabberd (which lists a user's sessions in disco#items)", () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startGateway({}, await startEjabberd());
+    gw = await startGateway();
   });
   afterAll(async () => {
     await gw?.stop();
-    await gw?.sandbox.stop();
   });
 
   it("lists the connected resources, available or not, never the gateway's own session", async () => {
@@ -136,15 +133,14 @@ describe("session on ejabberd (which lists a user's sessions in disco#items)", (
   });
 });
 
-// Each block pins its server whatever XMPP_SERVER says: they assert the documented behaviour of each.
-describe("session on Prosody (which does not list a user's sessions)", () => {
+// Each block runs in its server's project (XMPP_SERVER): they assert the documented behaviour of each.
+describe.runIf(SERVER === "prosody")("session on Prosody (which does not list a user's sessions)", () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startGateway({}, await startProsody());
+    gw = await startGateway();
   });
   afterAll(async () => {
     await gw?.stop();
-    await gw?.sandbox.stop();
   });
 
   it("answers deps_not_loaded for every field rather than a wrong empty list", async () => {

@@ -2,6 +2,7 @@ import type { ProsodySandbox, SandboxUser } from "../../scripts/sandbox/prosody.
 import { parseSandboxKind, startSandbox, type SandboxKind, type XmppSandbox } from "../../scripts/sandbox/xmpp-sandbox.js";
 import { createApp, type App } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config.js";
+import { recordResult, registerGateway } from "./compat-record.js";
 
 /**
  * The XMPP server the integration suite runs against: `XMPP_SERVER=ejabberd` or
@@ -55,6 +56,7 @@ export async function startGateway(overrides: Record<string, string> = {}, exist
   });
   const app = createApp(config);
   const url = await app.start();
+  registerGateway(url, sandbox.kind);
   return {
     url,
     app,
@@ -64,7 +66,9 @@ export async function startGateway(overrides: Record<string, string> = {}, exist
       const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json", ...init?.headers };
       if (user) headers.authorization = basicAuth(user);
       const response = await fetch(`${url}/api/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
-      return { status: response.status, body: (await response.json()) as GqlResponse["body"] };
+      const body = (await response.json()) as GqlResponse["body"];
+      recordResult(sandbox.kind, query, body);
+      return { status: response.status, body };
     },
     async stop() {
       await app.stop();

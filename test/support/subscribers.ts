@@ -1,5 +1,6 @@
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
+import { firstResultRecorder, serverOf } from "./compat-record.js";
 
 const SUBSCRIBE = "subscription { stanza { subscribeForMessages { sender timestamp stanza_id stanza } } }";
 
@@ -46,7 +47,8 @@ export async function subscribeWs(baseUrl: string, connectionParams: Record<stri
     onNonLazyError: () => undefined,
     on: { closed: (e) => resolveClosed({ code: (e as { code: number }).code, reason: (e as { reason: string }).reason }) },
   });
-  const dispose = client.subscribe({ query }, { next: (v) => c.push(v), error: (e) => c.push({ error: e }), complete: () => c.push({ complete: true }) });
+  const record = firstResultRecorder(serverOf(baseUrl), query);
+  const dispose = client.subscribe({ query }, { next: (v) => (record(v as any), c.push(v)), error: (e) => c.push({ error: e }), complete: () => c.push({ complete: true }) });
   return {
     client,
     closed,
@@ -65,6 +67,7 @@ export interface SseEvent { id?: string; event?: string; data: any }
 /** Opens MongooseIM's SSE endpoint; resolves when the response headers arrive. */
 export async function subscribeSse(baseUrl: string, authorization: string | undefined, query = SUBSCRIBE): Promise<Subscriber<SseEvent> & { status: number; contentType: string | null }> {
   const c = collector<SseEvent>();
+  const record = firstResultRecorder(serverOf(baseUrl), query);
   const abort = new AbortController();
   const response = await fetch(`${baseUrl}/api/graphql/sse?query=${encodeURIComponent(query)}`, {
     headers: authorization ? { authorization, accept: "text/event-stream" } : { accept: "text/event-stream" },
@@ -86,7 +89,10 @@ export async function subscribeSse(baseUrl: string, authorization: string | unde
             const colon = line.indexOf(":");
             fields[line.slice(0, colon)] = line.slice(colon + 1).replace(/^ /, "");
           }
-          if (fields.data !== undefined) c.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
+          if (fields.data === undefined) continue;
+          const data = JSON.parse(fields.data);
+          record(data);
+          c.push({ id: fields.id, event: fields.event, data });
         }
       }
     })().catch(() => undefined);

@@ -1,0 +1,245 @@
+/**
+ * What the compatibility matrix says beyond pass/fail: per group of operations, the XMPP
+ * protocol behind them, the documented differences from MongooseIM, and the documented
+ * errors a server answers. Whether each operation *works* on each server is never
+ * written here: scripts/compat-matrix.ts takes that from the test run's record, and
+ * refuses a note that the record contradicts (a documented error on an operation that
+ * worked, a difference on an operation no test passed).
+ *
+ * Operations are written `namespace.operation` (`checkAuth` alone); each must name exactly
+ * one operation of the SDL.
+ */
+import type { Server } from "./record.js";
+
+export interface MatrixRow {
+  namespace: string;
+  operations: string[];
+  /** The XMPP protocol the gateway speaks for these operations. */
+  protocol: string;
+  /** A difference from MongooseIM where the operations work: on every server, or on one. */
+  difference?: { all?: string } & Partial<Record<Server, string>>;
+  /** The error the operations answer on a server that cannot serve them, and why. */
+  documentedError?: Partial<Record<Server, { code: string; why: string }>>;
+}
+
+export const MATRIX_ROWS: MatrixRow[] = [
+  { namespace: "—", operations: ["checkAuth"], protocol: "SASL SCRAM-SHA-1 login (RFC 6120 §6)" },
+  {
+    namespace: "roster",
+    operations: ["roster.listContacts", "roster.getContact"],
+    protocol: "roster get, `jabber:iq:roster` (RFC 6121 §2.1.3); `getContact` filters it",
+    difference: { all: "`ask` IN/BOTH not visible" },
+  },
+  {
+    namespace: "roster",
+    operations: ["roster.addContact", "roster.addContacts"],
+    protocol: "roster set (RFC 6121 §2.1.5)",
+    difference: { all: "cannot refuse a JID without an account; self-add refused" },
+  },
+  {
+    namespace: "roster",
+    operations: ["roster.deleteContact", "roster.deleteContacts"],
+    protocol: "roster set `subscription='remove'` (RFC 6121 §2.1.6), after checking the contact is there",
+  },
+  {
+    namespace: "roster",
+    operations: ["roster.subscription"],
+    protocol: "presence `subscribe`/`subscribed`/`unsubscribed`/`unsubscribe` (RFC 6121 §3), then a server ping so the next request sees it",
+  },
+  {
+    namespace: "stanza",
+    operations: ["stanza.sendMessage", "stanza.sendMessageHeadLine"],
+    protocol: "`<message type='chat'>` / `type='headline'` (RFC 6121 §5)",
+    difference: { all: "sender is the gateway's resource" },
+  },
+  {
+    namespace: "stanza",
+    operations: ["stanza.sendStanza"],
+    protocol: "the stanza as given, `from` checked",
+    difference: { all: "sender is the gateway's resource" },
+  },
+  {
+    namespace: "stanza",
+    operations: ["stanza.getLastMessages"],
+    protocol: "MAM (XEP-0313) with RSM (XEP-0059); `limit` capped at 50",
+  },
+  {
+    namespace: "stanza",
+    operations: ["stanza.subscribeForMessages"],
+    protocol: "incoming messages on the pooled session: available presence (priority 0 alone, −1 beside the user's other clients) + Message Carbons (XEP-0280); MAM catch-up after a fault",
+    difference: { all: "never takes messages from the user's other clients" },
+  },
+  {
+    namespace: "account",
+    operations: ["account.changePassword", "account.unregister"],
+    protocol: "In-Band Registration (XEP-0077 §3.3 / §3.2 `<remove/>`); the pooled session is dropped afterwards",
+  },
+  { namespace: "account", operations: ["account.field"], protocol: "— (MongooseIM's placeholder query)", difference: { all: "always `null`" } },
+  {
+    namespace: "last",
+    operations: ["last.getLast"],
+    protocol: "Last Activity (XEP-0012) to the own or the given bare JID",
+    difference: { all: "refusals reported as `no_permissions`" },
+  },
+  {
+    namespace: "last",
+    operations: ["last.setLast"],
+    protocol: "unavailable presence with the status (what servers record), then XEP-0012",
+    difference: { all: "`timestamp` must be now" },
+  },
+  {
+    namespace: "private",
+    operations: ["private.getPrivate", "private.setPrivate"],
+    protocol: "Private XML Storage (XEP-0049)",
+    difference: { all: "reserved namespaces refused" },
+  },
+  {
+    namespace: "vcard",
+    operations: ["vcard.getVcard"],
+    protocol: "vcard-temp (XEP-0054) get, to the own or the given bare JID",
+  },
+  {
+    namespace: "vcard",
+    operations: ["vcard.setVcard"],
+    protocol: "vcard-temp (XEP-0054) set, then get: answers what the server stored",
+  },
+  {
+    namespace: "muc",
+    operations: ["muc.listRooms"],
+    protocol: "disco#items of the MUC service (RSM when offered), room disco#info in parallel",
+    difference: { all: "hidden rooms are never listed", prosody: "Prosody does not page: the gateway sorts and pages" },
+  },
+  {
+    namespace: "muc",
+    operations: ["muc.createInstantRoom"],
+    protocol: "join + instant-room form (XEP-0045 §10.1.2)",
+    difference: { all: "made public like MongooseIM's default; `usersNumber` is the real count" },
+  },
+  {
+    namespace: "muc",
+    operations: ["muc.getRoomConfig"],
+    protocol: "owner config form + room disco#info",
+    difference: { all: "fields the server's form lacks report the room's behaviour" },
+  },
+  {
+    namespace: "muc",
+    operations: ["muc.changeRoomConfiguration"],
+    protocol: "owner form submit, then read back",
+    difference: { all: "`config_field_not_supported` for a field the form cannot carry" },
+  },
+  { namespace: "muc", operations: ["muc.deleteRoom"], protocol: "owner destroy (XEP-0045 §10.9)" },
+  {
+    namespace: "muc",
+    operations: ["muc.listRoomUsers"],
+    protocol: "room presence, or the moderator's role lists",
+    difference: { all: "the caller must be in the room or be its owner/admin" },
+  },
+  {
+    namespace: "muc",
+    operations: ["muc.listRoomAffiliations"],
+    protocol: "admin affiliation lists (XEP-0045 §9.5, §10.5)",
+    difference: { all: "owners and admins only" },
+  },
+  {
+    namespace: "muc",
+    operations: ["muc.setUserAffiliation", "muc.setUserRole", "muc.kickUser"],
+    protocol: "admin item changes (XEP-0045 §9, §8.2)",
+  },
+  {
+    namespace: "muc",
+    operations: ["muc.inviteUser"],
+    protocol: "mediated invitation (XEP-0045 §7.8.2)",
+    difference: { all: "MongooseIM sends a direct invitation (XEP-0249)" },
+  },
+  {
+    namespace: "muc",
+    operations: ["muc.sendMessageToRoom", "muc.sendPrivateMessage"],
+    protocol: "groupchat / private message through the room",
+    difference: { all: "the room's refusal is reported" },
+  },
+  {
+    namespace: "muc",
+    operations: ["muc.enterRoom", "muc.exitRoom"],
+    protocol: "presence to the room (XEP-0045 §7.2, §7.14)",
+    difference: { all: "waits for the room's answer; `resource` is not used" },
+  },
+  { namespace: "muc", operations: ["muc.getRoomMessages"], protocol: "MAM (XEP-0313) to the room, page capped at 50" },
+  {
+    namespace: "muc_light",
+    operations: ["muc_light.createRoom"],
+    protocol: "create a MUC room (XEP-0045 §10.1), configure it (persistent, members-only, hidden, non-anonymous), set the subject",
+    difference: { all: "free-form options" },
+  },
+  {
+    namespace: "muc_light",
+    operations: ["muc_light.getRoomConfig", "muc_light.listRoomUsers"],
+    protocol: "affiliation lists + room disco#info",
+    difference: { all: "MUC admins show as MEMBER" },
+  },
+  {
+    namespace: "muc_light",
+    operations: ["muc_light.changeRoomConfiguration"],
+    protocol: "owner config form + subject",
+    difference: { all: "see MUC Light on standard MUC" },
+  },
+  {
+    namespace: "muc_light",
+    operations: ["muc_light.inviteUser"],
+    protocol: "owner/member sets the `member` affiliation (XEP-0045 §10.3) + a mediated invitation with a body (§7.8.2)",
+    difference: { all: "see MUC Light on standard MUC" },
+  },
+  {
+    namespace: "muc_light",
+    operations: ["muc_light.kickUser"],
+    protocol: "owner removes the affiliation; a member leaving removes its own (XEP-0077 `<remove/>` in the room)",
+    difference: { all: "see MUC Light on standard MUC" },
+  },
+  { namespace: "muc_light", operations: ["muc_light.deleteRoom"], protocol: "destroy (XEP-0045 §10.9), owner only" },
+  {
+    namespace: "muc_light",
+    operations: ["muc_light.sendMessageToRoom"],
+    protocol: "join, then a groupchat message",
+    difference: { all: "the session stays in the room" },
+  },
+  { namespace: "muc_light", operations: ["muc_light.getRoomMessages"], protocol: "the room's MAM archive, page ≤ 50" },
+  {
+    namespace: "muc_light",
+    operations: ["muc_light.listRooms"],
+    protocol: "the gateway's room list in private storage (XEP-0049) + invitations in the user's MAM archive + member lists",
+    difference: { all: "see MUC Light on standard MUC" },
+  },
+  {
+    namespace: "muc_light",
+    operations: ["muc_light.getBlockingList", "muc_light.setBlockingList"],
+    protocol: "Blocking Command (XEP-0191): DENY blocks, ALLOW unblocks; ROOM when the JID is on a group-chat service (disco)",
+    difference: { all: "blocks everything from the JID, not only MUC Light" },
+  },
+  {
+    namespace: "httpUpload",
+    operations: ["httpUpload.getUrl"],
+    protocol: "HTTP File Upload (XEP-0363): service found by disco once per gateway, then a slot request",
+    difference: { all: "`timeout` ignored" },
+  },
+  {
+    namespace: "session",
+    operations: ["session.listResources", "session.countResources", "session.listSessions"],
+    protocol: "disco#items on the own bare JID (servers that list sessions there); `listSessions` adds a presence probe per resource for its priority",
+    difference: { ejabberd: "`listSessions`: `connection`, `ip`, `port`, `node`, `uptime` are `null`" },
+    documentedError: { prosody: { code: "deps_not_loaded", why: "Prosody does not list a user's sessions" } },
+  },
+  {
+    namespace: "token",
+    operations: ["token.requestToken", "token.revokeToken"],
+    protocol: "no XMPP equivalent: sealed tokens issued by the gateway, carrying SCRAM keys; revocations in a file or Redis",
+    difference: { all: "the gateway's own Bearer tokens" },
+  },
+  {
+    namespace: "inbox",
+    operations: ["inbox.flushBin"],
+    protocol: "MongooseIM's inbox (`erlang-solutions.com:xmpp:inbox:0` `<empty-bin/>`) when the server advertises it",
+    documentedError: {
+      prosody: { code: "deps_not_loaded", why: "no inbox on Prosody" },
+      ejabberd: { code: "deps_not_loaded", why: "no inbox on ejabberd" },
+    },
+  },
+];
