@@ -114,7 +114,10 @@ function recordInto(test: ReturnType<typeof getCurrentTest>, server: SandboxKind
   if (!test || !server || body.data == null || typeof body.data !== "object") return;
   const calls = (test.meta.compat ??= []);
   for (const { operation, path } of selectedOperations(query)) {
-    const error = body.errors?.find((e) => path.every((key, i) => e.path?.[i] === key));
+    // A value means the operation answered, even when some list items carry errors
+    // (deleteContacts reports per contact); null with an error under its path is a failure.
+    const value = path.reduce<unknown>((v, key) => (v == null ? v : (v as Record<string, unknown>)[key]), body.data);
+    const error = value == null ? body.errors?.find((e) => path.every((key, i) => e.path?.[i] === key)) : undefined;
     const code = error?.extensions?.code;
     calls.push({ server, operation, outcome: error ? { code: typeof code === "string" ? code : "uncoded" } : "ok" });
   }

@@ -4,7 +4,8 @@ import type { MatrixRow } from "../../scripts/compat/notes.js";
 import { MATRIX_ROWS } from "../../scripts/compat/notes.js";
 import { listOperations } from "../../scripts/compat/operations.js";
 import type { CompatRecord, RecordedTest } from "../../scripts/compat/record.js";
-import { selectedOperations } from "../support/compat-record.js";
+import { getCurrentTest } from "vitest/suite";
+import { recordResult, selectedOperations } from "../support/compat-record.js";
 
 const OPS = ["Query.checkAuth", "Query.roster.listContacts", "Mutation.inbox.flushBin"];
 const ROWS: MatrixRow[] = [
@@ -98,5 +99,27 @@ describe("operations a request selects", () => {
   it("selects nothing from a document that does not parse or leaves its operation unnamed among several", () => {
     expect(selectedOperations("{ roster {")).toEqual([]);
     expect(selectedOperations("query A { checkAuth { username } } query B { checkAuth { username } }")).toEqual([]);
+  });
+});
+
+describe("recording a result", () => {
+  it("records per operation: a value is ok even with item errors, null with an error under it is that error", () => {
+    recordResult(
+      "ejabberd",
+      "mutation { roster { deleteContacts(contacts: []) addContact(contact: \"x@y\") } account { unregister } }",
+      {
+        data: { roster: { deleteContacts: ["ok", null], addContact: null }, account: { unregister: null } },
+        errors: [
+          { path: ["roster", "deleteContacts", 1], extensions: { code: "contact_not_found" } },
+          { path: ["roster", "addContact"], extensions: { code: "not_allowed" } },
+        ],
+      },
+    );
+    recordResult("prosody", "{ checkAuth { username } }", { errors: [{ extensions: { code: "wrong_credentials" } }] });
+    expect(getCurrentTest()?.meta.compat).toEqual([
+      { server: "ejabberd", operation: "Mutation.roster.deleteContacts", outcome: "ok" },
+      { server: "ejabberd", operation: "Mutation.roster.addContact", outcome: { code: "not_allowed" } },
+      { server: "ejabberd", operation: "Mutation.account.unregister", outcome: "ok" },
+    ]);
   });
 });
