@@ -391,8 +391,15 @@ disable_sasl_mechanisms:
   - "X-OAUTH2"
 # Otherwise one registration per IP address per 600 s.
 registration_timeout: infinity
-# A stanza to another domain bounces at once instead of waiting on DNS.
-s2s_access: none
+# Outgoing s2s as on a real deployment (s2s_access defaults to all): a stanza to another
+# domain is tried and bounces with remote-server-not-found when its DNS lookup fails,
+# which it does for the tests' reserved names (.example, .invalid). There is no s2s
+# listener above, so nothing can connect in. Short timeouts keep a bounce fast where DNS
+# does not answer at all; plain TCP, like the c2s listener.
+s2s_dns_timeout: 2
+s2s_dns_retries: 0
+outgoing_s2s_timeout: 2
+s2s_use_starttls: false
 
 acl:
   local:

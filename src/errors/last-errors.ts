@@ -30,8 +30,10 @@ export const LAST_ERRORS = {
     "item-not-found": NOT_FOUND,
   },
   /**
-   * Another user's record. A domain the server cannot reach (`remote-server-*`, or
-   * `not-allowed` from a server with server-to-server disabled) is MongooseIM's missing user.
+   * Another user's record. A domain the server cannot reach (`remote-server-*`: ejabberd
+   * and Prosody once DNS or the connection fails; `not-allowed`: Prosody without its s2s
+   * module) is MongooseIM's missing user. ejabberd with `s2s_access: none` answers
+   * `forbidden`, which reads as the missing subscription.
    */
   getOther: {
     forbidden: NO_SUBSCRIPTION,

@@ -30,8 +30,9 @@ export const VCARD_ERRORS = {
   },
   /**
    * A user on another domain, asked through the caller's server: a domain it cannot reach
-   * (`remote-server-*`, or `not-allowed` from a server with server-to-server disabled) is
-   * MongooseIM's unknown domain.
+   * (`remote-server-*`: ejabberd and Prosody once DNS or the connection fails; `not-allowed`:
+   * Prosody without its s2s module) is MongooseIM's unknown domain. ejabberd with
+   * `s2s_access: none` answers `forbidden`, which stays the generic `no_permissions`.
    */
   getRemote: {
     "item-not-found": NOT_FOUND,

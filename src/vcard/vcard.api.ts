@@ -33,7 +33,8 @@ export async function getVcard(session: XmppSession, user?: string | null): Prom
 
 /**
  * Replaces the caller's vCard (XEP-0054 §3.2) and returns it as the server now stores it,
- * read back: servers may drop properties they do not keep.
+ * read back: servers may drop what they do not keep (ejabberd keeps one value of every
+ * property but ADR, LABEL, TEL, EMAIL and AGENT, the last one given).
  * @throws ApiError `invalid_input` for a union input that is not exactly one variant,
  *         `internal` when the server fails to store it.
  */

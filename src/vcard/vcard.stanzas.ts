@@ -3,11 +3,17 @@ import { xml, type Element } from "@xmpp/xml";
 /*
  * vCards, XEP-0054 vcard-temp (https://xmpp.org/extensions/xep-0054.html): the vCard 3.0
  * properties of RFC 2426 as XML. Element names and their order follow the XEP's DTD (§4).
+ *
+ * Servers do not keep that order: ejabberd stores a vCard as a record and writes it back
+ * in its own order (N before FN, `<PREF/><HOME/>`, `<LON/>` before `<LAT/>`). So nothing
+ * read here depends on the order of elements that have no order in the DTD; only
+ * repeated entries (several TEL, the LINEs of a LABEL) keep document order.
  */
 
 /** XEP-0054: the vcard-temp namespace. */
 export const NS_VCARD = "vcard-temp";
 
+// The type flags of an entry, each list in the DTD's order.
 export const ADDRESS_TAGS = ["HOME", "WORK", "POSTAL", "PARCEL", "DOM", "INTL", "PREF"] as const;
 export const TELEPHONE_TAGS = [
   "HOME", "WORK", "VOICE", "FAX", "PAGER", "MSG", "CELL", "VIDEO", "BBS", "MODEM", "ISDN", "PCS", "PREF",
@@ -194,10 +200,10 @@ export function buildVcard(v: VcardInput): Element {
     texts("nickname"),
     (v.photo ?? []).map((image) => buildImage("PHOTO", image)),
     texts("birthday"),
-    (v.address ?? []).map((a) => xml("ADR", {}, tags(a.tags), parts(ADDRESS_PARTS, a))),
-    (v.label ?? []).map((l) => xml("LABEL", {}, tags(l.tags), l.line.map((line) => leaf("LINE", line)))),
-    (v.telephone ?? []).map((t) => xml("TEL", {}, tags(t.tags), leaf("NUMBER", t.number))),
-    (v.email ?? []).map((e) => xml("EMAIL", {}, tags(e.tags), leaf("USERID", e.userId))),
+    (v.address ?? []).map((a) => xml("ADR", {}, tags(a.tags, ADDRESS_TAGS), parts(ADDRESS_PARTS, a))),
+    (v.label ?? []).map((l) => xml("LABEL", {}, tags(l.tags, ADDRESS_TAGS), l.line.map((line) => leaf("LINE", line)))),
+    (v.telephone ?? []).map((t) => xml("TEL", {}, tags(t.tags, TELEPHONE_TAGS), leaf("NUMBER", t.number))),
+    (v.email ?? []).map((e) => xml("EMAIL", {}, tags(e.tags, EMAIL_TAGS), leaf("USERID", e.userId))),
     texts("jabberId"),
     texts("mailer"),
     texts("timeZone"),
@@ -216,7 +222,7 @@ export function buildVcard(v: VcardInput): Element {
       xml("SOUND", {}, leaf("PHONETIC", s.phonetic), leaf("BINVAL", s.binValue), leaf("EXTVAL", s.extValue))),
     texts("uid"),
     texts("url"),
-    (v.class ?? []).map((c) => xml("CLASS", {}, tags(c.tags))),
+    (v.class ?? []).map((c) => xml("CLASS", {}, tags(c.tags, PRIVACY_TAGS))),
     (v.key ?? []).map((k) => xml("KEY", {}, leaf("TYPE", k.type), leaf("CRED", k.credential))),
     texts("desc"),
   );
@@ -231,9 +237,10 @@ function parts(names: Readonly<Record<string, string>>, values: object): Array<E
   return Object.entries(names).map(([field, element]) => leaf(element, record[field]));
 }
 
-/** Tags are empty elements (`<HOME/>`) before the values, in the order given. */
-function tags(list: List<string>): Element[] {
-  return (list ?? []).map((tag) => xml(tag));
+/** Tags are empty elements (`<HOME/>`) before the values, each once, in the DTD's order (`known`). */
+function tags<T extends string>(list: List<T>, known: readonly T[]): Element[] {
+  const given = new Set(list ?? []);
+  return known.filter((tag) => given.has(tag)).map((tag) => xml(tag));
 }
 
 function buildImage(name: "PHOTO" | "LOGO", image: ImageInput): Element {
@@ -255,9 +262,10 @@ export function parseVcardResult(reply: Element): Vcard | null {
 
 /**
  * Converts a `<vCard/>` element into the API's shape, as MongooseIM's mod_vcard_api does:
- * repeated properties collect in order, a property without a value is skipped, FN and N
- * keep the last one, unknown elements (VERSION, X-…) are ignored. MongooseIM writes
- * SORT-STRING as `SOR`; both names are read.
+ * repeated properties collect in document order, a property without a value is skipped,
+ * FN and N keep the last one, unknown elements (VERSION, X-…) are ignored. Type flags
+ * (`<HOME/>`, `<PREF/>` …) read in the DTD's order, so the result does not depend on how
+ * the server ordered them. MongooseIM writes SORT-STRING as `SOR`; both names are read.
  */
 export function parseVcard(el: Element): Vcard {
   const vcard: Vcard = {};
@@ -351,9 +359,13 @@ function lastChild(el: Element, name: string): Element | undefined {
   return el.getChildren(name).at(-1);
 }
 
-/** Adds the known tag elements (e.g. `<HOME/>`) found in `el`, in document order, if any. */
+/**
+ * Adds the known tag elements (e.g. `<HOME/>`) found in `el`, if any: each once and in the
+ * DTD's order (`known`), whatever order the server stored them in, since they are flags.
+ */
 function withTags<T extends string, R extends object>(el: Element, known: readonly T[], result: R): R & { tags?: T[] } {
-  const found = el.getChildElements().map((c) => c.name).filter((n): n is T => (known as readonly string[]).includes(n));
+  const present = new Set(el.getChildElements().map((c) => c.name));
+  const found = known.filter((tag) => present.has(tag));
   return found.length > 0 ? { ...result, tags: found } : result;
 }
 

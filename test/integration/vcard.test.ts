@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
-import { startGateway, type TestGateway } from "../support/gateway.js";
+import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
 import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
 
@@ -106,31 +106,55 @@ const COMPLETE = {
   key: [{ type: "x509", credential: "MIIBIjANBgkq" }, { credential: "-----BEGIN PGP PUBLIC KEY BLOCK-----" }],
 };
 
+/** COMPLETE as the API answers it: tags in XEP-0054's DTD order, whatever order they were given in (CLASS's were not). */
+const COMPLETE_READ = { ...COMPLETE, class: [{ tags: ["PUBLIC"] }, { tags: ["PRIVATE", "CONFIDENTIAL"] }] };
+
+/**
+ * Documented difference: ejabberd (23.01) stores a vCard through a fixed record (p1_xmpp's
+ * `vcard_temp`) with room for one value of every property but ADR, LABEL, TEL and EMAIL (and
+ * AGENT, which it keeps as raw XML): of repeated NICKNAME, PHOTO, ORG … it keeps the last
+ * given, and of a CLASS's tags one. Prosody stores the vCard as given.
+ */
+const ONE_VALUE_ONLY = SERVER === "ejabberd";
+const REPEATABLE = new Set(["address", "label", "telephone", "email", "agent"]);
+/** What the server keeps of a list property (see {@link ONE_VALUE_ONLY}). */
+const kept = <T>(field: string, list: readonly T[]): T[] => (ONE_VALUE_ONLY && !REPEATABLE.has(field) ? list.slice(-1) : [...list]);
+/** What the server keeps of COMPLETE_READ, the last tag of CLASS being the one last written. */
+const COMPLETE_KEPT = Object.fromEntries(Object.entries(COMPLETE_READ).map(([field, value]: [string, unknown]) => [
+  field,
+  !Array.isArray(value) ? value
+  : field === "class" && ONE_VALUE_ONLY ? kept(field, COMPLETE_READ.class).map((c) => ({ tags: c.tags.slice(-1) }))
+  : kept(field, value),
+])) as unknown as typeof COMPLETE_READ;
+
 async function ownVcardSeenBy(client: RawClient): Promise<Element> {
   const reply = await client.iq(xml("iq", { type: "get" }, xml("vCard", { xmlns: NS })));
   return reply.getChild("vCard", NS)!;
 }
 
 const texts = (el: Element, name: string) => el.getChildren(name).map((c) => c.text());
+/** Element names, sorted: XEP-0054 gives no order to an entry's tags or sub-elements, and ejabberd changes it. */
+const sorted = (names: readonly string[]) => [...names].sort();
 const tagsOf = (el: Element, ...values: string[]) =>
-  el.getChildElements().filter((c) => c.children.length === 0 && !values.includes(c.name)).map((c) => c.name);
+  sorted(el.getChildElements().filter((c) => c.children.length === 0 && !values.includes(c.name)).map((c) => c.name));
 
 describe("vcard setVcard/getVcard", () => {
-  it("stores a vCard with every field and reads it back unchanged, through the API and over XMPP", async () => {
+  it("stores a vCard with every field and reads back what the server keeps of it, through the API and over XMPP", async () => {
     const [alice, bob] = await gw.sandbox.createUsers(2);
     const set = await gw.gql(SET, { vcard: COMPLETE }, alice);
     expect(set.body.errors).toBeUndefined();
     const stored = set.body.data.vcard.setVcard;
-    expect(comparable(stored)).toEqual(COMPLETE);
+    const E = COMPLETE_KEPT;
+    expect(comparable(stored)).toEqual(E);
 
     // Union members resolve to the right GraphQL types.
-    expect(stored.photo.map((i: { __typename: string }) => i.__typename)).toEqual(["ImageData", "External"]);
-    expect(stored.logo.map((i: { __typename: string }) => i.__typename)).toEqual(["External", "ImageData"]);
-    expect(stored.sound.map((s: { __typename: string }) => s.__typename)).toEqual(["Phonetic", "BinValue", "External"]);
+    expect(stored.photo.map((i: { __typename: string }) => i.__typename)).toEqual(kept("photo", ["ImageData", "External"]));
+    expect(stored.logo.map((i: { __typename: string }) => i.__typename)).toEqual(kept("logo", ["External", "ImageData"]));
+    expect(stored.sound.map((s: { __typename: string }) => s.__typename)).toEqual(kept("sound", ["Phonetic", "BinValue", "External"]));
     expect(stored.agent.map((a: { __typename: string }) => a.__typename)).toEqual(["AgentVcard", "External"]);
     // MongooseIM's shape: what was not set is null, not an empty list.
     expect(stored.agent[0].vcard).toMatchObject({ nickname: null, address: null, nameComponents: { middleName: null } });
-    expect(stored.org[1].orgunit).toBeNull();
+    expect(stored.org.at(-1).orgunit).toBeNull();
     expect(stored.address[1]).toMatchObject({ pobox: null, pcode: null });
 
     const own = await gw.gql(GET, {}, alice);
@@ -139,20 +163,21 @@ describe("vcard setVcard/getVcard", () => {
     expect(byBob.body.data.vcard.getVcard).toEqual(stored);
 
     // What the server holds, read by an independent client of the same account.
+    // Entries keep their order; their tags and sub-elements are compared as sets.
     const v = await ownVcardSeenBy(await raw(alice!));
     expect(v.getChildText("FN")).toBe(COMPLETE.formattedName);
     expect(Object.fromEntries(v.getChild("N")!.getChildElements().map((c) => [c.name, c.text()]))).toEqual({
       FAMILY: "Liddell", GIVEN: "Alice", MIDDLE: "Q.", PREFIX: "Dr.", SUFFIX: "Jr.",
     });
-    expect(texts(v, "NICKNAME")).toEqual(COMPLETE.nickname);
+    expect(texts(v, "NICKNAME")).toEqual(E.nickname);
     const photos = v.getChildren("PHOTO");
-    expect(photos.map((p) => [p.getChildText("TYPE"), p.getChildText("BINVAL"), p.getChildText("EXTVAL")])).toEqual([
+    expect(photos.map((p) => [p.getChildText("TYPE"), p.getChildText("BINVAL"), p.getChildText("EXTVAL")])).toEqual(kept("photo", [
       ["image/png", "iVBORw0KGgo=", null], [null, null, "https://example.com/alice.jpg"],
-    ]);
-    expect(texts(v, "BDAY")).toEqual(COMPLETE.birthday);
+    ]));
+    expect(texts(v, "BDAY")).toEqual(E.birthday);
     const adr = v.getChildren("ADR");
     expect(adr.map((a) => tagsOf(a, "POBOX", "EXTADD", "STREET", "LOCALITY", "REGION", "PCODE", "CTRY"))).toEqual([
-      ["HOME", "POSTAL", "PREF"], ["WORK", "PARCEL", "INTL"], ["DOM"],
+      sorted(["HOME", "POSTAL", "PREF"]), sorted(["WORK", "PARCEL", "INTL"]), ["DOM"],
     ]);
     expect(["POBOX", "EXTADD", "STREET", "LOCALITY", "REGION", "PCODE", "CTRY"].map((n) => adr[0]!.getChildText(n))).toEqual([
       "PO 1", "Flat 2", "1 Rabbit Hole", "Oxford", "Oxfordshire", "OX1 1AA", "UK",
@@ -160,45 +185,49 @@ describe("vcard setVcard/getVcard", () => {
     expect(adr[2]!.getChildText("STREET")).toBeNull();
     const labels = v.getChildren("LABEL");
     expect(labels.map((l) => [tagsOf(l), texts(l, "LINE")])).toEqual([
-      [["HOME", "POSTAL"], ["Alice Liddell", "1 Rabbit Hole", "Oxford"]], [["WORK", "INTL", "PREF"], ["Christ Church"]],
+      [sorted(["HOME", "POSTAL"]), ["Alice Liddell", "1 Rabbit Hole", "Oxford"]], [sorted(["WORK", "INTL", "PREF"]), ["Christ Church"]],
     ]);
     expect(v.getChildren("TEL").map((t) => [tagsOf(t), t.getChildText("NUMBER")])).toEqual(
-      COMPLETE.telephone.map((t) => [t.tags, t.number]),
+      COMPLETE.telephone.map((t) => [sorted(t.tags), t.number]),
     );
     expect(v.getChildren("EMAIL").map((e) => [tagsOf(e), e.getChildText("USERID")])).toEqual(
-      COMPLETE.email.map((e) => [e.tags, e.userId]),
+      COMPLETE.email.map((e) => [sorted(e.tags), e.userId]),
     );
-    expect(texts(v, "JABBERID")).toEqual(COMPLETE.jabberId);
-    expect(texts(v, "MAILER")).toEqual(COMPLETE.mailer);
-    expect(texts(v, "TZ")).toEqual(COMPLETE.timeZone);
-    expect(v.getChildren("GEO").map((g) => [g.getChildText("LAT"), g.getChildText("LON")])).toEqual([["51.7520", "-1.2577"], ["0.0", "0.0"]]);
-    expect(texts(v, "TITLE")).toEqual(COMPLETE.title);
-    expect(texts(v, "ROLE")).toEqual(COMPLETE.role);
-    expect(v.getChildren("LOGO").map((l) => l.getChildElements().map((c) => c.name))).toEqual([["EXTVAL"], ["TYPE", "BINVAL"]]);
+    expect(texts(v, "JABBERID")).toEqual(E.jabberId);
+    expect(texts(v, "MAILER")).toEqual(E.mailer);
+    expect(texts(v, "TZ")).toEqual(E.timeZone);
+    expect(v.getChildren("GEO").map((g) => [g.getChildText("LAT"), g.getChildText("LON")])).toEqual(
+      kept("geo", [["51.7520", "-1.2577"], ["0.0", "0.0"]]),
+    );
+    expect(texts(v, "TITLE")).toEqual(E.title);
+    expect(texts(v, "ROLE")).toEqual(E.role);
+    expect(v.getChildren("LOGO").map((l) => sorted(l.getChildElements().map((c) => c.name)))).toEqual(
+      kept("logo", [["EXTVAL"], sorted(["TYPE", "BINVAL"])]),
+    );
     const agents = v.getChildren("AGENT");
     const agentCard = agents[0]!.getChild("vCard", NS)!;
     expect(agentCard.getChildText("FN")).toBe("Agent Smith");
     expect(agentCard.getChild("EMAIL")!.getChildText("USERID")).toBe("smith@example.com");
     expect(agentCard.getChild("AGENT")!.getChildText("EXTVAL")).toBe("https://example.com/smith-boss.vcf");
     expect(agents[1]!.getChildText("EXTVAL")).toBe("https://example.com/cheshire.vcf");
-    expect(v.getChildren("ORG").map((o) => [o.getChildText("ORGNAME"), texts(o, "ORGUNIT")])).toEqual([
+    expect(v.getChildren("ORG").map((o) => [o.getChildText("ORGNAME"), texts(o, "ORGUNIT")])).toEqual(kept("org", [
       ["Christ Church", ["Deanery", "Nursery"]], ["Wonderland", []],
-    ]);
-    expect(v.getChildren("CATEGORIES").map((c) => texts(c, "KEYWORD"))).toEqual([["fiction", "victorian"], ["oxford"]]);
-    expect(texts(v, "NOTE")).toEqual(COMPLETE.note);
-    expect(texts(v, "PRODID")).toEqual(COMPLETE.prodId);
-    expect(texts(v, "REV")).toEqual(COMPLETE.rev);
-    expect(texts(v, "SORT-STRING")).toEqual(COMPLETE.sortString);
-    expect(v.getChildren("SOUND").map((s) => s.getChildElements().map((c) => `${c.name}=${c.text()}`))).toEqual([
+    ]));
+    expect(v.getChildren("CATEGORIES").map((c) => texts(c, "KEYWORD"))).toEqual(kept("categories", [["fiction", "victorian"], ["oxford"]]));
+    expect(texts(v, "NOTE")).toEqual(E.note);
+    expect(texts(v, "PRODID")).toEqual(E.prodId);
+    expect(texts(v, "REV")).toEqual(E.rev);
+    expect(texts(v, "SORT-STRING")).toEqual(E.sortString);
+    expect(v.getChildren("SOUND").map((s) => s.getChildElements().map((c) => `${c.name}=${c.text()}`))).toEqual(kept("sound", [
       ["PHONETIC=AL-iss LID-el"], ["BINVAL=UklGRiQAAABXQVZF"], ["EXTVAL=https://example.com/alice.wav"],
-    ]);
-    expect(texts(v, "UID")).toEqual(COMPLETE.uid);
-    expect(texts(v, "URL")).toEqual(COMPLETE.url);
-    expect(texts(v, "DESC")).toEqual(COMPLETE.desc);
-    expect(v.getChildren("CLASS").map((c) => tagsOf(c))).toEqual([["PUBLIC"], ["CONFIDENTIAL", "PRIVATE"]]);
-    expect(v.getChildren("KEY").map((k) => [k.getChildText("TYPE"), k.getChildText("CRED")])).toEqual([
+    ]));
+    expect(texts(v, "UID")).toEqual(E.uid);
+    expect(texts(v, "URL")).toEqual(E.url);
+    expect(texts(v, "DESC")).toEqual(E.desc);
+    expect(v.getChildren("CLASS").map((c) => tagsOf(c))).toEqual(E.class.map((c) => sorted(c.tags)));
+    expect(v.getChildren("KEY").map((k) => [k.getChildText("TYPE"), k.getChildText("CRED")])).toEqual(kept("key", [
       ["x509", "MIIBIjANBgkq"], [null, "-----BEGIN PGP PUBLIC KEY BLOCK-----"],
-    ]);
+    ]));
   });
 
   it("replaces the whole vCard: properties left out of a later set are gone", async () => {
@@ -208,15 +237,16 @@ describe("vcard setVcard/getVcard", () => {
     const r = await gw.gql(SET, { vcard: minimal }, alice);
     expect(comparable(r.body.data.vcard.setVcard)).toEqual(minimal);
     const v = await ownVcardSeenBy(await raw(alice!));
-    expect(v.getChildElements().map((c) => c.name)).toEqual(["FN", "N"]);
+    expect(sorted(v.getChildElements().map((c) => c.name))).toEqual(["FN", "N"]);
   });
 
   it("reads a vCard published by another client, MongooseIM-style (known fields only, nulls for the rest)", async () => {
     const [alice, bob] = await gw.sandbox.createUsers(2);
     const bobClient = await raw(bob!);
+    // Tags after the value and out of the DTD's order: they read in the DTD's order.
     await bobClient.iq(xml("iq", { type: "set" }, xml("vCard", { xmlns: NS },
       xml("VERSION", {}, "3.0"), xml("FN", {}, "Bob"),
-      xml("EMAIL", {}, xml("USERID", {}, "b1@example.com"), xml("HOME"), xml("WORK")),
+      xml("EMAIL", {}, xml("USERID", {}, "b1@example.com"), xml("WORK"), xml("HOME")),
       xml("EMAIL", {}, xml("USERID", {}, "b2@example.com"), xml("HOME")),
       xml("X-CUSTOM", {}, "ignored"),
     )));

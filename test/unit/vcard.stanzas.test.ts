@@ -44,23 +44,23 @@ describe("vcard-temp builders (XEP-0054)", () => {
     ]);
   });
 
-  it("writes tags as empty elements before the values, in the order given", () => {
+  it("writes tags as empty elements before the values, each once, in the DTD's order whatever the order given", () => {
     const el = buildVcard({
       ...MINIMAL,
-      address: [{ tags: ["WORK", "HOME", "INTL"], pobox: "1", extadd: "2", street: "3", locality: "4", region: "5", pcode: "6", country: "7" }],
-      label: [{ tags: ["POSTAL"], line: ["l1", "l2"] }],
-      telephone: [{ tags: ["CELL", "VOICE", "PREF"], number: "+1" }],
-      email: [{ tags: ["INTERNET", "X400"], userId: "a@x" }],
+      address: [{ tags: ["WORK", "HOME", "INTL", "HOME"], pobox: "1", extadd: "2", street: "3", locality: "4", region: "5", pcode: "6", country: "7" }],
+      label: [{ tags: ["PREF", "POSTAL"], line: ["l1", "l2"] }],
+      telephone: [{ tags: ["PREF", "CELL", "VOICE"], number: "+1" }],
+      email: [{ tags: ["X400", "INTERNET"], userId: "a@x" }],
       class: [{ tags: ["CONFIDENTIAL", "PRIVATE"] }],
     });
     expect(el.getChild("ADR")!.toString()).toBe(
-      "<ADR><WORK/><HOME/><INTL/><POBOX>1</POBOX><EXTADD>2</EXTADD><STREET>3</STREET><LOCALITY>4</LOCALITY>" +
+      "<ADR><HOME/><WORK/><INTL/><POBOX>1</POBOX><EXTADD>2</EXTADD><STREET>3</STREET><LOCALITY>4</LOCALITY>" +
         "<REGION>5</REGION><PCODE>6</PCODE><CTRY>7</CTRY></ADR>",
     );
-    expect(el.getChild("LABEL")!.toString()).toBe("<LABEL><POSTAL/><LINE>l1</LINE><LINE>l2</LINE></LABEL>");
-    expect(el.getChild("TEL")!.toString()).toBe("<TEL><CELL/><VOICE/><PREF/><NUMBER>+1</NUMBER></TEL>");
+    expect(el.getChild("LABEL")!.toString()).toBe("<LABEL><POSTAL/><PREF/><LINE>l1</LINE><LINE>l2</LINE></LABEL>");
+    expect(el.getChild("TEL")!.toString()).toBe("<TEL><VOICE/><CELL/><PREF/><NUMBER>+1</NUMBER></TEL>");
     expect(el.getChild("EMAIL")!.toString()).toBe("<EMAIL><INTERNET/><X400/><USERID>a@x</USERID></EMAIL>");
-    expect(el.getChild("CLASS")!.toString()).toBe("<CLASS><CONFIDENTIAL/><PRIVATE/></CLASS>");
+    expect(el.getChild("CLASS")!.toString()).toBe("<CLASS><PRIVATE/><CONFIDENTIAL/></CLASS>");
   });
 
   it("writes both image variants, sounds, agents, org, categories, geo and key", () => {
@@ -173,6 +173,49 @@ describe("vcard-temp parser", () => {
       birthday: ["b"], jabberId: ["j"], mailer: ["m"], timeZone: ["z"], title: ["t"], role: ["r"], note: ["n"],
       prodId: ["p"], rev: ["v"], sortString: ["s1", "s2"], uid: ["u"], url: ["w"], desc: ["d"],
     });
+  });
+
+  it("reads tags once each in the DTD's order, whatever order they are stored in", () => {
+    const v = parseVcard(vcardXml(
+      "<ADR><PREF/><STREET>s</STREET><HOME/><POSTAL/><HOME/></ADR><LABEL><INTL/><LINE>a</LINE><WORK/></LABEL>" +
+        "<TEL><NUMBER>1</NUMBER><PCS/><MSG/><HOME/></TEL><EMAIL><USERID>u</USERID><X400/><PREF/><WORK/></EMAIL>" +
+        "<CLASS><CONFIDENTIAL/><PUBLIC/></CLASS>",
+    ));
+    expect(v).toEqual({
+      address: [{ tags: ["HOME", "POSTAL", "PREF"], street: "s" }],
+      label: [{ tags: ["WORK", "INTL"], line: ["a"] }],
+      telephone: [{ tags: ["HOME", "MSG", "PCS"], number: "1" }],
+      email: [{ tags: ["WORK", "PREF", "X400"], userId: "u" }],
+      class: [{ tags: ["PUBLIC", "CONFIDENTIAL"] }],
+    });
+  });
+
+  it("reads a vCard the same in the DTD's order and in ejabberd's stored order, repeated entries in document order", () => {
+    // Both orders are what the servers answered for one setVcard (Prosody keeps the input's).
+    const dtdOrder = vcardXml(
+      "<FN>F</FN><N><FAMILY>L</FAMILY><GIVEN>A</GIVEN><MIDDLE>Q</MIDDLE></N><PHOTO><TYPE>image/gif</TYPE><BINVAL>R0</BINVAL></PHOTO>" +
+        "<ADR><HOME/><POSTAL/><PREF/><POBOX>1</POBOX><STREET>s</STREET><CTRY>UK</CTRY></ADR><ADR><DOM/><POBOX>9</POBOX></ADR>" +
+        "<TEL><HOME/><VOICE/><PREF/><NUMBER>1</NUMBER></TEL><TEL><WORK/><PAGER/><MSG/><NUMBER>2</NUMBER></TEL>" +
+        "<EMAIL><WORK/><X400/><USERID>x</USERID></EMAIL><GEO><LAT>1</LAT><LON>2</LON></GEO>",
+    );
+    const ejabberdOrder = vcardXml(
+      "<GEO><LON>2</LON><LAT>1</LAT></GEO><PHOTO><BINVAL>R0</BINVAL><TYPE>image/gif</TYPE></PHOTO>" +
+        "<N><GIVEN>A</GIVEN><FAMILY>L</FAMILY><MIDDLE>Q</MIDDLE></N><FN>F</FN>" +
+        "<TEL><PREF/><HOME/><VOICE/><NUMBER>1</NUMBER></TEL><TEL><WORK/><MSG/><PAGER/><NUMBER>2</NUMBER></TEL>" +
+        "<EMAIL><WORK/><USERID>x</USERID><X400/></EMAIL>" +
+        "<ADR><STREET>s</STREET><POSTAL/><CTRY>UK</CTRY><POBOX>1</POBOX><PREF/><HOME/></ADR><ADR><DOM/><POBOX>9</POBOX></ADR>",
+    );
+    const expected = {
+      formattedName: "F",
+      nameComponents: { family: "L", givenName: "A", middleName: "Q" },
+      photo: [{ type: "image/gif", binValue: "R0" }],
+      address: [{ tags: ["HOME", "POSTAL", "PREF"], pobox: "1", street: "s", country: "UK" }, { tags: ["DOM"], pobox: "9" }],
+      telephone: [{ tags: ["HOME", "VOICE", "PREF"], number: "1" }, { tags: ["WORK", "PAGER", "MSG"], number: "2" }],
+      email: [{ tags: ["WORK", "X400"], userId: "x" }],
+      geo: [{ lat: "1", lon: "2" }],
+    };
+    expect(parseVcard(dtdOrder)).toEqual(expected);
+    expect(parseVcard(ejabberdOrder)).toEqual(expected);
   });
 
   it("ignores whitespace between elements (pretty-printed vCards)", () => {
