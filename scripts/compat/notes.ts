@@ -102,6 +102,10 @@ export const MATRIX_ROWS: MatrixRow[] = [
     namespace: "vcard",
     operations: ["vcard.setVcard"],
     protocol: "vcard-temp (XEP-0054) set, then get: answers what the server stored",
+    difference: {
+      all: "type flags come back in XEP-0054 order",
+      ejabberd: "ejabberd keeps one value of each property except ADR, LABEL, TEL, EMAIL",
+    },
   },
   {
     namespace: "muc",
