@@ -6,7 +6,6 @@ import { buildLastQuery, lastActiveAt, parseLastReply, type LastActivity } from 
 
 /** How far setLast's `timestamp` may be from the gateway's clock and still mean "now". */
 export const SET_LAST_TOLERANCE_SECONDS = 60;
-/** The priority XmppSession.holdPresence announces while a subscription is live. */
 
 /**
  * A user's last activity (XEP-0012 §4), or the caller's own when `user` is omitted. The
@@ -29,8 +28,8 @@ export async function getLast(session: XmppSession, user?: string | null): Promi
  * gateway's session sends unavailable presence with that status (servers keep it as the
  * last-activity record; contacts with a subscription see the gateway's resource go
  * unavailable with that status). If a live subscription holds the session's presence, it
- * is announced again at once: without it Prosody stops copying messages (XEP-0280) to the
- * session. Then it returns what the server reports for the caller.
+ * is announced again at once (XmppSession.announceUnavailable): an unavailable session
+ * gets no messages. Then it returns what the server reports for the caller.
  * @param timestamp may only be omitted or within {@link SET_LAST_TOLERANCE_SECONDS} of
  *        now: no XMPP request can store another moment.
  * @throws ApiError `invalid_input` (field `timestamp`) for another moment,

@@ -12,11 +12,9 @@ import { parseJid } from "../scalars/jid.js";
  *   silent for a resource that sent no presence.
  */
 
-/**
- * Resources the pooled sessions bind (`graphql-` and 12 hex digits, src/xmpp/session.ts):
- * the gateway's own sessions, this instance's or another instance's, are not the user's.
- */
-export const GATEWAY_RESOURCE = /^graphql-[0-9a-f]{12}$/;
+// The gateway's own resources and presence priorities are read as the pooled sessions
+// read them (src/xmpp/presence.ts), so both places agree on what is the user's.
+export { GATEWAY_RESOURCE, parsePresencePriority } from "../xmpp/presence.js";
 
 /**
  * The resources of the disco#items JIDs that are the account's own full JIDs, normalised,
@@ -35,18 +33,6 @@ export function ownResources(itemJids: readonly string[], bareJid: string): stri
 /** `<presence type='probe' to=fullJid/>` (RFC 6121 §4.3.1). */
 export function buildPresenceProbe(fullJid: string): Element {
   return xml("presence", { type: "probe", to: fullJid });
-}
-
-/**
- * The priority a presence announces (RFC 6121 §4.7.2.3): its `<priority/>` as an integer
- * in -128…127 (clamped, as servers do), 0 when absent or not a number; `null` for a
- * presence that is not "available" (unavailable, error), which has no priority.
- */
-export function parsePresencePriority(presence: Element): number | null {
-  if (presence.attrs.type !== undefined) return null;
-  const text = presence.getChildText("priority")?.trim();
-  if (!text || !/^[+-]?\d+$/.test(text)) return 0;
-  return Math.max(-128, Math.min(127, Number(text)));
 }
 
 /**

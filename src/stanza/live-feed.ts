@@ -1,7 +1,7 @@
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
 import { toApiError, XmppConnectionError } from "../errors/xmpp-errors.js";
-import { MessageStream } from "./message-stream.js";
+import { MessageStream, RecentKeys } from "./message-stream.js";
 import { buildArchiveQuery, newStanzaId, parseArchiveFin, parseArchiveResult, parseIncomingMessage, type StanzaRecord } from "./stanza.stanzas.js";
 
 /** One event of a live feed: a message, or notice that messages may have been missed. */
@@ -44,18 +44,16 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncItera
     ended = true;
     detach?.();
   });
-  const delivered = new Set<string>();
+  // A bounded window of keys: enough to dedupe a catch-up against live traffic, and a
+  // carbon copy against the same message coming again from offline storage.
+  const delivered = new RecentKeys(REMEMBERED_IDS);
   let lastArchiveId: string | undefined;
   let archiveUsable = true;
 
   const deliver = (record: StanzaRecord) => {
-    if (record.archiveId !== undefined) {
-      if (delivered.has(record.archiveId)) return;
-      delivered.add(record.archiveId);
-      // Remember a bounded window of ids: enough to dedupe a catch-up against live traffic.
-      if (delivered.size > REMEMBERED_IDS) delivered.delete(delivered.values().next().value!);
-      lastArchiveId = record.archiveId;
-    }
+    const key = deliveryKey(record);
+    if (key !== undefined && !delivered.add(key)) return;
+    if (record.archiveId !== undefined) lastArchiveId = record.archiveId;
     stream.push({ record });
   };
 
@@ -158,6 +156,21 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncItera
   }
   link.goLive();
   return stream;
+}
+
+/**
+ * What tells two copies of one message from two messages: the archive id the user's
+ * server stamped (XEP-0359), else the sender's full JID with the message's id (clients
+ * make one per stanza, to match errors to it). Copies arise while the session's priority
+ * follows the user's clients (XmppSession.holdPresence): Prosody sends a carbon copy of
+ * a message it stores offline, and delivers the stored one too at the session's next
+ * initial presence (a reconnect, setLast).
+ * @returns the key, or undefined for a message nothing identifies (never deduplicated).
+ */
+export function deliveryKey(record: StanzaRecord): string | undefined {
+  if (record.archiveId !== undefined) return `archive ${record.archiveId}`;
+  if (record.stanza_id !== "" && record.sender !== null) return `message ${record.sender} ${record.stanza_id}`;
+  return undefined;
 }
 
 /** One page of the user's own archive, oldest first. */

@@ -85,6 +85,25 @@ export class MessageStream<T> implements AsyncIterableIterator<T> {
 }
 
 /**
+ * The last `limit` keys added, the oldest forgotten first: enough to recognise a value
+ * that comes twice within a short while without memory growing for as long as a
+ * subscription lives.
+ */
+export class RecentKeys {
+  private readonly keys = new Set<string>();
+
+  constructor(private readonly limit: number) {}
+
+  /** Remembers `key`; returns false when it is already remembered. */
+  add(key: string): boolean {
+    if (this.keys.has(key)) return false;
+    this.keys.add(key);
+    if (this.keys.size > this.limit) this.keys.delete(this.keys.values().next().value!);
+    return true;
+  }
+}
+
+/**
  * Maps each value of an async iterator lazily, passing `return()` straight through so
  * that ending the mapped stream ends the source at once. When the source fails, the
  * failure becomes one last value (`onError`) and the stream then ends: a subscriber gets

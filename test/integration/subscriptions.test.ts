@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { xml } from "@xmpp/xml";
+import { xml, type Element } from "@xmpp/xml";
 import { startGateway, basicAuth, type TestGateway } from "../support/gateway.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
 import { subscribeSse, subscribeWs, untilLive } from "../support/subscribers.js";
@@ -26,6 +26,20 @@ const chat = (to: string, body: string) => xml("message", { to, type: "chat", id
 const bodyOf = (stanza: string) => /<body>([^<]*)<\/body>/.exec(stanza)?.[1];
 const wsBody = (e: any) => bodyOf(e.data?.stanza?.subscribeForMessages?.stanza ?? "");
 const wsMessage = (body: string) => (e: any) => wsBody(e) === body;
+
+/** Available presence of one of the gateway's sessions (resource `graphql-…`) of `user`. */
+const gatewayPresence = (user: SandboxUser) => (s: Element) =>
+  s.name === "presence" && !s.attrs.type && (s.attrs.from ?? "").startsWith(`${user.jid}/graphql-`);
+/** The priorities the gateway's sessions of `user` announced to `client`, in order. */
+const gatewayPriorities = (client: RawClient, user: SandboxUser) =>
+  client.received.filter(gatewayPresence(user)).map((s) => s.getChildText("priority"));
+/** Waits for a stanza matching `predicate` that arrives after this call. */
+function waitForNext(client: RawClient, predicate: (s: Element) => boolean): Promise<Element> {
+  const seen = client.received.length;
+  return client.waitFor((s) => client.received.indexOf(s) >= seen && predicate(s));
+}
+/** An IQ round trip: what the server sent before its reply has arrived. */
+const ping = (client: RawClient) => client.iq(xml("iq", { type: "get" }, xml("ping", { xmlns: "urn:xmpp:ping" })));
 
 describe("subscribeForMessages over graphql-ws", () => {
   it("pushes every message that reaches the user, authenticated in connection_init", async () => {
@@ -88,8 +102,8 @@ describe("subscribeForMessages over graphql-ws", () => {
     const bob = await gw.sandbox.createUser();
     const other = await raw(bob!, "phone", { priority: 1 });
     const sub = await subscribeWs(gw.url, { Authorization: basicAuth(bob!) });
-    const available = await other.waitFor((s) => s.name === "presence" && (s.attrs.from ?? "").includes("/graphql-") && !s.attrs.type);
-    expect(available.getChildText("priority")).toBe("-1");
+    // Priority 0 at first, -1 once the gateway has heard of the phone (priority 1).
+    const available = await other.waitFor((s) => gatewayPresence(bob!)(s) && s.getChildText("priority") === "-1");
     const gatewayResource = available.attrs.from!;
     const longAfter = () => Date.now() + gw.config.pool.idleTimeoutMs + 1;
     gw.app.pool.closeIdle(longAfter());
@@ -144,35 +158,107 @@ describe("subscribeForMessages over SSE", () => {
 });
 
 describe("a live subscription never takes messages away from the user's other clients", () => {
-  it("both the user's phone and the subscriber get a message sent to the bare JID", async () => {
+  it("with another client online, that client gets a message to the bare JID and the subscriber a carbon copy, each once", async () => {
     const [alice, bob] = await gw.sandbox.createUsers(2);
     const phone = await raw(bob!, "phone", { priority: 0 });
     const sub = await subscribeWs(gw.url, { Authorization: basicAuth(bob!) });
     try {
-      await phone.waitFor((s) => s.name === "presence" && (s.attrs.from ?? "").includes("/graphql-"));
+      await phone.waitFor((s) => gatewayPresence(bob!)(s) && s.getChildText("priority") === "-1");
       const aliceClient = await raw(alice!);
       await aliceClient.send(chat(bob!.jid, "shared"));
-      await phone.waitFor((s) => s.name === "message" && s.getChildText("body") === "shared");
+      const direct = await phone.waitFor((s) => s.name === "message" && s.getChildText("body") === "shared");
+      expect(direct.getChild("received", "urn:xmpp:carbons:2")).toBeUndefined();
       await sub.waitFor(wsMessage("shared"));
+      // A later message has come through: a second copy of the first would be there by now.
+      await aliceClient.send(chat(bob!.jid, "next"));
+      await sub.waitFor(wsMessage("next"));
+      await phone.waitFor((s) => s.name === "message" && s.getChildText("body") === "next");
+      expect(sub.events.filter(wsMessage("shared"))).toHaveLength(1);
+      expect(phone.received.filter((s) => s.name === "message" && s.getChildText("body") === "shared")).toHaveLength(1);
     } finally {
       await sub.stop();
     }
   });
 
-  it("with no other client online the message still waits offline for the user's next client", async () => {
+  it("with no other client online the subscriber is the user's client: it gets the message, which is archived and not kept offline", async () => {
     const [alice, bob] = await gw.sandbox.createUsers(2);
+    const aliceClient = await raw(alice!);
+    await aliceClient.send(chat(bob!.jid, "waiting"));
+    await ping(aliceClient); // stored offline before the subscription starts
+    const sub = await subscribeWs(gw.url, { Authorization: basicAuth(bob!) });
+    try {
+      const waiting = await sub.waitFor(wsMessage("waiting"));
+      expect(waiting.data.stanza.subscribeForMessages.stanza).toContain("urn:xmpp:delay");
+      await untilLive(sub, (b) => aliceClient.send(chat(bob!.jid, b)), wsBody);
+      await aliceClient.send(chat(bob!.jid, "kept"));
+      await sub.waitFor(wsMessage("kept"));
+      // A headline to the bare JID goes to every resource of priority 0 or more: the subscriber too.
+      await aliceClient.send(xml("message", { to: bob!.jid, type: "headline", id: "h-news" }, xml("body", {}, "news")));
+      await sub.waitFor(wsMessage("news"));
+      expect(sub.events.filter(wsMessage("kept"))).toHaveLength(1);
+    } finally {
+      await sub.stop();
+    }
+    const archived = await gw.gql("{ stanza { getLastMessages { stanzas { stanza } } } }", {}, bob);
+    expect(archived.body.data.stanza.getLastMessages.stanzas.map((m: any) => bodyOf(m.stanza))).toContain("kept");
+    const later = await raw(bob!, "laptop", { priority: 0 });
+    // Offline messages come with the initial presence, before the reply to a later IQ.
+    await ping(later);
+    expect(later.received.filter((s) => s.name === "message" && s.getChildText("body") === "kept")).toEqual([]);
+  });
+
+  it("announces -1 while a client of the user is online with priority 0 or more, 0 again once it leaves", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    // A client with a negative priority is never routed bare-JID messages: it does not count.
+    const watcher = await raw(bob!, "watcher", { priority: -1 });
     const sub = await subscribeWs(gw.url, { Authorization: basicAuth(bob!) });
     try {
       const aliceClient = await raw(alice!);
       await untilLive(sub, (b) => aliceClient.send(chat(bob!.jid, b)), wsBody);
-      await aliceClient.send(chat(bob!.jid, "kept"));
-      await sub.waitFor(wsMessage("kept"));
+      await watcher.waitFor(gatewayPresence(bob!));
+      expect(gatewayPriorities(watcher, bob!)).toEqual(["0"]);
+
+      const flipped = waitForNext(watcher, gatewayPresence(bob!));
+      const phone = await raw(bob!, "phone", { priority: 0 });
+      await flipped;
+      expect(gatewayPriorities(watcher, bob!)).toEqual(["0", "-1"]);
+      await aliceClient.send(chat(bob!.jid, "to-phone"));
+      await phone.waitFor((s) => s.name === "message" && s.getChildText("body") === "to-phone");
+      await sub.waitFor(wsMessage("to-phone"));
+
+      const leaving = waitForNext(watcher, gatewayPresence(bob!));
+      await phone.stop();
+      await leaving;
+      expect(gatewayPriorities(watcher, bob!)).toEqual(["0", "-1", "0"]);
+      await aliceClient.send(chat(bob!.jid, "alone-again"));
+      await sub.waitFor(wsMessage("alone-again"));
+      expect(watcher.received.filter((s) => s.name === "message" && s.getChildText("body") === "alone-again")).toEqual([]);
     } finally {
       await sub.stop();
     }
-    const later = await raw(bob!, "laptop", { priority: 0 });
-    const offline = await later.waitFor((s) => s.name === "message" && s.getChildText("body") === "kept");
-    expect(offline.getChild("delay", "urn:xmpp:delay")).toBeDefined();
+  });
+
+  it("two gateways subscribed for the same user do not count each other as a client", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const second = await startGateway({}, gw.sandbox);
+    const watcher = await raw(bob!, "watcher", { priority: -1 });
+    const one = await subscribeWs(gw.url, { Authorization: basicAuth(bob!) });
+    const two = await subscribeWs(second.url, { Authorization: basicAuth(bob!) });
+    try {
+      const aliceClient = await raw(alice!);
+      await untilLive(one, (b) => aliceClient.send(chat(bob!.jid, b)), wsBody);
+      await untilLive(two, (b) => aliceClient.send(chat(bob!.jid, `two-${b}`)), (e) => wsBody(e)?.replace(/^two-/, ""));
+      await aliceClient.send(chat(bob!.jid, "both"));
+      await one.waitFor(wsMessage("both"));
+      await two.waitFor(wsMessage("both"));
+      const gateways = new Set(watcher.received.filter(gatewayPresence(bob!)).map((s) => s.attrs.from));
+      expect(gateways.size).toBe(2);
+      expect(gatewayPriorities(watcher, bob!)).toEqual(["0", "0"]);
+    } finally {
+      await one.stop();
+      await two.stop();
+      await second.stop();
+    }
   });
 });
 
@@ -205,6 +291,10 @@ describe("a server restart during a live subscription", () => {
     const others: RawClient[] = [];
     try {
       const [alice, bob] = await own.sandbox.createUsers(2);
+      // The accounts must outlive the kill below: ejabberd (mnesia) writes to disk up to
+      // ~2 s late, and a kill that soon after registering loses them. A clean restart
+      // makes them durable.
+      await own.sandbox.restart();
       const ws = await subscribeWs(own.url, { Authorization: basicAuth(bob!) });
       const sse = await subscribeSse(own.url, basicAuth(bob!));
       const first = await connectRawClient(own.sandbox.service, own.sandbox.domain, alice!, { resource: "a1" });

@@ -1,5 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import { MessageStream, mapIterator } from "../../src/stanza/message-stream.js";
+import { MessageStream, RecentKeys, mapIterator } from "../../src/stanza/message-stream.js";
+import { deliveryKey } from "../../src/stanza/live-feed.js";
+import { parseIncomingMessage, type StanzaRecord } from "../../src/stanza/stanza.stanzas.js";
+import { parseXmlElement } from "../../src/scalars/xml-element.js";
 import { ApiError } from "../../src/errors/api-error.js";
 
 describe("MessageStream", () => {
@@ -186,5 +189,51 @@ describe("mapIterator", () => {
     expect(last.value).toBeInstanceOf(ApiError);
     expect((last.value as ApiError).code).toBe("subscriber_too_slow");
     expect((await mapped.next()).done).toBe(true);
+  });
+});
+
+describe("RecentKeys", () => {
+  it("says whether a key is new, and forgets the oldest beyond its limit", () => {
+    const keys = new RecentKeys(2);
+    expect(keys.add("a")).toBe(true);
+    expect(keys.add("a")).toBe(false);
+    expect(keys.add("b")).toBe(true);
+    expect(keys.add("c")).toBe(true);
+    expect(keys.add("a")).toBe(true);
+    expect(keys.add("c")).toBe(false);
+  });
+});
+
+describe("deliveryKey", () => {
+  const ME = "bob@localhost";
+  const inner = (extra: string) =>
+    `<message xmlns='jabber:client' type='chat' from='alice@localhost/phone' to='${ME}' id='m1'><body>hi</body>${extra}</message>`;
+  const record = (xmlText: string): StanzaRecord => parseIncomingMessage(parseXmlElement(xmlText), ME)!;
+  const carbon = (message: string) =>
+    `<message from='${ME}' to='${ME}/graphql-0123456789ab' type='chat'><received xmlns='urn:xmpp:carbons:2'>` +
+    `<forwarded xmlns='urn:xmpp:forward:0'>${message}</forwarded></received></message>`;
+  const delay = "<delay xmlns='urn:xmpp:delay' from='localhost' stamp='2026-01-01T00:00:00Z'/>";
+
+  it("gives a carbon copy and the same message from offline storage one key: the archive id", () => {
+    const sid = `<stanza-id xmlns='urn:xmpp:sid:0' by='${ME}' id='A1'/>`;
+    const copied = record(carbon(inner(sid)));
+    const stored = record(inner(sid + delay));
+    expect(deliveryKey(copied)).toBe(deliveryKey(stored));
+    expect(deliveryKey(copied)).toContain("A1");
+  });
+
+  it("falls back on the sender and the message id without an archive id", () => {
+    expect(deliveryKey(record(carbon(inner(""))))).toBe(deliveryKey(record(inner(delay))));
+    const other = record(inner("").replace("alice@localhost/phone", "carol@localhost/phone"));
+    expect(deliveryKey(other)).not.toBe(deliveryKey(record(inner(""))));
+  });
+
+  it("gives no key to a message nothing identifies, so it is never dropped as a copy", () => {
+    expect(deliveryKey(record(inner("").replace(" id='m1'", "")))).toBeUndefined();
+  });
+
+  it("ignores an archive id stamped by anyone but the user's server", () => {
+    const forged = record(inner("<stanza-id xmlns='urn:xmpp:sid:0' by='mallory@localhost' id='A1'/>"));
+    expect(deliveryKey(forged)).toBe(deliveryKey(record(inner(""))));
   });
 });
