@@ -67,7 +67,7 @@ export const MATRIX_ROWS: MatrixRow[] = [
     namespace: "stanza",
     operations: ["stanza.subscribeForMessages"],
     protocol: "incoming messages on the pooled session: available presence (priority 0 alone, −1 beside the user's other clients) + Message Carbons (XEP-0280); MAM catch-up after a fault",
-    difference: { all: "never takes messages from the user's other clients" },
+    difference: { all: "beside the user's other clients it only sees carbons; alone it is the user's client (offline messages come to it)" },
   },
   {
     namespace: "account",
