@@ -34,7 +34,7 @@ export const MATRIX_ROWS: MatrixRow[] = [
     namespace: "roster",
     operations: ["roster.addContact", "roster.addContacts"],
     protocol: "roster set (RFC 6121 §2.1.5)",
-    difference: { all: "cannot refuse a JID without an account; self-add refused" },
+    difference: { all: "cannot refuse a JID without an account", prosody: "adding yourself answers `not_allowed` (ejabberd and MongooseIM allow it)" },
   },
   {
     namespace: "roster",
@@ -79,7 +79,10 @@ export const MATRIX_ROWS: MatrixRow[] = [
     namespace: "last",
     operations: ["last.getLast"],
     protocol: "Last Activity (XEP-0012) to the own or the given bare JID",
-    difference: { all: "refusals reported as `no_permissions`" },
+    difference: {
+      all: "refusals reported as `no_permissions`",
+      ejabberd: "the user's own record reads empty while one of the user's sessions is online",
+    },
   },
   {
     namespace: "last",
@@ -91,7 +94,10 @@ export const MATRIX_ROWS: MatrixRow[] = [
     namespace: "private",
     operations: ["private.getPrivate", "private.setPrivate"],
     protocol: "Private XML Storage (XEP-0049)",
-    difference: { all: "reserved namespaces refused" },
+    difference: {
+      all: "reserved namespaces refused",
+      prosody: "stored per element name and namespace (MongooseIM, ejabberd: per namespace); a childless element loses its attributes",
+    },
   },
   {
     namespace: "vcard",
@@ -222,7 +228,11 @@ export const MATRIX_ROWS: MatrixRow[] = [
     namespace: "httpUpload",
     operations: ["httpUpload.getUrl"],
     protocol: "HTTP File Upload (XEP-0363): service found by disco once per gateway, then a slot request",
-    difference: { all: "`timeout` ignored" },
+    difference: {
+      all: "`timeout` ignored",
+      prosody: "a file name with `/` is refused (`xmpp_error`)",
+      ejabberd: "no upload headers; `/` in a file name becomes `_`",
+    },
   },
   {
     namespace: "session",
