@@ -317,12 +317,17 @@ export class XmppSession {
   private trackClient(stanza: Element): void {
     if (this.announcedPriority === undefined) return;
     const own = parseOwnResourcePresence(stanza, this.bareJid);
-    if (!own || GATEWAY_RESOURCE.test(own.resource)) return;
+    // The server echoes this session's own presence back to it; it is not a client either.
+    if (!own || GATEWAY_RESOURCE.test(own.resource) || this.isOwnResource(own.resource)) return;
     if (own.priority === null) this.clientPriorities.delete(own.resource);
     else this.clientPriorities.set(own.resource, own.priority);
     if (gatewayPriority(this.clientPriorities.values()) !== this.announcedPriority) {
       void this.queuePresence(() => this.announceWantedPriority()).catch(() => undefined);
     }
+  }
+
+  private isOwnResource(resource: string): boolean {
+    return this.jid.slice(this.jid.indexOf("/") + 1) === resource;
   }
 
   /**

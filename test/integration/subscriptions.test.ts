@@ -4,6 +4,7 @@ import { startGateway, basicAuth, type TestGateway } from "../support/gateway.js
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
 import { subscribeSse, subscribeWs, untilLive } from "../support/subscribers.js";
 import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import { XmppSession } from "../../src/xmpp/session.js";
 
 let gw: TestGateway;
 const clients: RawClient[] = [];
@@ -360,4 +361,36 @@ describe("a fault on a server without an archive", () => {
       await sandbox.stop();
     }
   }, 60_000);
+});
+
+describe("a held presence on a session with a resource of its own choosing", () => {
+  it("does not take its own echoed presence for another client: it stays at priority 0 and gets every message", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    // A watcher at -1 is not a routable client, so it changes nothing; it sees every announcement.
+    const watcher = await raw(alice!, "watcher", { priority: -1 });
+    const session = await XmppSession.open({
+      service: gw.sandbox.service, domain: gw.sandbox.domain, username: alice!.username, password: alice!.password,
+      resource: "web-app", iqTimeoutMs: 5000, connectTimeoutMs: 5000,
+    });
+    try {
+      const bodies: string[] = [];
+      session.onStanza((s) => {
+        if (s.name === "message") bodies.push(s.getChildText("body") ?? "");
+      });
+      const release = await session.holdPresence();
+      const sender = await raw(bob!, "raw", false);
+      for (const body of ["one", "two", "three"]) {
+        await sender.send(chat(alice!.jid, body));
+        await expect.poll(() => bodies, { timeout: 5000 }).toContain(body);
+      }
+      await session.iq(xml("iq", { type: "get" }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+      const announced = watcher.received
+        .filter((st) => st.name === "presence" && !st.attrs.type && st.attrs.from === `${alice!.jid}/web-app`)
+        .map((st) => st.getChildText("priority"));
+      expect(announced).toEqual(["0"]);
+      await release();
+    } finally {
+      await session.close();
+    }
+  });
 });
