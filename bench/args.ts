@@ -1,9 +1,19 @@
+import { parseSandboxKind, SANDBOX_KINDS, type SandboxKind } from "../scripts/sandbox/xmpp-sandbox.js";
+import type { PasswordFormat } from "./context.js";
+
 /** The benchmark's phases, in the order they run (see run.ts for why this order). */
 export const PHASES = ["latency", "cold", "delivery", "scaling", "throughput"] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** Sizes and durations of one run. */
 export interface BenchOptions {
+  /** The XMPP server the sandbox runs. */
+  server: SandboxKind;
+  /**
+   * ejabberd only: one pass per password storage format (`auth_password_format`), each
+   * with a fresh server, users and gateway. Empty on Prosody.
+   */
+  passwordFormats: PasswordFormat[];
   quick: boolean;
   /** Pooled sessions at the last scaling step (the memory figure). */
   sessions: number;
@@ -26,8 +36,13 @@ export interface BenchOptions {
   nodeArgs: string[];
 }
 
-const USAGE = `npm run bench -- [--quick] [--sessions N] [--phases ${PHASES.join(",")}] [--profile]
-  --quick        smaller counts and shorter durations (under a minute)
+const USAGE = `npm run bench -- [--server prosody|ejabberd] [--password-format scram|plain|both] [--quick]
+                               [--sessions N] [--phases ${PHASES.join(",")}] [--profile]
+  --server S     the sandbox XMPP server: prosody (default) or ejabberd; on ejabberd the
+                 roster figures get a third column, ejabberd's own mod_http_api get_roster
+  --password-format F   ejabberd only: how it stores passwords, scram, plain or both
+                 (default both: one pass each, a fresh server each time)
+  --quick        smaller counts and shorter durations (under a minute per pass)
   --sessions N   pooled sessions for the memory figure (default 1000; 200 with --quick)
   --phases LIST  run only these phases (comma-separated)
   --profile      run the gateway with --cpu-prof and print its top self-time functions
@@ -36,6 +51,8 @@ const USAGE = `npm run bench -- [--quick] [--sessions N] [--phases ${PHASES.join
 
 /** Parses the command line; exits with the usage text on a mistake. */
 export function parseArgs(argv: readonly string[]): BenchOptions {
+  let server: SandboxKind = "prosody";
+  let passwordFormat: string | undefined;
   let quick = false;
   let sessions: number | undefined;
   let phases: Set<Phase> | undefined;
@@ -45,6 +62,16 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--quick") quick = true;
+    else if (arg === "--server" || arg.startsWith("--server=")) {
+      const value = arg === "--server" ? argv[++i] : arg.slice("--server=".length);
+      if (!value) usage("--server needs a value");
+      try {
+        server = parseSandboxKind(value ?? "");
+      } catch {
+        usage(`--server must be one of ${SANDBOX_KINDS.join(", ")}`);
+      }
+    } else if (arg === "--password-format") passwordFormat = argv[++i] ?? usage("--password-format needs a value");
+    else if (arg.startsWith("--password-format=")) passwordFormat = arg.slice("--password-format=".length);
     else if (arg === "--profile") profile = true;
     else if (arg === "--entry") entry = argv[++i] ?? usage("--entry needs a file");
     else if (arg === "--node-arg") nodeArgs.push(argv[++i] ?? usage("--node-arg needs a flag"));
@@ -59,9 +86,15 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     else usage(`unknown argument ${arg}`);
   }
   if (sessions !== undefined && (!Number.isInteger(sessions) || sessions < 20)) usage("--sessions must be an integer ≥ 20");
+  if (passwordFormat !== undefined && server !== "ejabberd") usage("--password-format applies to --server ejabberd only");
+  if (passwordFormat !== undefined && !["scram", "plain", "both"].includes(passwordFormat)) usage("--password-format must be scram, plain or both");
+  const passwordFormats: PasswordFormat[] =
+    server !== "ejabberd" ? [] : passwordFormat === "scram" || passwordFormat === "plain" ? [passwordFormat] : ["scram", "plain"];
   const top = sessions ?? (quick ? 200 : 1000);
   const steps = (quick ? [10, 50, 200] : [10, 100, 1000]).filter((s) => s < top);
   return {
+    server,
+    passwordFormats,
     quick,
     sessions: top,
     scaleSteps: [...steps, top],

@@ -1,7 +1,8 @@
-import type { SandboxUser } from "../scripts/sandbox/prosody.js";
+import type { SandboxKind, SandboxUser } from "../scripts/sandbox/xmpp-sandbox.js";
 import type { XmppSession } from "../src/xmpp/session.js";
 import type { BenchOptions } from "./args.js";
 import type { GatewayHttp } from "./gateway-client.js";
+import type { EjabberdHttpApi } from "./http-api-client.js";
 import type { GatewayProcess } from "./gateway-process.js";
 import type { CpuSample } from "./proc.js";
 import { monotonicUs } from "./profile.js";
@@ -20,12 +21,25 @@ export interface BenchContext {
   deliveryUsers: { peer: SandboxUser; raw: SandboxUser; mirror: SandboxUser; ws: SandboxUser; sse: SandboxUser };
   gateway: GatewayProcess;
   http: GatewayHttp;
-  prosodyPid: number;
+  /** The XMPP server under test, and how it stores passwords (ejabberd only). */
+  server: { kind: SandboxKind; passwordFormat?: PasswordFormat };
+  /** The XMPP server's process (Prosody, or ejabberd's Erlang VM), for its CPU time. */
+  serverPid: number;
+  /** ejabberd's own REST API (mod_http_api), the third column on ejabberd; absent on Prosody. */
+  httpApi?: EjabberdHttpApi;
   /** Raw sessions kept open across phases (at most one per user). */
   raw: RawSessions;
   /** Per phase, spans (CLOCK_MONOTONIC µs) of gateway work for the CPU profile summaries. */
   profileWindows: Map<string, Array<readonly [number, number]>>;
   log(message: string): void;
+}
+
+/** How ejabberd stores passwords (`auth_password_format`). */
+export type PasswordFormat = "scram" | "plain";
+
+/** The processes whose CPU time a measured window reads. */
+export function pidsOf(ctx: BenchContext): { gateway: number; server: number } {
+  return { gateway: ctx.gateway.pid, server: ctx.serverPid };
 }
 
 /** Raw sessions opened once and reused, like the gateway's pool reuses its own. */
@@ -82,7 +96,7 @@ export function addCpu(a: CpuSample | undefined, b: CpuSample): CpuSample {
   return {
     wallMs: a.wallMs + b.wallMs,
     gatewayMs: a.gatewayMs + b.gatewayMs,
-    prosodyMs: a.prosodyMs + b.prosodyMs,
+    serverMs: a.serverMs + b.serverMs,
     benchMs: a.benchMs + b.benchMs,
     foreignMs: a.foreignMs + b.foreignMs,
   };
@@ -92,10 +106,11 @@ export function addCpu(a: CpuSample | undefined, b: CpuSample): CpuSample {
 export interface CpuPerOp {
   ops: number;
   gatewayMsPerOp: number;
-  prosodyMsPerOp: number;
+  /** The XMPP server's CPU per operation. */
+  serverMsPerOp: number;
   benchMsPerOp: number;
   gatewayCorePct: number;
-  prosodyCorePct: number;
+  serverCorePct: number;
   benchCorePct: number;
   /** Other processes' CPU during the window, in % of one core: noise from the rest of the machine. */
   foreignCorePct: number;
@@ -106,10 +121,10 @@ export function perOp(cpu: CpuSample, ops: number): CpuPerOp {
   return {
     ops,
     gatewayMsPerOp: cpu.gatewayMs / ops,
-    prosodyMsPerOp: cpu.prosodyMs / ops,
+    serverMsPerOp: cpu.serverMs / ops,
     benchMsPerOp: cpu.benchMs / ops,
     gatewayCorePct: pct(cpu.gatewayMs),
-    prosodyCorePct: pct(cpu.prosodyMs),
+    serverCorePct: pct(cpu.serverMs),
     benchCorePct: pct(cpu.benchMs),
     foreignCorePct: pct(cpu.foreignMs),
   };

@@ -1,7 +1,7 @@
 import { Agent, request, type IncomingMessage } from "node:http";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
-import type { SandboxUser } from "../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../scripts/sandbox/xmpp-sandbox.js";
 
 /*
  * The gateway side as its clients see it: GraphQL over HTTP/1.1 keep-alive (node:http
@@ -22,10 +22,52 @@ export class GatewayError extends Error {
   override readonly name = "GatewayError";
 }
 
+/** One HTTP answer, and whether its request went out on a new TCP connection. */
+export interface HttpAnswer {
+  status: number;
+  text: string;
+  newConnection: boolean;
+}
+
+/**
+ * POSTs `body` (JSON) to `url` with an `Authorization` header: over `agent`'s kept-alive
+ * connections, or on a new connection closed afterwards when `agent` is false.
+ */
+export function postJson(agent: Agent | false, url: URL, authorization: string, body: string): Promise<HttpAnswer> {
+  return new Promise<HttpAnswer>((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json",
+          "content-length": Buffer.byteLength(body),
+          authorization,
+          ...(agent ? {} : { connection: "close" }),
+        },
+      },
+      (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), newConnection: !req.reusedSocket }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 /** POSTs GraphQL requests to the gateway over kept-alive connections. */
 export class GatewayHttp {
   private readonly agent: Agent;
   private readonly url: URL;
+  /** Kept-alive TCP connections opened so far (a check that keep-alive works). */
+  connections = 0;
 
   constructor(baseUrl: string, maxSockets = 256) {
     this.url = new URL("/api/graphql", baseUrl);
@@ -38,33 +80,8 @@ export class GatewayHttp {
    * @throws GatewayError on a non-200 answer or GraphQL errors.
    */
   async post(authorization: string, query: string, fresh = false): Promise<any> {
-    const body = JSON.stringify({ query });
-    const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(
-        {
-          host: this.url.hostname,
-          port: this.url.port,
-          path: this.url.pathname,
-          method: "POST",
-          agent: fresh ? false : this.agent,
-          headers: {
-            "content-type": "application/json",
-            accept: "application/json",
-            "content-length": Buffer.byteLength(body),
-            authorization,
-            ...(fresh ? { connection: "close" } : {}),
-          },
-        },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
-    });
+    const response = await postJson(fresh ? false : this.agent, this.url, authorization, JSON.stringify({ query }));
+    if (!fresh && response.newConnection) this.connections++;
     const parsed = JSON.parse(response.text) as { data?: any; errors?: unknown[] };
     if (response.status !== 200 || parsed.errors) throw new GatewayError(`HTTP ${response.status}: ${response.text.slice(0, 300)}`);
     return parsed.data;

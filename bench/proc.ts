@@ -35,18 +35,19 @@ export function machineBusyMs(): number {
 export interface CpuSample {
   wallMs: number;
   gatewayMs: number;
-  prosodyMs: number;
+  /** The XMPP server (Prosody or ejabberd's Erlang VM). */
+  serverMs: number;
   benchMs: number;
   /** Busy time of all other processes: other developers' tests, etc. (noise). */
   foreignMs: number;
 }
 
 /** Starts a CPU measurement window; call the returned function to close it. */
-export function cpuWindow(pids: { gateway?: number; prosody: number }): () => CpuSample {
+export function cpuWindow(pids: { gateway?: number; server: number }): () => CpuSample {
   const read = () => ({
     t: performance.now(),
     gw: pids.gateway ? cpuMs(pids.gateway) : 0,
-    prosody: cpuMs(pids.prosody),
+    server: cpuMs(pids.server),
     bench: (() => {
       const u = process.cpuUsage();
       return (u.user + u.system) / 1000;
@@ -57,14 +58,14 @@ export function cpuWindow(pids: { gateway?: number; prosody: number }): () => Cp
   return () => {
     const end = read();
     const gatewayMs = end.gw - start.gw;
-    const prosodyMs = end.prosody - start.prosody;
+    const serverMs = end.server - start.server;
     const benchMs = end.bench - start.bench;
     return {
       wallMs: end.t - start.t,
       gatewayMs,
-      prosodyMs,
+      serverMs,
       benchMs,
-      foreignMs: Math.max(0, end.machine - start.machine - gatewayMs - prosodyMs - benchMs),
+      foreignMs: Math.max(0, end.machine - start.machine - gatewayMs - serverMs - benchMs),
     };
   };
 }

@@ -23,8 +23,20 @@ export interface Row {
   gateway: string;
   raw: string;
   ratio: string;
+  /** ejabberd's mod_http_api, where the figure has such a column (ejabberd runs only). */
+  httpApi?: string;
+  /** gateway ÷ mod_http_api. */
+  httpApiRatio?: string;
   target: string;
   verdict: "PASS" | "FAIL" | "info";
+}
+
+/** What the run measured against: names for the headers and notes. */
+export interface ServerLabel {
+  /** `prosody` or `ejabberd`, the CPU table's column. */
+  name: string;
+  /** A title line above the table, e.g. `ejabberd, passwords stored as SCRAM`. */
+  title: string;
 }
 
 const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) + " ms" : "—");
@@ -32,12 +44,28 @@ const x = (v: number) => (Number.isFinite(v) ? v.toFixed(2) + "×" : "—");
 const verdict = (ok: boolean): Row["verdict"] => (ok ? "PASS" : "FAIL");
 
 /** The figures of the issue, each with its target and verdict. */
-export function buildRows(r: Results): Row[] {
+export function buildRows(r: Results, server: ServerLabel): Row[] {
   const rows: Row[] = [];
   if (r.latency) {
-    const { gateway: g, raw } = r.latency;
-    rows.push({ figure: "warm listContacts p50 (1 client, sequential, keep-alive)", gateway: ms(g.p50), raw: ms(raw.p50), ratio: x(g.p50 / raw.p50), target: "≤ 1.3×", verdict: verdict(g.p50 <= 1.3 * raw.p50) });
-    rows.push({ figure: "warm listContacts p99", gateway: ms(g.p99), raw: ms(raw.p99), ratio: x(g.p99 / raw.p99), target: "≤ 2×", verdict: verdict(g.p99 <= 2 * raw.p99) });
+    const { gateway: g, raw, httpApi: a } = r.latency;
+    rows.push({
+      figure: "warm listContacts p50 (1 client, sequential, keep-alive)",
+      gateway: ms(g.p50),
+      raw: ms(raw.p50),
+      ratio: x(g.p50 / raw.p50),
+      ...(a ? { httpApi: ms(a.p50), httpApiRatio: x(g.p50 / a.p50) } : {}),
+      target: "≤ 1.3×",
+      verdict: verdict(g.p50 <= 1.3 * raw.p50),
+    });
+    rows.push({
+      figure: "warm listContacts p99",
+      gateway: ms(g.p99),
+      raw: ms(raw.p99),
+      ratio: x(g.p99 / raw.p99),
+      ...(a ? { httpApi: ms(a.p99), httpApiRatio: x(g.p99 / a.p99) } : {}),
+      target: "≤ 2×",
+      verdict: verdict(g.p99 <= 2 * raw.p99),
+    });
     const f = r.latency.httpFloor;
     rows.push({
       figure: "  floor: raw IQ + bare node:http hop (same JSON), p50 / p99",
@@ -49,27 +77,44 @@ export function buildRows(r: Results): Row[] {
     });
   }
   if (r.throughput) {
-    const { gateway: g, raw, users, secondsPerSide } = r.throughput;
+    const { gateway: g, raw, httpApi: a, users, secondsPerSide } = r.throughput;
     rows.push({
       figure: `throughput, ${users} users in parallel, ${secondsPerSide} s each side (ops/s)`,
       gateway: g.opsPerSecond.toFixed(0),
       raw: raw.opsPerSecond.toFixed(0),
       ratio: x(g.opsPerSecond / raw.opsPerSecond),
+      ...(a ? { httpApi: a.opsPerSecond.toFixed(0), httpApiRatio: x(g.opsPerSecond / a.opsPerSecond) } : {}),
       target: "≥ 0.9×",
       verdict: verdict(g.opsPerSecond >= 0.9 * raw.opsPerSecond),
     });
-    rows.push({ figure: "  latency under that load, p50 / p99", gateway: `${ms(g.latency.p50)} / ${ms(g.latency.p99)}`, raw: `${ms(raw.latency.p50)} / ${ms(raw.latency.p99)}`, ratio: x(g.latency.p50 / raw.latency.p50), target: "", verdict: "info" });
+    rows.push({
+      figure: "  latency under that load, p50 / p99",
+      gateway: `${ms(g.latency.p50)} / ${ms(g.latency.p99)}`,
+      raw: `${ms(raw.latency.p50)} / ${ms(raw.latency.p99)}`,
+      ratio: x(g.latency.p50 / raw.latency.p50),
+      ...(a ? { httpApi: `${ms(a.latency.p50)} / ${ms(a.latency.p99)}`, httpApiRatio: x(g.latency.p50 / a.latency.p50) } : {}),
+      target: "",
+      verdict: "info",
+    });
   }
   if (r.cold) {
-    const { gateway: g, raw } = r.cold;
-    rows.push({ figure: "cold: login + first query, p50 (new connection)", gateway: ms(g.p50), raw: ms(raw.p50), ratio: x(g.p50 / raw.p50), target: "≤ 1.1×", verdict: verdict(g.p50 <= 1.1 * raw.p50) });
+    const { gateway: g, raw, httpApi: a } = r.cold;
+    rows.push({
+      figure: "cold: login + first query, p50 (new connection)",
+      gateway: ms(g.p50),
+      raw: ms(raw.p50),
+      ratio: x(g.p50 / raw.p50),
+      ...(a ? { httpApi: ms(a.p50), httpApiRatio: x(g.p50 / a.p50) } : {}),
+      target: "≤ 1.1×",
+      verdict: verdict(g.p50 <= 1.1 * raw.p50),
+    });
   }
   if (r.delivery) {
     const d = r.delivery;
     for (const [name, s] of [["graphql-ws", d.ws], ["SSE", d.sse]] as const) {
       rows.push({ figure: `message peer → ${name} subscriber, p50`, gateway: ms(s.p50), raw: ms(d.raw.p50), ratio: x(s.p50 / d.raw.p50), target: "≤ 1.2× raw + 1 ms", verdict: verdict(s.p50 <= 1.2 * d.raw.p50 + 1) });
     }
-    rows.push({ figure: "  raw session set up like a subscriber (prio −1, carbons), p50", gateway: "", raw: ms(d.rawMirror.p50), ratio: x(d.rawMirror.p50 / d.raw.p50), target: "", verdict: "info" });
+    rows.push({ figure: "  raw session set up like a subscriber (same presence, carbons), p50", gateway: "", raw: ms(d.rawMirror.p50), ratio: x(d.rawMirror.p50 / d.raw.p50), target: "", verdict: "info" });
   }
   if (r.scaling) {
     const s = r.scaling;
@@ -105,6 +150,21 @@ export function buildRows(r: Results): Row[] {
   cpuRow("gateway CPU per op: listContacts under load", r.throughput?.gateway.cpu, r.throughput?.raw.cpu);
   cpuRow("gateway CPU per op: cold login + query", r.cold?.gatewayCpu, r.cold?.rawCpu);
   cpuRow("gateway CPU per message to a subscriber", r.delivery?.gatewayCpu);
+  const serverRow = (figure: string, gw: CpuPerOp | undefined, raw: CpuPerOp | undefined, api: CpuPerOp | undefined) => {
+    if (!gw || !raw) return;
+    rows.push({
+      figure,
+      gateway: ms(gw.serverMsPerOp),
+      raw: ms(raw.serverMsPerOp),
+      ratio: x(gw.serverMsPerOp / raw.serverMsPerOp),
+      ...(api ? { httpApi: ms(api.serverMsPerOp), httpApiRatio: x(gw.serverMsPerOp / api.serverMsPerOp) } : {}),
+      target: "",
+      verdict: "info",
+    });
+  };
+  serverRow(`${server.name} CPU per op: warm sequential roster read`, r.latency?.gatewayCpu, r.latency?.rawCpu, r.latency?.httpApiCpu);
+  serverRow(`${server.name} CPU per op: roster read under load`, r.throughput?.gateway.cpu, r.throughput?.raw.cpu, r.throughput?.httpApi?.cpu);
+  serverRow(`${server.name} CPU per op: cold (login or password check + roster)`, r.cold?.gatewayCpu, r.cold?.rawCpu, r.cold?.httpApiCpu);
   return rows;
 }
 
@@ -116,9 +176,23 @@ export function table(headers: string[], rows: string[][]): string {
 }
 
 /** The whole printed report. */
-export function render(results: Results, rows: Row[], profiles: Record<string, ProfileSummary>): string {
-  const out: string[] = [];
-  out.push(table(["figure", "gateway", "raw XMPP", "gw ÷ raw", "target", "result"], rows.map((r) => [r.figure, r.gateway, r.raw, r.ratio, r.target, r.verdict])));
+export function render(results: Results, rows: Row[], profiles: Record<string, ProfileSummary>, server: ServerLabel): string {
+  const out: string[] = [server.title, ""];
+  if (rows.some((r) => r.httpApi !== undefined)) {
+    out.push(
+      table(
+        ["figure", "gateway", "raw XMPP", "gw ÷ raw", "mod_http_api", "gw ÷ http_api", "target (vs raw)", "result"],
+        rows.map((r) => [r.figure, r.gateway, r.raw, r.ratio, r.httpApi ?? "", r.httpApiRatio ?? "", r.target, r.verdict]),
+      ),
+    );
+    out.push(
+      "mod_http_api = ejabberd's own REST API: POST /api/get_roster {user, host} with Basic auth as that user, over kept-alive",
+      "connections (cold: a new one), same concurrency as the gateway side. In ejabberd 23.01 get_roster takes the roster's",
+      "owner as arguments and cannot be limited to the caller: any account the api_permissions rule admits may read any roster.",
+    );
+  } else {
+    out.push(table(["figure", "gateway", "raw XMPP", "gw ÷ raw", "target", "result"], rows.map((r) => [r.figure, r.gateway, r.raw, r.ratio, r.target, r.verdict])));
+  }
   if (results.scaling) {
     out.push("", "Growth with pooled users (sequential listContacts rotating over the users; RSS of the gateway process):");
     out.push(
@@ -139,21 +213,25 @@ export function render(results: Results, rows: Row[], profiles: Record<string, P
   }
   const cpuRows: string[][] = [];
   const add = (phase: string, c: CpuPerOp | undefined) => {
-    if (c) cpuRows.push([phase, String(c.ops), pct(c.gatewayCorePct), pct(c.prosodyCorePct), pct(c.benchCorePct), pct(c.foreignCorePct)]);
+    if (c) cpuRows.push([phase, String(c.ops), pct(c.gatewayCorePct), pct(c.serverCorePct), pct(c.benchCorePct), pct(c.foreignCorePct)]);
   };
   add("latency, gateway blocks", results.latency?.gatewayCpu);
   add("latency, raw blocks", results.latency?.rawCpu);
+  add("latency, mod_http_api blocks", results.latency?.httpApiCpu);
   add("cold, gateway", results.cold?.gatewayCpu);
   add("cold, raw", results.cold?.rawCpu);
+  add("cold, mod_http_api", results.cold?.httpApiCpu);
   add("delivery to subscribers", results.delivery?.gatewayCpu);
   add("throughput, gateway", results.throughput?.gateway.cpu);
   add("throughput, raw", results.throughput?.raw.cpu);
+  add("throughput, mod_http_api", results.throughput?.httpApi?.cpu);
   if (cpuRows.length) {
     out.push("", "CPU during each phase, % of one core (2 cores = 200 %). 'others' = the rest of the machine: high values mean noisy figures.");
-    out.push(table(["phase", "ops", "gateway", "prosody", "bench client", "others"], cpuRows));
+    out.push(table(["phase", "ops", "gateway", server.name, "bench client", "others"], cpuRows));
     const noisy = cpuRows.filter((r) => parseFloat(r[5]!) > 15);
     if (noisy.length) out.push(`NOTE: other processes used > 15 % of a core during: ${noisy.map((r) => r[0]).join(", ")}; treat those figures as noisy.`);
-    const clientBound = results.throughput && Math.max(results.throughput.gateway.cpu.benchCorePct, results.throughput.raw.cpu.benchCorePct) > 85;
+    const t = results.throughput;
+    const clientBound = t && Math.max(t.gateway.cpu.benchCorePct, t.raw.cpu.benchCorePct, t.httpApi?.cpu.benchCorePct ?? 0) > 85;
     if (clientBound) out.push("NOTE: the bench client used > 85 % of a core during throughput: it may be a bottleneck there.");
   }
   for (const [phase, profile] of Object.entries(profiles)) {
@@ -182,4 +260,39 @@ const growth = (g: Growth | null) => (g ? `${kb(g.rss)} / ${kb(g.rssAfterGc)} / 
 export function writeJson(file: string, run: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(run, null, 2) + "\n");
+}
+
+/** One pass of a run: a fresh server (one password storage format on ejabberd) and its results. */
+export interface PassReport {
+  label: string;
+  results: Results;
+}
+
+/**
+ * The roster figures of every pass side by side: gateway, raw XMPP and mod_http_api with
+ * both ratios, one block of rows per pass (e.g. SCRAM-stored then plain passwords).
+ * Empty when no pass measured mod_http_api.
+ */
+export function renderHttpApiSummary(passes: readonly PassReport[]): string {
+  const rows: string[][] = [];
+  for (const { label, results: r } of passes) {
+    const add = (figure: string, g: number, raw: number, api: number | undefined, fmt: (v: number) => string) => {
+      if (api === undefined) return;
+      rows.push([label, figure, fmt(g), fmt(raw), fmt(api), x(g / raw), x(g / api)]);
+    };
+    const ops = (v: number) => v.toFixed(0);
+    if (r.latency) {
+      add("warm p50 (1 client, sequential)", r.latency.gateway.p50, r.latency.raw.p50, r.latency.httpApi?.p50, ms);
+      add("warm p99", r.latency.gateway.p99, r.latency.raw.p99, r.latency.httpApi?.p99, ms);
+    }
+    if (r.throughput) {
+      const t = r.throughput;
+      add(`throughput, ${t.users} users (ops/s)`, t.gateway.opsPerSecond, t.raw.opsPerSecond, t.httpApi?.opsPerSecond, ops);
+      add("  latency under load p50", t.gateway.latency.p50, t.raw.latency.p50, t.httpApi?.latency.p50, ms);
+    }
+    if (r.cold) add("cold: new connection + first roster, p50", r.cold.gateway.p50, r.cold.raw.p50, r.cold.httpApi?.p50, ms);
+  }
+  if (rows.length === 0) return "";
+  return ["Roster reads, every pass (gw ÷ X of the figure: below 1 is faster for latency, above 1 is more for ops/s):",
+    table(["pass", "figure", "gateway", "raw XMPP", "mod_http_api", "gw ÷ raw", "gw ÷ http_api"], rows)].join("\n");
 }

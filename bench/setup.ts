@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ProsodySandbox, SandboxUser } from "../scripts/sandbox/prosody.js";
+import type { SandboxKind, SandboxUser, XmppSandbox } from "../scripts/sandbox/xmpp-sandbox.js";
 import type { RawSessions } from "./context.js";
 import { fillRoster, openRaw, rosterGet } from "./raw-client.js";
 import { mapLimit } from "./stats.js";
@@ -13,13 +13,15 @@ const CONCURRENCY = 16;
  * for the raw side of the later phases.
  *
  * In-band roster sets cost Prosody ~2 ms each (it rewrites the whole roster file every
- * time): ~40 s for 1 000 users × 20. So the rosters are written straight into the
- * sandbox's storage (mod_storage_internal files) before anyone logs in, checked with a
- * real roster get, and only if that check fails are they set in band.
+ * time): ~40 s for 1 000 users × 20. So on Prosody the rosters are written straight into
+ * the sandbox's storage (mod_storage_internal files) before anyone logs in, checked with a
+ * real roster get, and only if that check fails are they set in band. ejabberd keeps
+ * rosters in Mnesia, where in-band sets are cheap: always in band there.
  * @returns how the rosters were made.
  */
 export async function fillRosters(
-  sandbox: ProsodySandbox,
+  sandbox: XmppSandbox,
+  server: SandboxKind,
   users: readonly SandboxUser[],
   contacts: number,
   raw: RawSessions,
@@ -29,6 +31,7 @@ export async function fillRosters(
   const contactsOf = (i: number) => Array.from({ length: contacts }, (_, k) => users[(i + k + 1) % users.length]!.jid);
   let how: "storage-files" | "in-band" = "storage-files";
   try {
+    if (server !== "prosody") throw new Error("no storage files to write");
     await writeRosterFiles(sandbox, users, contactsOf);
     const probe = await openRaw(target, users[0]!, "bench-raw");
     const items = (await rosterGet(probe)).getChild("query")?.getChildren("item").length ?? 0;
@@ -49,7 +52,7 @@ export async function fillRosters(
 const encode = (s: string) => s.replace(/[^A-Za-z0-9]/g, (c) => "%" + c.charCodeAt(0).toString(16).padStart(2, "0"));
 const lua = (s: string) => JSON.stringify(s); // JSON string escapes are valid Lua string escapes
 
-async function writeRosterFiles(sandbox: ProsodySandbox, users: readonly SandboxUser[], contactsOf: (i: number) => string[]): Promise<void> {
+async function writeRosterFiles(sandbox: XmppSandbox, users: readonly SandboxUser[], contactsOf: (i: number) => string[]): Promise<void> {
   const dir = join(sandbox.dir, "data", encode(sandbox.domain), "roster");
   await mkdir(dir, { recursive: true });
   await mapLimit(users, 64, async (user, i) => {

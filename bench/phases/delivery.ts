@@ -1,8 +1,9 @@
 import { xml, type Element } from "@xmpp/xml";
 import { randomBytes } from "node:crypto";
-import { addCpu, perOp, type BenchContext, type CpuPerOp } from "../context.js";
+import { addCpu, pidsOf, perOp, type BenchContext, type CpuPerOp } from "../context.js";
 import { subscribeSse, subscribeWs, type MessageSubscriber } from "../gateway-client.js";
 import { cpuWindow, type CpuSample } from "../proc.js";
+import { newGatewayResource } from "../../src/xmpp/presence.js";
 import { bodyOf, chat, openRaw } from "../raw-client.js";
 import { summarise, type Summary } from "../stats.js";
 
@@ -10,7 +11,7 @@ import { summarise, type Summary } from "../stats.js";
 export interface DeliveryResult {
   /** A plain XMPP client, available with priority 0: the baseline. */
   raw: Summary;
-  /** A raw session set up like the gateway's subscribed one (priority −1, carbons): server-side cost of that setup. */
+  /** A raw session set up like the gateway's subscribed one (its resource form, presence and carbons): server-side cost of that setup. */
   rawMirror: Summary;
   ws: Summary;
   sse: Summary;
@@ -45,7 +46,9 @@ export async function runDelivery(ctx: BenchContext): Promise<DeliveryResult> {
   const raw = await openRaw(ctx.target, u.raw, "receiver");
   raw.onStanza(onStanza);
   await raw.send(xml("presence", {}, xml("priority", {}, "0")));
-  const mirror = await openRaw(ctx.target, u.mirror, "mirror");
+  // A gateway-shaped resource, so that holdPresence treats it exactly as a pooled session:
+  // it follows the priority of the user's *other* clients and must not take itself for one.
+  const mirror = await openRaw(ctx.target, u.mirror, newGatewayResource());
   mirror.onStanza(onStanza);
   const releaseMirror = await mirror.holdPresence();
   const subscribers: MessageSubscriber[] = [];
@@ -91,7 +94,7 @@ export async function runDelivery(ctx: BenchContext): Promise<DeliveryResult> {
       const order = i % 2 === 0 ? paths : [...paths].reverse();
       for (const path of order) {
         if (path === "ws" || path === "sse") {
-          const end = cpuWindow({ gateway: ctx.gateway.pid, prosody: ctx.prosodyPid });
+          const end = cpuWindow(pidsOf(ctx));
           samples[path].push(await once(path));
           gatewayCpu = addCpu(gatewayCpu, end());
         } else {

@@ -1,4 +1,4 @@
-import { addCpu, perOp, type BenchContext, type CpuPerOp } from "../context.js";
+import { addCpu, pidsOf, perOp, type BenchContext, type CpuPerOp } from "../context.js";
 import { cpuWindow, rssKb, type CpuSample } from "../proc.js";
 import { collectGarbage } from "../inspector.js";
 import { rosterGet } from "../raw-client.js";
@@ -79,7 +79,7 @@ export async function runScaling(ctx: BenchContext): Promise<ScalingResult> {
     let k = 0;
     let cpu: CpuSample | undefined;
     for (let round = 0; round < 2; round++) {
-      const end = cpuWindow({ gateway: ctx.gateway.pid, prosody: ctx.prosodyPid });
+      const end = cpuWindow(pidsOf(ctx));
       for (let i = 0; i < half; i++) {
         const user = users[(k + i) % users.length]!;
         const t0 = performance.now();

@@ -1,4 +1,4 @@
-import { addCpu, perOp, profiled, type BenchContext, type CpuPerOp } from "../context.js";
+import { addCpu, pidsOf, perOp, profiled, type BenchContext, type CpuPerOp } from "../context.js";
 import { cpuWindow, type CpuSample } from "../proc.js";
 import { rosterGet } from "../raw-client.js";
 import { mapLimit, summarise, type Summary } from "../stats.js";
@@ -20,6 +20,8 @@ export interface ThroughputResult {
   secondsPerSide: number;
   gateway: ThroughputSide;
   raw: ThroughputSide;
+  /** ejabberd only: mod_http_api get_roster, one kept-alive HTTP connection per user. */
+  httpApi?: ThroughputSide;
 }
 
 const MAX_ERRORS = 100;
@@ -27,8 +29,9 @@ const MAX_ERRORS = 100;
 /**
  * `throughputUsers` users in parallel, each in a closed loop (one request in flight per
  * user): through the gateway (one kept-alive HTTP connection per user) and with one raw
- * session per user. Each side runs twice for half the time, alternating raw, gateway,
- * raw, gateway, after a warm-up of both.
+ * session per user; on ejabberd also through mod_http_api (one kept-alive HTTP connection
+ * per user). Each side runs twice for half the time, alternating raw, gateway(, http_api),
+ * raw, gateway(, http_api), after a warm-up of each.
  */
 export async function runThroughput(ctx: BenchContext): Promise<ThroughputResult> {
   const users = ctx.users.slice(0, ctx.options.throughputUsers);
@@ -38,20 +41,35 @@ export async function runThroughput(ctx: BenchContext): Promise<ThroughputResult
 
   const viaGateway = (i: number) => ctx.http.listContacts(auths[i]!);
   const viaRaw = (i: number) => rosterGet(sessions[i]!);
-  const pids = { gateway: ctx.gateway.pid, prosody: ctx.prosodyPid };
+  const api = ctx.httpApi;
+  const viaHttpApi = api ? (i: number) => api.getRoster(users[i]!, auths[i]!) : undefined;
+  const pids = pidsOf(ctx);
 
   const halfMs = (ctx.options.throughputSeconds * 1000) / 2;
-  await closedLoop(users.length, ctx.options.warmupSeconds * 1000, viaRaw);
-  await closedLoop(users.length, ctx.options.warmupSeconds * 1000, viaGateway);
+  const warmMs = ctx.options.warmupSeconds * 1000;
+  await closedLoop(users.length, warmMs, viaRaw);
+  await closedLoop(users.length, warmMs, viaGateway);
+  if (viaHttpApi) await closedLoop(users.length, warmMs, viaHttpApi);
   const gw: LoopResult[] = [];
   const raw: LoopResult[] = [];
+  const httpApi: LoopResult[] = [];
   for (let round = 0; round < 2; round++) {
     ctx.log(`  throughput round ${round + 1}/2: raw`);
     raw.push(await measured(pids, () => closedLoop(users.length, halfMs, viaRaw)));
     ctx.log(`  throughput round ${round + 1}/2: gateway`);
     gw.push(await profiled(ctx, "throughput", () => measured(pids, () => closedLoop(users.length, halfMs, viaGateway))));
+    if (viaHttpApi) {
+      ctx.log(`  throughput round ${round + 1}/2: mod_http_api`);
+      httpApi.push(await measured(pids, () => closedLoop(users.length, halfMs, viaHttpApi)));
+    }
   }
-  return { users: users.length, secondsPerSide: ctx.options.throughputSeconds, gateway: side(gw), raw: side(raw) };
+  return {
+    users: users.length,
+    secondsPerSide: ctx.options.throughputSeconds,
+    gateway: side(gw),
+    raw: side(raw),
+    ...(httpApi.length ? { httpApi: side(httpApi) } : {}),
+  };
 }
 
 interface LoopResult {
@@ -63,7 +81,7 @@ interface LoopResult {
   firstError?: string;
 }
 
-async function measured(pids: { gateway: number; prosody: number }, run: () => Promise<Omit<LoopResult, "cpu">>): Promise<LoopResult> {
+async function measured(pids: { gateway: number; server: number }, run: () => Promise<Omit<LoopResult, "cpu">>): Promise<LoopResult> {
   const end = cpuWindow(pids);
   const result = await run();
   return { ...result, cpu: end() };

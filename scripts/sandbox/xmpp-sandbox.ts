@@ -3,7 +3,7 @@
  * `startSandbox("prosody")` or `startSandbox("ejabberd")` resolve to the same shape
  * (`XmppSandbox`), so a test written once runs against both.
  */
-import { startEjabberd, type EjabberdSandbox } from "./ejabberd.js";
+import { startEjabberd, type EjabberdSandbox, type StartEjabberdOptions } from "./ejabberd.js";
 import { startProsody, type ProsodySandbox } from "./prosody.js";
 
 export type { SandboxUser } from "./prosody.js";
@@ -30,7 +30,7 @@ export interface StartSandboxOptions {
  * Throws what {@link startProsody} / {@link startEjabberd} throw (not installed, startup
  * timeout with the log tail), or an Error for an unknown kind.
  */
-export function startSandbox(kind: "ejabberd", opts?: StartSandboxOptions): Promise<EjabberdSandbox>;
+export function startSandbox(kind: "ejabberd", opts?: StartEjabberdOptions): Promise<EjabberdSandbox>;
 export function startSandbox(kind: "prosody", opts?: StartSandboxOptions): Promise<ProsodySandbox>;
 export function startSandbox(kind: SandboxKind, opts?: StartSandboxOptions): Promise<XmppSandbox>;
 export function startSandbox(kind: SandboxKind, opts: StartSandboxOptions = {}): Promise<XmppSandbox> {
