@@ -77,6 +77,8 @@ const READY_TIMEOUT_MS = 30_000;
  * SIGKILL only after this.
  */
 const STOP_GRACE_MS = 10_000;
+/** disk_log's write cache lifetime (2 s) plus a margin; see {@link Sandbox.kill}. */
+const MNESIA_WRITE_CACHE_MS = 2_200;
 /** Longest silence while waiting for a registration reply. */
 const IBR_IDLE_TIMEOUT_MS = 10_000;
 const LOG_LEVELS: Record<string, string> = {
@@ -329,7 +331,17 @@ class Sandbox implements EjabberdSandbox {
     await this.proc.stop();
   }
 
+  /**
+   * SIGKILL, like a crash, but only once Mnesia's latest writes are on disk: Mnesia logs
+   * every transaction through disk_log, which keeps writes in a cache for up to 2 s
+   * (kernel's disk_log_1 `?TIMEOUT`) before writing them to LATEST.LOG. A SIGKILL within
+   * that window loses them — accounts registered or persistent rooms configured just
+   * before — which makes a test that kills right after setting up flaky. The wait models
+   * a crash at least {@link MNESIA_WRITE_CACHE_MS} after the last write; what clients see
+   * (connections cut without a stream close) is unchanged.
+   */
   async kill(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, MNESIA_WRITE_CACHE_MS));
     await this.proc.kill();
   }
 

@@ -111,8 +111,9 @@ export const MUC_ERRORS = {
     "not-allowed": { code: "not_allowed", message: "The room does not allow private messages" },
     "item-not-found": { code: "occupant_not_found", message: (c) => `No occupant with the nickname ${String(c.nick)} is in the room` },
   },
-  /** A mediated invitation refused by the room (XEP-0045 §7.8.2). */
+  /** A mediated invitation refused by the room (XEP-0045 §7.8.2); ejabberd takes invitations from occupants only. */
   invite: {
+    "not-acceptable": notInRoom,
     forbidden: { code: "not_allowed", message: "Given user does not have permission to invite users to this room" },
     "not-allowed": { code: "not_allowed", message: "Given user does not have permission to invite users to this room" },
     "jid-malformed": { code: "invalid_recipient", message: "Invalid recipient JID" },
@@ -159,4 +160,24 @@ export function unsupportedConfig(room: string, fields: readonly string[]): ApiE
 /** The room accepted a configuration form but did not apply every requested value. */
 export function configNotApplied(room: string, fields: readonly string[]): ApiError {
   return new ApiError("cannot_modify", `The room did not apply the requested value of: ${fields.join(", ")}`, { room, fields: [...fields] });
+}
+
+/**
+ * The caller tried to give up ownership of a room it is the only owner of. Prosody says
+ * so with `conflict`; ejabberd refuses with `not-allowed`, and the owner list tells.
+ */
+export function lastOwner(room: string): ApiError {
+  return new ApiError("cannot_modify", "The room must keep at least one owner", { room });
+}
+
+/**
+ * An owner or admin asked for the occupants of a room its session is not in, on a
+ * server that gives them only to moderators present in the room (ejabberd).
+ */
+export function occupantsOnlyInside(room: string): ApiError {
+  return new ApiError(
+    "not_in_room",
+    "This server lists a room's occupants only to moderators inside it; enter the room first with enterRoom",
+    { room },
+  );
 }

@@ -45,6 +45,19 @@ export function notAllowed(message: string, context: Context): ApiError {
   return new ApiError("not_allowed", message, context);
 }
 
+/**
+ * A member asked to leave a room whose server offers members no way to: no XEP-0045 §7.10
+ * registration to cancel in rooms, and only owners and admins may change affiliations
+ * (ejabberd). An owner can still remove the member.
+ */
+export function cannotLeave(context: Context): ApiError {
+  return new ApiError(
+    "not_allowed",
+    "This server does not let a member leave a room by itself; an owner of the room must remove the member",
+    context,
+  );
+}
+
 /** Conditions with which a room says it does not exist (XEP-0045 §7.2.6, XEP-0030 §3.1). */
 const ROOM_MISSING = new Set(["item-not-found", "gone", "recipient-unavailable"]);
 /** Conditions with which a members-only room refuses someone who has no affiliation. */
@@ -84,4 +97,12 @@ export function isRoomMissing(error: unknown): boolean {
 /** Whether a stanza error is a members-only refusal of someone without affiliation. */
 export function isNotMember(error: unknown): boolean {
   return error instanceof StanzaError && NOT_MEMBER.has(error.condition);
+}
+
+/** Conditions with which a room says it does not offer a request at all (ejabberd: registration in rooms). */
+const UNSUPPORTED = new Set(["service-unavailable", "feature-not-implemented"]);
+
+/** Whether a stanza error says the room does not support the request. */
+export function isUnsupported(error: unknown): boolean {
+  return error instanceof StanzaError && UNSUPPORTED.has(error.condition);
 }

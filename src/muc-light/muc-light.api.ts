@@ -5,8 +5,8 @@ import { ApiError } from "../errors/api-error.js";
 import { StanzaError, toApiError } from "../errors/xmpp-errors.js";
 import { MUC_ERRORS, toMucError } from "../errors/muc-errors.js";
 import {
-  MUC_LIGHT_MESSAGES, isNotMember, isRoomMissing, mucLightRoomNotFound, mucLightServerNotFound, notAllowed, notRoomMember,
-  roomAlreadyExists, toChangeError, toMembershipError,
+  MUC_LIGHT_MESSAGES, cannotLeave, isNotMember, isRoomMissing, isUnsupported, mucLightRoomNotFound, mucLightServerNotFound,
+  notAllowed, notRoomMember, roomAlreadyExists, toChangeError, toMembershipError,
 } from "../errors/muc-light-errors.js";
 import { newStanzaId, type StanzaRecord } from "../stanza/stanza.stanzas.js";
 import {
@@ -15,6 +15,7 @@ import {
   type MucAffiliation,
 } from "../muc/muc.stanzas.js";
 import { getRoomMessages as getMucRoomMessages, sendThroughRoom } from "../muc/muc.api.js";
+import { destroyRoom } from "../muc/muc.destroy.js";
 import { MucOccupancy } from "../muc/muc.occupancy.js";
 import {
   DEFAULT_ROOM_NAME, DEFAULT_SUBJECT, REQUIRED_FIELDS, ROOMNAME_KEY, SUBJECT_KEY, applyChanges, buildInvitation,
@@ -223,10 +224,11 @@ export async function changeRoomConfiguration(
  * mediated invitation (XEP-0045 §7.8.2) with a body, which the recipient's server
  * delivers (or keeps offline) and archives. An owner sets the affiliation itself
  * (§10.3); a member's invitation makes the members-only room grant membership (Prosody,
- * ejabberd), which is then checked.
+ * ejabberd), which is then checked. The pooled session enters the room first when it is
+ * not in it, as for a message: ejabberd forwards invitations from occupants only.
  * @throws ApiError `muc_server_not_found`, `room_not_found`, `not_room_member`, `not_allowed`.
  */
-export async function inviteUser(session: XmppSession, room: string, recipient: string): Promise<string> {
+export async function inviteUser(session: XmppSession, room: string, recipient: string, opts: MucLightOptions = {}): Promise<string> {
   const context = { room, recipient };
   const invitee = recipient.split("/")[0]!.toLowerCase();
   const { participants, own } = await membership(session, room, context);
@@ -239,6 +241,7 @@ export async function inviteUser(session: XmppSession, room: string, recipient: 
       throw toChangeError(error, permission, context);
     }
   }
+  await enterAsMember(session, room, context, opts);
   await sendThroughRoom(session, room, buildInvitation(room, invitee, session.bareJid, newStanzaId()), MUC_ERRORS.invite, context);
   if (own !== "OWNER" && !already) {
     const after = await readParticipants(session, room, context);
@@ -252,7 +255,9 @@ export async function inviteUser(session: XmppSession, room: string, recipient: 
  * (affiliation `none`, XEP-0045 §10.4); a member removes only itself, by cancelling its
  * registration with the room (§7.10, XEP-0077). An owner leaving hands ownership to a
  * member like MUC Light does, or destroys the room when nobody is left.
- * @throws ApiError `muc_server_not_found`, `room_not_found`, `not_room_member`, `not_allowed`.
+ * @throws ApiError `muc_server_not_found`, `room_not_found`, `not_room_member`, `not_allowed`
+ *         (also when the server offers members no way to leave: ejabberd has no §7.10
+ *         registration in rooms and lets only owners and admins change affiliations).
  */
 export async function kickUser(session: XmppSession, room: string, user: string | null | undefined): Promise<string> {
   const target = (user ?? session.bareJid).split("/")[0]!.toLowerCase();
@@ -270,12 +275,21 @@ export async function kickUser(session: XmppSession, room: string, user: string 
   if (!self) {
     await change(buildAffiliationChange(room, target, "none"));
   } else if (own === "MEMBER") {
-    await change(buildUnregister(room));
+    try {
+      await session.iq(buildUnregister(room));
+    } catch (error) {
+      if (isUnsupported(error)) throw cannotLeave(context);
+      throw toChangeError(error, MUC_LIGHT_MESSAGES.cannotChangeAffiliations, context);
+    }
     await forgetRoom(session, room);
   } else {
     const others = participants.filter((p) => p.jid !== session.bareJid);
     if (others.length === 0) {
-      await change(buildDestroyRoom(room, "The last member left"));
+      try {
+        await destroyRoom(session, room, "The last member left");
+      } catch (error) {
+        throw toChangeError(error, MUC_LIGHT_MESSAGES.cannotChangeAffiliations, context);
+      }
     } else {
       if (!others.some((p) => p.affiliation === "OWNER")) await change(buildAffiliationChange(room, others[0]!.jid, "owner"));
       await change(buildAffiliationChange(room, session.bareJid, "none"));
@@ -294,7 +308,7 @@ export async function deleteRoom(session: XmppSession, room: string): Promise<st
   const { own } = await membership(session, room, context);
   if (own !== "OWNER") throw notAllowed(MUC_LIGHT_MESSAGES.cannotDelete, context);
   try {
-    await session.iq(buildDestroyRoom(room, "Room deleted through the user GraphQL API"));
+    await destroyRoom(session, room, "Room deleted through the user GraphQL API");
   } catch (error) {
     throw toChangeError(error, MUC_LIGHT_MESSAGES.cannotDelete, context);
   }

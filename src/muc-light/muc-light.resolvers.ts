@@ -26,7 +26,7 @@ export const mucLightResolvers: Resolvers = {
       createRoom(await session(ctx), mucDomain, name, subject, id, options, timeouts(ctx)),
     changeRoomConfiguration: async (_, { room, name, subject, options }, ctx) =>
       changeRoomConfiguration(await session(ctx), room, name, subject, options, timeouts(ctx)),
-    inviteUser: async (_, { room, recipient }, ctx) => inviteUser(await session(ctx), room, recipient),
+    inviteUser: async (_, { room, recipient }, ctx) => inviteUser(await session(ctx), room, recipient, timeouts(ctx)),
     kickUser: async (_, { room, user }, ctx) => kickUser(await session(ctx), room, user),
     deleteRoom: async (_, { room }, ctx) => deleteRoom(await session(ctx), room),
     sendMessageToRoom: async (_, { room, body }, ctx) => sendMessageToRoom(await session(ctx), room, body, timeouts(ctx)),

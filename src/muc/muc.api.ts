@@ -3,11 +3,12 @@ import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
 import { StanzaError, toApiError } from "../errors/xmpp-errors.js";
 import {
-  MUC_ERRORS, MUC_MESSAGES, configNotApplied, mucServerNotFound, toMucError, unsupportedConfig, type MucConditionMapping,
+  MUC_ERRORS, MUC_MESSAGES, configNotApplied, lastOwner, mucServerNotFound, occupantsOnlyInside, toMucError, unsupportedConfig,
+  type MucConditionMapping,
 } from "../errors/muc-errors.js";
 import { newStanzaId, type StanzaRecord } from "../stanza/stanza.stanzas.js";
 import {
-  buildAdminListGet, buildAffiliationChange, buildConfigFormGet, buildConfigSubmit, buildDestroyRoom, buildDiscoInfoGet,
+  buildAdminListGet, buildAffiliationChange, buildConfigFormGet, buildConfigSubmit, buildDiscoInfoGet,
   buildDiscoItemsGet, buildGroupchatMessage, buildInstantRoomSubmit, buildLeavePresence, buildMediatedInvite,
   buildPrivateMessage, buildRoleChange, buildRoomArchiveQuery, isMucEntity, parseAdminItems, parseConfigForm,
   parseEntityInfo, parseDiscoItems, parseMessageError, parseRoomArchiveResult, parseRoomInfo, splitOccupantJid,
@@ -15,6 +16,7 @@ import {
 } from "./muc.stanzas.js";
 import { planConfigChange, readRoomConfig, unappliedChanges, type RoomConfig, type RoomConfigChanges } from "./muc.config.js";
 import { MucOccupancy, type Occupant } from "./muc.occupancy.js";
+import { destroyRoom } from "./muc.destroy.js";
 import { mapLimit } from "../util/map-limit.js";
 import { domainOfJid } from "../scalars/jid.js";
 
@@ -256,8 +258,10 @@ export async function sendPrivateMessage(session: XmppSession, room: string, nic
 
 /**
  * Invites a user through the room (XEP-0045 §7.8.2 mediated invitation); the room
- * forwards it with the caller as inviter.
- * @throws ApiError `room_not_found`, `not_allowed` when the room refuses the caller's invitation.
+ * forwards it with the caller as inviter. ejabberd forwards invitations from occupants
+ * only (Prosody from anyone allowed to invite).
+ * @throws ApiError `room_not_found`, `not_allowed` when the room refuses the caller's
+ *         invitation, `not_in_room` when it takes invitations from occupants only.
  */
 export async function inviteUser(session: XmppSession, room: string, recipient: string, reason: string | null | undefined): Promise<string> {
   await sendThroughRoom(session, room, buildMediatedInvite(room, recipient, reason ?? DEFAULT_REASONS.invite, newStanzaId()), MUC_ERRORS.invite, { room });
@@ -307,19 +311,41 @@ async function changeRole(session: XmppSession, room: string, nick: string, role
  */
 export async function setUserAffiliation(session: XmppSession, room: string, user: string, affiliation: AffiliationName): Promise<string> {
   const value = affiliation.toLowerCase() as MucAffiliation;
+  const target = user.split("/")[0]!;
   try {
-    await session.iq(buildAffiliationChange(room, user.split("/")[0]!, value));
+    await session.iq(buildAffiliationChange(room, target, value));
   } catch (error) {
+    if (value !== "owner" && target.toLowerCase() === session.bareJid.toLowerCase() && (await isSoleOwner(session, room, error))) {
+      throw lastOwner(room);
+    }
     throw toMucError(error, MUC_ERRORS.setAffiliation, { room, value });
   }
   return "Affiliation set successfully";
 }
 
 /**
+ * Whether a refused change of the caller's own affiliation was refused because the caller
+ * is the room's only owner. Prosody says so (`conflict`); ejabberd answers `not-allowed`,
+ * as for any refusal, so the owner list tells.
+ */
+async function isSoleOwner(session: XmppSession, room: string, error: unknown): Promise<boolean> {
+  if (!(error instanceof StanzaError) || (error.condition !== "not-allowed" && error.condition !== "forbidden")) return false;
+  try {
+    const owners = parseAdminItems(await session.iq(buildAdminListGet(room, { affiliation: "owner" })));
+    return owners.length === 1 && owners[0]!.jid?.split("/")[0]!.toLowerCase() === session.bareJid.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Occupants of a room. From the room's own presence when the pooled session is in it;
- * otherwise through muc#admin role lists (XEP-0045 §8.5, §9.8), which rooms give to
- * moderators — owners and admins, even when not present.
- * @throws ApiError `not_allowed` when neither applies, `room_not_found`.
+ * otherwise through muc#admin role lists (XEP-0045 §8.5, §9.8), which Prosody gives to
+ * owners and admins even when not present. ejabberd gives them only to moderators in
+ * the room (its disco#items lists nicknames, without roles): an owner or admin outside
+ * gets `not_in_room` there.
+ * @throws ApiError `not_allowed` when the caller may not read the room, `not_in_room`,
+ *         `room_not_found`.
  */
 export async function listRoomUsers(session: XmppSession, room: string, options: MucOptions = {}): Promise<RoomUser[]> {
   const occupancy = MucOccupancy.of(session, options.timeoutMs).get(room);
@@ -334,6 +360,7 @@ export async function listRoomUsers(session: XmppSession, room: string, options:
   try {
     replies = await Promise.all(roles.map((role) => session.iq(buildAdminListGet(room, { role }))));
   } catch (error) {
+    if (isRefusal(error) && (await isOwnerOrAdmin(session, room))) throw occupantsOnlyInside(room);
     throw toMucError(error, MUC_ERRORS.readRoom, { room });
   }
   const users = replies.flatMap((reply, i) =>
@@ -342,6 +369,21 @@ export async function listRoomUsers(session: XmppSession, room: string, options:
     ),
   );
   return users.sort((a, b) => compare(a.nick, b.nick));
+}
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof StanzaError && (error.condition === "forbidden" || error.condition === "not-allowed");
+}
+
+/** Whether the caller is on the room's owner or admin list (rooms give these lists to owners and admins). */
+async function isOwnerOrAdmin(session: XmppSession, room: string): Promise<boolean> {
+  const own = session.bareJid.toLowerCase();
+  try {
+    const lists = await Promise.all((["owner", "admin"] as const).map((affiliation) => session.iq(buildAdminListGet(room, { affiliation }))));
+    return lists.some((reply) => parseAdminItems(reply).some((item) => item.jid?.split("/")[0]!.toLowerCase() === own));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -378,8 +420,11 @@ export async function listRoomAffiliations(session: XmppSession, room: string, a
  * @throws ApiError `not_allowed` when the caller is not an owner, `room_not_found`.
  */
 export async function deleteRoom(session: XmppSession, room: string, reason: string | null | undefined): Promise<string> {
+  // ejabberd answers a muc#owner request to a missing room by creating the room (so that
+  // MUC/Sub clients can create rooms by IQ): destroying it would then "succeed".
+  if (!(await roomExists(session, room, { room }))) throw new ApiError("room_not_found", MUC_MESSAGES.deleteNonexistent, { room });
   try {
-    await session.iq(buildDestroyRoom(room, reason ?? DEFAULT_REASONS.destroy));
+    await destroyRoom(session, room, reason ?? DEFAULT_REASONS.destroy);
   } catch (error) {
     throw toMucError(error, MUC_ERRORS.deleteRoom, { room });
   }
@@ -420,8 +465,20 @@ export async function changeRoomConfiguration(session: XmppSession, room: string
   return config;
 }
 
+/**
+ * The owner form and disco#info of a room. The disco#info comes first: ejabberd answers a
+ * muc#owner request to a missing room by creating it, owned by the caller, with the
+ * default form (see {@link deleteRoom}).
+ */
 async function readConfigSources(session: XmppSession, room: string, table: MucConditionMapping): Promise<{ form: DataForm; info: RoomInfo | null }> {
-  const info = discoInfo(session, room).then(parseRoomInfo, () => null);
+  let info: RoomInfo | null = null;
+  try {
+    info = parseRoomInfo(await discoInfo(session, room));
+  } catch (error) {
+    if (!(error instanceof StanzaError)) throw toApiError(error, {}, { room });
+    if (error.condition === "item-not-found" || error.condition === "gone") throw new ApiError("room_not_found", MUC_MESSAGES.roomNotFound, { room });
+    // Any other refusal of disco#info: the form alone says what it can.
+  }
   let form: DataForm | null;
   try {
     form = parseConfigForm(await session.iq(buildConfigFormGet(room)));
@@ -429,7 +486,7 @@ async function readConfigSources(session: XmppSession, room: string, table: MucC
     throw toMucError(error, table, { room });
   }
   if (!form) throw new ApiError("internal", "The room answered without a configuration form", { room });
-  return { form, info: await info };
+  return { form, info };
 }
 
 // ---------------------------------------------------------------------------------------

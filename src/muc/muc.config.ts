@@ -78,7 +78,12 @@ export const ROOM_CONFIG_RULES: { readonly [K in RoomConfigKey]: Rule } = {
     fallback: () => "",
   },
   allowChangeSubject: {
-    read: [f("muc#roomconfig_changesubject", "bool"), { info: "muc#roominfo_subjectmod", codec: "bool" }],
+    // ejabberd's disco#info says muc#roominfo_changesubject, XEP-0045's muc#roominfo_subjectmod.
+    read: [
+      f("muc#roomconfig_changesubject", "bool"),
+      { info: "muc#roominfo_subjectmod", codec: "bool" },
+      { info: "muc#roominfo_changesubject", codec: "bool" },
+    ],
     write: [w("muc#roomconfig_changesubject", "bool")],
     fallback: () => false,
   },
@@ -94,13 +99,13 @@ export const ROOM_CONFIG_RULES: { readonly [K in RoomConfigKey]: Rule } = {
     fallback: () => true,
   },
   allowVisitorStatus: {
-    read: [f("muc#roomconfig_allowvisitorstatus", "bool")],
-    write: [w("muc#roomconfig_allowvisitorstatus", "bool")],
+    read: [f("muc#roomconfig_allowvisitorstatus", "bool"), f("allow_visitor_status", "bool")],
+    write: [w("muc#roomconfig_allowvisitorstatus", "bool"), w("allow_visitor_status", "bool")],
     fallback: () => true,
   },
   allowVisitorNickchange: {
-    read: [f("muc#roomconfig_allowvisitornickchange", "bool")],
-    write: [w("muc#roomconfig_allowvisitornickchange", "bool")],
+    read: [f("muc#roomconfig_allowvisitornickchange", "bool"), f("allow_visitor_nickchange", "bool")],
+    write: [w("muc#roomconfig_allowvisitornickchange", "bool"), w("allow_visitor_nickchange", "bool")],
     fallback: () => true,
   },
   public: {
@@ -177,9 +182,10 @@ export const ROOM_CONFIG_RULES: { readonly [K in RoomConfigKey]: Rule } = {
     fallback: () => null,
   },
   logging: {
-    // Prosody keeps a room's log as its MAM archive (mod_muc_mam's enablearchiving).
-    read: [f("muc#roomconfig_enablelogging", "bool"), f("muc#roomconfig_enablearchiving", "bool")],
-    write: [w("muc#roomconfig_enablelogging", "bool"), w("muc#roomconfig_enablearchiving", "bool")],
+    // Without a room log (mod_muc_log), a room's record is its MAM archive: Prosody's
+    // enablearchiving (mod_muc_mam), ejabberd's `mam` (mod_mam).
+    read: [f("muc#roomconfig_enablelogging", "bool"), f("muc#roomconfig_enablearchiving", "bool"), f("mam", "bool")],
+    write: [w("muc#roomconfig_enablelogging", "bool"), w("muc#roomconfig_enablearchiving", "bool"), w("mam", "bool")],
     fallback: () => false,
   },
 };

@@ -1,6 +1,7 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
 import { XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
+import { destroyRoom } from "./muc.destroy.js";
 import {
   MUC_STATUS, buildJoinPresence, buildLeavePresence, buildNickChangePresence, parseOccupantPresence, parsePresenceError,
   splitOccupantJid, type MucAffiliation, type MucRole, type OccupantPresence,
@@ -79,7 +80,7 @@ export class MucOccupancy {
     if (!rooms) return;
     MucOccupancy.toRestore.delete(session.bareJid);
     const tracker = MucOccupancy.of(session, timeoutMs);
-    for (const { room, nick, password } of rooms) void tracker.enter(room, nick, password).catch(() => undefined);
+    for (const { room, nick, password } of rooms) void tracker.reenter(room, nick, password, undefined, []).catch(() => undefined);
   }
 
   /** The tracker of `session`, created (and listening) on first use. */
@@ -137,20 +138,43 @@ export class MucOccupancy {
    * @returns false when the session was not in the room (nothing is sent then).
    */
   leave(room: string, status?: string | null): Promise<boolean> {
+    return this.serialised(room, () => this.leaveNow(room, status));
+  }
+
+  /** {@link leave}'s work, for callers already serialised on `room`. */
+  private async leaveNow(room: string, status?: string | null): Promise<boolean> {
+    const entry = this.rooms.get(room);
+    if (!entry) return false;
+    const confirmed = new Promise<void>((resolve) => (entry.leaving = resolve));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.timeoutMs)));
+    try {
+      await this.session.send(buildLeavePresence(room, entry.nick, status));
+      await Promise.race([confirmed, deadline]);
+    } finally {
+      clearTimeout(timer);
+      if (this.rooms.get(room) === entry) this.rooms.delete(room);
+    }
+    return true;
+  }
+
+  /**
+   * Goes back into a room the session was in (after a fault, or after the server took it
+   * out on an unavailable broadcast). When entering creates the room (status 201), the
+   * room it was in is gone — destroyed meanwhile, or not kept across a server restart —
+   * and the new one, locked and owned by us, is nobody's wish: it is destroyed at once
+   * (left, when the server refuses) instead of being kept.
+   */
+  private reenter(room: string, nick: string, password: string | null, maxStanzas: number | undefined, rejoins: number[]): Promise<void> {
     return this.serialised(room, async () => {
-      const entry = this.rooms.get(room);
-      if (!entry) return false;
-      const confirmed = new Promise<void>((resolve) => (entry.leaving = resolve));
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.timeoutMs)));
+      if (this.rooms.has(room) || !this.session.isOpen) return;
+      const { created } = await this.join(room, nick, password, maxStanzas, rejoins);
+      if (!created) return;
       try {
-        await this.session.send(buildLeavePresence(room, entry.nick, status));
-        await Promise.race([confirmed, deadline]);
-      } finally {
-        clearTimeout(timer);
-        if (this.rooms.get(room) === entry) this.rooms.delete(room);
+        await destroyRoom(this.session, room, "The room was gone; the gateway does not re-create it");
+      } catch {
+        await this.leaveNow(room);
       }
-      return true;
     });
   }
 
@@ -203,7 +227,9 @@ export class MucOccupancy {
     }
     const presence = parseOccupantPresence(stanza);
     if (!presence) return;
-    const isSelf = presence.isSelf || (presence.jid !== null && presence.jid.toLowerCase() === this.session.jid.toLowerCase());
+    // A destroyed room puts everyone out; ejabberd's notice to us carries neither status 110 nor our JID.
+    const isSelf = presence.isSelf || (presence.jid !== null && presence.jid.toLowerCase() === this.session.jid.toLowerCase()) ||
+      (!presence.available && presence.destroyed !== null);
     if (presence.available) this.onAvailable(entry, presence, isSelf);
     else this.onUnavailable(entry, presence, isSelf);
   }
@@ -249,10 +275,7 @@ export class MucOccupancy {
     const now = Date.now();
     const recent = entry.rejoins.filter((t) => now - t < REJOIN_WINDOW_MS);
     if (recent.length >= MAX_REJOINS || !this.session.isOpen) return;
-    void this.serialised(entry.room, async () => {
-      if (this.rooms.has(entry.room) || !this.session.isOpen) return;
-      await this.join(entry.room, entry.nick, entry.password, 0, [...recent, now]);
-    }).catch(() => undefined);
+    void this.reenter(entry.room, entry.nick, entry.password, 0, [...recent, now]).catch(() => undefined);
   }
 
   private closed(reason: Error | undefined): void {

@@ -23,6 +23,11 @@ describe("MUC occupancy across a server restart", () => {
     const entered = await gw.gql("mutation($room: BareJID!) { muc { enterRoom(room: $room, nick: \"bob\", resource: \"r\") } }", { room }, bob);
     expect(entered.body.errors).toBeUndefined();
     await expect.poll(async () => (await gw.gql(USERS, { room }, alice)).body.data.muc.listRoomUsers.map((u: { nick: string }) => u.nick).sort()).toEqual(["alice", "bob"]);
+    // A temporary room does not survive the restart: entering it again would create a new,
+    // locked room; the gateway destroys that one instead of keeping it.
+    const temporary = `temporary-${Date.now()}@${gw.sandbox.mucDomain}`;
+    const made = await gw.gql("mutation($room: BareJID!) { muc { createInstantRoom(room: $room, nick: \"alice\") { jid } } }", { room: temporary }, alice);
+    expect(made.body.errors).toBeUndefined();
 
     await gw.sandbox.kill();
     await gw.sandbox.restart();
@@ -37,6 +42,8 @@ describe("MUC occupancy across a server restart", () => {
       const r = await gw.gql(USERS, { room }, alice);
       return r.body.data?.muc?.listRoomUsers?.map((u: { nick: string }) => u.nick).sort();
     }, { timeout: 15_000, interval: 300 }).toEqual(["alice", "bob"]);
+    await expect.poll(async () => (await gw.gql(USERS, { room: temporary }, alice)).body.errors?.[0]?.extensions?.code, { timeout: 15_000, interval: 300 })
+      .toBe("room_not_found");
   }, 60_000);
 
   it("is not restored after a clean close (idle timeout)", async () => {

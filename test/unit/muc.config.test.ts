@@ -43,6 +43,36 @@ const PROSODY_INFO = info(["muc_semianonymous", "muc_unmoderated", "muc_temporar
   ["muc#roomconfig_allowinvites", "1"],
 ]);
 
+// ejabberd 23.01's form for a fresh room with the sandbox's default_room_options (mam, public).
+const EJABBERD_FORM: Field[] = [
+  ["muc#roomconfig_roomname", "text-single", []],
+  ["muc#roomconfig_roomdesc", "text-single", []],
+  ["muc#roomconfig_lang", "text-single", ["en"]],
+  ["muc#roomconfig_persistentroom", "boolean", ["0"]],
+  ["muc#roomconfig_publicroom", "boolean", ["1"]],
+  ["public_list", "boolean", ["1"]],
+  ["muc#roomconfig_passwordprotectedroom", "boolean", ["0"]],
+  ["muc#roomconfig_roomsecret", "text-private", []],
+  ["muc#roomconfig_maxusers", "list-single", ["200"]],
+  ["muc#roomconfig_whois", "list-single", ["moderators"]],
+  ["muc#roomconfig_presencebroadcast", "list-multi", ["moderator", "participant", "visitor"]],
+  ["muc#roomconfig_membersonly", "boolean", ["0"]],
+  ["muc#roomconfig_moderatedroom", "boolean", ["1"]],
+  ["members_by_default", "boolean", ["1"]],
+  ["muc#roomconfig_changesubject", "boolean", ["1"]],
+  ["allow_private_messages", "boolean", ["1"]],
+  ["allow_private_messages_from_visitors", "list-single", ["anyone"]],
+  ["allow_query_users", "boolean", ["1"]],
+  ["muc#roomconfig_allowinvites", "boolean", ["0"]],
+  ["allow_visitor_status", "boolean", ["1"]],
+  ["allow_visitor_nickchange", "boolean", ["1"]],
+  ["allow_voice_requests", "boolean", ["1"]],
+  ["allow_subscription", "boolean", ["0"]],
+  ["voice_request_min_interval", "text-single", ["1800"]],
+  ["enable_hats", "boolean", ["0"]],
+  ["mam", "boolean", ["1"]],
+];
+
 // MongooseIM's form (mod_muc_room:get_config/2) for a room with its default configuration.
 const MONGOOSE_FORM: Field[] = [
   ["muc#roomconfig_roomname", "text-single", ["Room"]],
@@ -88,6 +118,20 @@ describe("readRoomConfig", () => {
       password: "", anonymous: false, mayGetMemberList: ["moderator", "participant", "visitor"], maxUsers: 200, logging: false,
     });
     expect(Object.entries(origins).filter(([, o]) => o !== "form").map(([k]) => k)).toEqual(["logging"]);
+  });
+
+  it("reads ejabberd's form, with its own names for visitor options and room archiving: MongooseIM's defaults", () => {
+    const { config, origins } = readRoomConfig(form(EJABBERD_FORM), null);
+    expect(config).toEqual({
+      title: "", description: "", allowChangeSubject: true, allowQueryUsers: true, allowPrivateMessages: true,
+      allowVisitorStatus: true, allowVisitorNickchange: true, public: true, publicList: true, persistent: false, moderated: true,
+      membersByDefault: true, membersOnly: false, allowUserInvites: false, allowMultipleSession: true, passwordProtected: false,
+      password: "", anonymous: true, mayGetMemberList: [], maxUsers: 200, logging: true,
+    });
+    expect(Object.entries(origins).filter(([, o]) => o !== "form").map(([k]) => k)).toEqual(["allowMultipleSession", "mayGetMemberList"]);
+    const plan = planConfigChange(form(EJABBERD_FORM), config, { allowVisitorStatus: false, logging: false, allowMultipleSession: false });
+    expect(plan.values).toEqual({ allow_visitor_status: ["0"], mam: ["0"] });
+    expect(plan.unsupported).toEqual(["allowMultipleSession"]);
   });
 
   it("derives membersByDefault from moderation and passwordProtected from the password when nothing says", () => {
