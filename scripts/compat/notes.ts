@@ -117,7 +117,11 @@ export const MATRIX_ROWS: MatrixRow[] = [
     namespace: "muc",
     operations: ["muc.listRooms"],
     protocol: "disco#items of the MUC service (RSM when offered), room disco#info in parallel",
-    difference: { all: "hidden rooms are never listed", prosody: "Prosody does not page: the gateway sorts and pages" },
+    difference: {
+      all: "hidden rooms are never listed",
+      prosody: "Prosody does not page: the gateway sorts and pages",
+      ejabberd: "ejabberd ignores the RSM index: the gateway pages",
+    },
   },
   {
     namespace: "muc",
@@ -129,20 +133,31 @@ export const MATRIX_ROWS: MatrixRow[] = [
     namespace: "muc",
     operations: ["muc.getRoomConfig"],
     protocol: "owner config form + room disco#info",
-    difference: { all: "fields the server's form lacks report the room's behaviour" },
+    difference: {
+      all: "fields the server's form lacks report the room's behaviour; a new room has the server's defaults",
+      prosody: "defaults: unmoderated, owner-only subject, open invitations, no user limit",
+      ejabberd: "defaults are MongooseIM's",
+    },
   },
   {
     namespace: "muc",
     operations: ["muc.changeRoomConfiguration"],
     protocol: "owner form submit, then read back",
-    difference: { all: "`config_field_not_supported` for a field the form cannot carry" },
+    difference: {
+      all: "`config_field_not_supported` for a field the form cannot carry",
+      ejabberd: "`maxUsers` above the server's limit answers `cannot_modify`",
+    },
   },
   { namespace: "muc", operations: ["muc.deleteRoom"], protocol: "owner destroy (XEP-0045 §10.9)" },
   {
     namespace: "muc",
     operations: ["muc.listRoomUsers"],
     protocol: "room presence, or the moderator's role lists",
-    difference: { all: "the caller must be in the room or be its owner/admin" },
+    difference: {
+      all: "outsiders are refused",
+      prosody: "owners and admins may read from outside the room",
+      ejabberd: "only from inside the room (`not_in_room`): ejabberd gives role lists to moderators inside only",
+    },
   },
   {
     namespace: "muc",
@@ -159,7 +174,10 @@ export const MATRIX_ROWS: MatrixRow[] = [
     namespace: "muc",
     operations: ["muc.inviteUser"],
     protocol: "mediated invitation (XEP-0045 §7.8.2)",
-    difference: { all: "MongooseIM sends a direct invitation (XEP-0249)" },
+    difference: {
+      all: "MongooseIM sends a direct invitation (XEP-0249)",
+      ejabberd: "the caller must be in the room (`not_in_room`)",
+    },
   },
   {
     namespace: "muc",
@@ -195,14 +213,14 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "muc_light",
     operations: ["muc_light.inviteUser"],
-    protocol: "owner/member sets the `member` affiliation (XEP-0045 §10.3) + a mediated invitation with a body (§7.8.2)",
-    difference: { all: "see MUC Light on standard MUC" },
+    protocol: "owner/member sets the `member` affiliation (XEP-0045 §10.3), enters the room, then a mediated invitation with a body (§7.8.2)",
+    difference: { all: "the inviter's session stays in the room" },
   },
   {
     namespace: "muc_light",
     operations: ["muc_light.kickUser"],
     protocol: "owner removes the affiliation; a member leaving removes its own (XEP-0077 `<remove/>` in the room)",
-    difference: { all: "see MUC Light on standard MUC" },
+    difference: { ejabberd: "a member cannot leave by itself (`not_allowed`): an owner must remove it" },
   },
   { namespace: "muc_light", operations: ["muc_light.deleteRoom"], protocol: "destroy (XEP-0045 §10.9), owner only" },
   {
