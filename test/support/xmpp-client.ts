@@ -38,6 +38,9 @@ export async function connectRawClient(
   const jid = (await c.start()).toString();
   if (options.presence !== false) {
     await c.send(xml("presence", {}, xml("priority", {}, String(options.presence?.priority ?? 0))));
+    // The server handles a client's stanzas in order: once the ping is answered the client
+    // is available, so presence broadcast right after this returns reaches it.
+    await c.iqCaller.request(xml("iq", { type: "get" }, xml("ping", { xmlns: "urn:xmpp:ping" })));
   }
   return {
     jid,
