@@ -824,7 +824,7 @@ export type MucUserMutation = {
   exitRoom?: Maybe<Scalars['String']['output']>;
   /**
    * Sends a mediated invitation (XEP-0045) to a user through the room and returns a confirmation.
-   * Fails with `room_not_found` when the room does not exist and `internal` when it is still locked.
+   * Fails with `room_not_found` when the room does not exist, `internal` when it is still locked, and `not_in_room` when the server forwards invitations from occupants only (ejabberd) and the caller is not in the room.
    */
   inviteUser?: Maybe<Scalars['String']['output']>;
   /**
@@ -958,7 +958,7 @@ export type MucUserQuery = {
   listRoomAffiliations?: Maybe<Array<MucRoomAffiliation>>;
   /**
    * Lists the occupants currently in the room with their nicknames and roles.
-   * Fails with `room_not_found`, or `not_allowed` when the caller may not see the room (e.g. a members-only room it is not a member of).
+   * Fails with `room_not_found`, or `not_allowed` when the caller may not see the room (e.g. a members-only room it is not a member of), or `not_in_room` when only an occupant may read them (ejabberd gives the role lists to moderators inside the room only).
    */
   listRoomUsers?: Maybe<Array<MucRoomUser>>;
   /**
