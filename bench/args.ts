@@ -30,8 +30,11 @@ export interface BenchOptions {
   phases: Set<Phase>;
   /** Run the gateway under `--cpu-prof` (only the throughput phase unless --phases says otherwise). */
   profile: boolean;
-  /** The gateway's entry module (to compare a candidate change); `src/main.ts` by default. */
-  entry: string;
+  /**
+   * The gateway's entry module (to compare a candidate change; a `.ts` file runs under
+   * tsx); unset: the start script's, dist/main.js, built first if stale.
+   */
+  entry: string | undefined;
   /** Extra node flags for the gateway process only (e.g. --max-semi-space-size=64). */
   nodeArgs: string[];
 }
@@ -46,7 +49,8 @@ const USAGE = `npm run bench -- [--server prosody|ejabberd] [--password-format s
   --sessions N   pooled sessions for the memory figure (default 1000; 200 with --quick)
   --phases LIST  run only these phases (comma-separated)
   --profile      run the gateway with --cpu-prof and print its top self-time functions
-  --entry FILE   start the gateway from FILE instead of src/main.ts (A/B a candidate change)
+  --entry FILE   start the gateway from FILE (a .ts file runs under tsx) instead of the
+                 start script's dist/main.js, which is built first when stale
   --node-arg X   pass a node flag to the gateway process only (repeatable)`;
 
 /** Parses the command line; exits with the usage text on a mistake. */
@@ -57,7 +61,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
   let sessions: number | undefined;
   let phases: Set<Phase> | undefined;
   let profile = false;
-  let entry = "src/main.ts";
+  let entry: string | undefined;
   const nodeArgs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;

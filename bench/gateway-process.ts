@@ -1,22 +1,88 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { openSync, closeSync, readFileSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { openSync, closeSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { get } from "node:http";
 import { fileURLToPath } from "node:url";
 import { sleep } from "./stats.js";
 import { freePorts } from "../scripts/sandbox/xmpp-wire.js";
 
 /*
- * The gateway under test, as a separate `node --import tsx src/main.ts` process: its CPU
- * time (/proc/<pid>/stat) and RSS (/proc/<pid>/status) then belong to the gateway alone,
- * not to the benchmark's own clients.
+ * The gateway under test, as a separate process started the way `npm start` starts it
+ * (package.json's `start` script: its environment, node flags and `dist/main.js`), so the
+ * figures are those an operator gets. Its CPU time (/proc/<pid>/stat) and RSS
+ * (/proc/<pid>/status) then belong to the gateway alone, not to the benchmark's clients.
+ * A `.ts` entry (--entry) runs the same way under tsx, to A/B an unbuilt change.
  */
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** How package.json's `start` script runs the gateway. */
+export interface StartCommand {
+  env: Record<string, string>;
+  nodeArgs: string[];
+  entry: string;
+}
+
+/**
+ * Reads package.json's `start` script, which must have the shape
+ * `[NAME=value …] [exec] node [--flag …] <entry>` (`exec` lets npm's SIGTERM reach node).
+ * @throws Error when the script has another shape.
+ */
+export function readStartCommand(): StartCommand {
+  const script: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts?.start ?? "";
+  const words = script.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? "")) {
+    const [name, ...value] = words.shift()!.split("=");
+    env[name!] = value.join("=");
+  }
+  if (words[0] === "exec") words.shift();
+  const [node, ...rest] = words;
+  const entry = rest.pop();
+  if (node !== "node" || !entry || entry.startsWith("-") || rest.some((w) => !w.startsWith("-"))) {
+    throw new Error(`package.json's start script must read "[NAME=value …] [exec] node [--flag …] <entry>", not "${script}"`);
+  }
+  return { env, nodeArgs: rest, entry };
+}
+
+/**
+ * Runs `npm run build` when `entry` (a built file such as dist/main.js) is missing or
+ * older than anything under src/ or schema/.
+ * @throws Error when the build fails.
+ */
+export function ensureBuilt(entry: string, log: (message: string) => void): void {
+  const built = mtimeOf(join(ROOT, entry));
+  const sources = Math.max(newest(join(ROOT, "src")), newest(join(ROOT, "schema")));
+  if (built >= sources) return;
+  log(built ? `${entry} is older than src/ or schema/: npm run build` : `${entry} is missing: npm run build`);
+  const result = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  if (result.status !== 0 || !mtimeOf(join(ROOT, entry))) {
+    throw new Error(`npm run build failed (exit ${result.status ?? result.signal}); the bench runs the built gateway, ${entry}`);
+  }
+}
+
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function newest(dir: string): number {
+  let max = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) max = Math.max(max, mtimeOf(join(entry.parentPath, entry.name)));
+  }
+  return max;
+}
 
 /** A running gateway child process. */
 export interface GatewayProcess {
   url: string;
   pid: number;
+  /** The command line it runs, with the environment the start script sets. */
+  command: string;
   /** The inspector's port (loopback), used only to force GCs before memory readings. */
   inspectPort: number | undefined;
   /** Pooled sessions, from /healthz. */
@@ -35,9 +101,9 @@ export interface GatewayProcessOptions {
   cpuProfDir?: string;
   /** Open the inspector on a loopback port (see inspector.ts). */
   inspect?: boolean;
-  /** The gateway's entry module, relative to the project root; `src/main.ts` by default. */
+  /** The gateway's entry module, relative to the project root; the start script's by default. */
   entry?: string;
-  /** Extra node flags. */
+  /** Extra node flags, after the start script's (a later V8 flag overrides an earlier one). */
   nodeArgs?: string[];
 }
 
@@ -63,18 +129,21 @@ function getJson(url: string): Promise<{ status: number; body: any }> {
 export async function startGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
   const port = (await freePorts(1))[0]!;
   const url = `http://127.0.0.1:${port}`;
-  const nodeArgs = ["--import", "tsx", ...(options.nodeArgs ?? [])];
+  const start = readStartCommand();
+  const entry = options.entry ?? start.entry;
+  const nodeArgs = [...(entry.endsWith(".ts") ? ["--import", "tsx"] : []), ...start.nodeArgs, ...(options.nodeArgs ?? [])];
   if (options.cpuProfDir) nodeArgs.push("--cpu-prof", "--cpu-prof-dir", options.cpuProfDir);
   const inspectPort = options.inspect ? (await freePorts(1))[0]! : undefined;
   if (inspectPort) nodeArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
   const logFd = openSync(options.logFile, "a");
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [...nodeArgs, options.entry ?? "src/main.ts"], {
+    child = spawn(process.execPath, [...nodeArgs, entry], {
       cwd: ROOT,
       stdio: ["ignore", logFd, logFd],
       env: {
         ...process.env,
+        ...start.env,
         XMPP_SERVICE: options.service,
         XMPP_DOMAIN: options.domain,
         HOST: "127.0.0.1",
@@ -111,6 +180,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   return {
     url,
     pid: child.pid!,
+    command: [...Object.entries(start.env).map(([k, v]) => `${k}=${v}`), "node", ...nodeArgs, entry].join(" "),
     inspectPort,
     async sessions() {
       return (await getJson(`${url}/healthz`)).body.sessions as number;

@@ -117,8 +117,8 @@ export function summariseProfile(file: string, windows: readonly Window[] = [], 
 function shortUrl(url: string): string {
   const nm = url.lastIndexOf("node_modules/");
   if (nm >= 0) return url.slice(nm + "node_modules/".length);
-  const src = url.indexOf("/src/");
-  if (src >= 0) return url.slice(src + 1);
+  const own = ownPath(url);
+  if (own !== undefined) return `src/${own}`;
   return url.replace(/^file:\/\//, "");
 }
 
@@ -130,7 +130,13 @@ function originOf(url: string, name: string): string {
     const rest = url.slice(nm + "node_modules/".length).split("/");
     return rest[0]!.startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0]!;
   }
-  const src = url.indexOf("/src/");
-  if (src >= 0) return `src/${url.slice(src + 5).split("/")[0]}`;
+  const own = ownPath(url);
+  if (own !== undefined) return `src/${own.split("/")[0]}`;
   return url;
+}
+
+/** The path under src/ of our own code, also when it runs from its build in dist/. */
+function ownPath(url: string): string | undefined {
+  const match = /\/(?:src|dist)\/(.*)$/.exec(url);
+  return match?.[1];
 }

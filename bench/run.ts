@@ -5,7 +5,7 @@ import { startSandbox, type SandboxUser, type XmppSandbox } from "../scripts/san
 import { parseArgs, type Phase } from "./args.js";
 import { RawSessions, type BenchContext, type PasswordFormat } from "./context.js";
 import { basicAuth, GatewayHttp } from "./gateway-client.js";
-import { startGatewayProcess } from "./gateway-process.js";
+import { ensureBuilt, readStartCommand, startGatewayProcess } from "./gateway-process.js";
 import { EjabberdHttpApi } from "./http-api-client.js";
 import { runCold } from "./phases/cold.js";
 import { runDelivery } from "./phases/delivery.js";
@@ -49,6 +49,9 @@ setTimeout(() => {
 process.on("SIGINT", () => process.exit(130));
 process.on("SIGTERM", () => process.exit(143));
 
+// The gateway runs as `npm start` runs it, from the build, unless --entry names a file.
+if (options.entry === undefined) ensureBuilt(readStartCommand().entry, log);
+
 const has = (p: Phase) => options.phases.has(p);
 log(`server: ${options.server}${options.passwordFormats.length ? ` (passwords stored as ${options.passwordFormats.join(", then ")})` : ""}; phases: ${[...options.phases].join(", ")}${options.quick ? " (quick)" : ""}`);
 
@@ -71,6 +74,7 @@ for (const passwordFormat of passes) {
     options: { ...options, phases: [...options.phases] },
     environment: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, loadavgAtEnd: loadavg() },
     passSeconds: (performance.now() - tPass) / 1000,
+    gateway: pass.gatewayCommand ?? null,
     setup: pass.setup,
     results: pass.results,
     failures: pass.failures,
@@ -98,6 +102,7 @@ async function runPass(passwordFormat: PasswordFormat | undefined, label: Server
   const serverPid = Number(readFileSync(`${sandbox.dir}/${options.server}.pid`, "utf8").trim());
   const raw = new RawSessions({ service: sandbox.service, domain: sandbox.domain });
   let gateway: Awaited<ReturnType<typeof startGatewayProcess>> | undefined;
+  let gatewayCommand: string | undefined;
   let http: GatewayHttp | undefined;
   let httpApi: EjabberdHttpApi | undefined;
   const tag = `${stamp}-${options.server}${passwordFormat ? `-${passwordFormat}` : ""}`;
@@ -135,7 +140,8 @@ async function runPass(passwordFormat: PasswordFormat | undefined, label: Server
       entry: options.entry,
       nodeArgs: options.nodeArgs,
     });
-    log(`gateway (${[...options.nodeArgs, options.entry].join(" ")}) pid ${gateway.pid} at ${gateway.url}${options.profile ? ` (profiling into ${profDir})` : ""}`);
+    gatewayCommand = gateway.command;
+    log(`gateway (${gateway.command}) pid ${gateway.pid} at ${gateway.url}${options.profile ? ` (profiling into ${profDir})` : ""}`);
     http = new GatewayHttp(gateway.url);
     if (apiUrl) httpApi = new EjabberdHttpApi(apiUrl, sandbox.domain);
     const ctx: BenchContext = {
@@ -190,5 +196,5 @@ async function runPass(passwordFormat: PasswordFormat | undefined, label: Server
       if (summary) profiles[phase] = summary;
     }
   }
-  return { setup, results, failures, rows: buildRows(results, label), profiles };
+  return { setup, gatewayCommand, results, failures, rows: buildRows(results, label), profiles };
 }

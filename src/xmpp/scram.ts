@@ -1,10 +1,13 @@
-import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
 
 /*
  * SCRAM-SHA-1 (RFC 5802, as profiled for XMPP by RFC 6120 §6) computed with node:crypto.
  * xmpp.js's default mechanism awaits one WebCrypto HMAC per PBKDF2 iteration (~1 s per
- * login here); one pbkdf2Sync call is ~140× faster. The derived keys are handed back so
- * the pool can reconnect without repeating PBKDF2 and without keeping the password.
+ * login here); one node:crypto pbkdf2 call is ~140× faster, and it runs on libuv's thread
+ * pool, so concurrent logins do not stall every other request for its few milliseconds.
+ * The derived keys are handed back so the pool can reconnect without repeating PBKDF2 and
+ * without keeping the password.
  */
 
 /** Keys derived from a password for one salt and iteration count. */
@@ -25,10 +28,11 @@ export interface ScramCredentials {
 }
 
 const hmac = (key: Buffer, data: string | Buffer) => createHmac("sha1", key).update(data).digest();
+const pbkdf2Async = promisify(pbkdf2);
 
-/** Derives ClientKey and ServerKey from a password (RFC 5802 §3). */
-export function deriveScramKeys(password: string, saltB64: string, iterations: number): ScramKeys {
-  const salted = pbkdf2Sync(password.normalize("NFKC"), Buffer.from(saltB64, "base64"), iterations, 20, "sha1");
+/** Derives ClientKey and ServerKey from a password (RFC 5802 §3), off the event loop. */
+export async function deriveScramKeys(password: string, saltB64: string, iterations: number): Promise<ScramKeys> {
+  const salted = await pbkdf2Async(password.normalize("NFKC"), Buffer.from(saltB64, "base64"), iterations, 20, "sha1");
   return { salt: saltB64, iterations, clientKey: hmac(salted, "Client Key"), serverKey: hmac(salted, "Server Key") };
 }
 
@@ -62,8 +66,9 @@ export class ScramKeysOutdatedError extends Error {
 
 /**
  * A SCRAM-SHA-1 mechanism object in the shape the `saslmechanisms` factory used by
- * @xmpp/sasl expects: `response()` produces each client message, `challenge()` takes
- * each server message. Unlike xmpp.js's, it verifies the server signature.
+ * @xmpp/sasl expects: `response()` produces each client message (@xmpp/sasl awaits it),
+ * `challenge()` takes each server message. Unlike xmpp.js's, it verifies the server
+ * signature.
  */
 export class NodeScramSha1 {
   static readonly mechanismName = "SCRAM-SHA-1";
@@ -79,7 +84,7 @@ export class NodeScramSha1 {
     this.clientNonce = nonce;
   }
 
-  response(cred: ScramCredentials): string {
+  async response(cred: ScramCredentials): Promise<string> {
     if (this.stage === "initial") {
       this.clientFirstBare = `n=${saslName(cred.username)},r=${this.clientNonce}`;
       this.stage = "challenge";
@@ -106,7 +111,7 @@ export class NodeScramSha1 {
     return this;
   }
 
-  private clientFinal(cred: ScramCredentials): string {
+  private async clientFinal(cred: ScramCredentials): Promise<string> {
     const attrs = parseAttributes(this.serverMessage);
     const nonce = attrs.get("r");
     const salt = attrs.get("s");
@@ -117,7 +122,7 @@ export class NodeScramSha1 {
     let keys = cred.keys;
     if (!keys || keys.salt !== salt || keys.iterations !== iterations) {
       if (cred.password === undefined) throw new ScramKeysOutdatedError();
-      keys = deriveScramKeys(cred.password, salt, iterations);
+      keys = await deriveScramKeys(cred.password, salt, iterations);
     }
     cred.onKeys?.(keys);
     const withoutProof = `c=biws,r=${nonce}`; // biws = base64("n,,"): no channel binding, no authzid

@@ -7,44 +7,44 @@ const SERVER_FIRST = "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek
 const CLIENT_FINAL = "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=";
 const SERVER_FINAL = "v=rmF9pqV8S7suAoZWja4dJRkFsKQ=";
 
-function run(cred: { username: string; password?: string; keys?: ScramKeys; onKeys?: (k: ScramKeys) => void }) {
+async function run(cred: { username: string; password?: string; keys?: ScramKeys; onKeys?: (k: ScramKeys) => void }) {
   const mech = new NodeScramSha1(CLIENT_NONCE);
-  const first = mech.response(cred);
+  const first = await mech.response(cred);
   mech.challenge(SERVER_FIRST);
-  const final = mech.response(cred);
+  const final = await mech.response(cred);
   return { mech, first, final };
 }
 
 describe("NodeScramSha1", () => {
-  it("produces RFC 5802's client messages and accepts its server signature", () => {
-    const { mech, first, final } = run({ username: "user", password: "pencil" });
+  it("produces RFC 5802's client messages and accepts its server signature", async () => {
+    const { mech, first, final } = await run({ username: "user", password: "pencil" });
     expect(first).toBe("n,,n=user,r=" + CLIENT_NONCE);
     expect(final).toBe(CLIENT_FINAL);
     expect(() => mech.challenge(SERVER_FINAL)).not.toThrow();
   });
 
-  it("reuses cached keys without the password and reports the keys it used", () => {
+  it("reuses cached keys without the password and reports the keys it used", async () => {
     let saved: ScramKeys | undefined;
-    run({ username: "user", password: "pencil", onKeys: (k) => (saved = k) });
+    await run({ username: "user", password: "pencil", onKeys: (k) => (saved = k) });
     expect(saved?.iterations).toBe(4096);
-    const { final } = run({ username: "user", keys: saved });
+    const { final } = await run({ username: "user", keys: saved });
     expect(final).toBe(CLIENT_FINAL);
   });
 
-  it("rejects a server signature that does not verify", () => {
-    const { mech } = run({ username: "user", password: "pencil" });
+  it("rejects a server signature that does not verify", async () => {
+    const { mech } = await run({ username: "user", password: "pencil" });
     expect(() => mech.challenge("v=AAAAAAAAAAAAAAAAAAAAAAAAAAA=")).toThrow(ScramProtocolError);
   });
 
-  it("rejects a server nonce that does not extend the client's", () => {
+  it("rejects a server nonce that does not extend the client's", async () => {
     const mech = new NodeScramSha1(CLIENT_NONCE);
-    mech.response({ username: "user", password: "pencil" });
+    await mech.response({ username: "user", password: "pencil" });
     mech.challenge("r=other,s=QSXCR+Q6sek8bf92,i=4096");
-    expect(() => mech.response({ username: "user", password: "pencil" })).toThrow(ScramProtocolError);
+    await expect(mech.response({ username: "user", password: "pencil" })).rejects.toThrow(ScramProtocolError);
   });
 
-  it("escapes = and , in the username", () => {
+  it("escapes = and , in the username", async () => {
     const mech = new NodeScramSha1("n");
-    expect(mech.response({ username: "a=b,c", password: "x" })).toBe("n,,n=a=3Db=2Cc,r=n");
+    expect(await mech.response({ username: "a=b,c", password: "x" })).toBe("n,,n=a=3Db=2Cc,r=n");
   });
 });
