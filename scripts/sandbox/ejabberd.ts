@@ -11,12 +11,11 @@
  * (XEP-0077) pipelined on one raw c2s stream, not by one `ejabberdctl register` VM boot
  * (~0.5 s) per user.
  */
-import { execFile } from "node:child_process";
 import { accessSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { promisify } from "node:util";
+import { installDebianPackage, stopSystemService } from "./debian-package.js";
 import { readLogTail, SandboxProcess } from "./process-hooks.js";
 import type { ProsodySandbox, SandboxUser } from "./prosody.js";
 import {
@@ -34,7 +33,6 @@ import {
 
 export type { SandboxUser } from "./prosody.js";
 
-const execFileAsync = promisify(execFile);
 
 /** A running (or killed, or stopped) throwaway ejabberd: the Prosody sandbox's members plus its REST API. */
 export interface EjabberdSandbox extends ProsodySandbox {
@@ -105,26 +103,15 @@ const EJABBERDCTL_CANDIDATES = ["/usr/sbin/ejabberdctl", "/usr/bin/ejabberdctl",
  */
 export async function ensureEjabberdInstalled(): Promise<void> {
   if (findInstallation()) return;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (!isRoot) {
-    throw new Error(
-      "ejabberd is not installed. Install Debian's package: `sudo apt-get install -y ejabberd` " +
-        "(the sandbox needs /usr/bin/erl and ejabberd's Erlang libraries, version 23.01).",
-    );
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const install = () => execFileAsync("apt-get", ["install", "-y", "ejabberd"], { env, maxBuffer: 64 * 1024 * 1024 });
-  try {
-    await install();
-  } catch {
-    // A fresh container usually has empty package lists; only then is `update` worth its time.
-    await execFileAsync("apt-get", ["update"], { env, maxBuffer: 64 * 1024 * 1024 });
-    await install();
-  }
+  await installDebianPackage(
+    "ejabberd",
+    "ejabberd is not installed. Install Debian's package: `sudo apt-get install -y ejabberd` " +
+      "(the sandbox needs /usr/bin/erl and ejabberd's Erlang libraries, version 23.01).",
+  );
   // The postinst starts a system ejabberd where policy-rc.d allows it (5222, 5269, 5280,
   // 5443, 3478, 1883 on all interfaces, plus epmd). The sandbox never uses it; it is ours
   // to stop because we just installed it.
-  await execFileAsync("service", ["ejabberd", "stop"], { env }).catch(() => undefined);
+  await stopSystemService("ejabberd");
   if (!findInstallation()) {
     throw new Error("`apt-get install -y ejabberd` succeeded but no ejabberd libraries or `erl` were found");
   }

@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { installDebianPackage } from "./debian-package.js";
 import { readLogTail, SandboxProcess } from "./process-hooks.js";
 import {
   LOOPBACK,
@@ -96,22 +97,11 @@ const LOG_LEVELS = new Set(["debug", "info", "warn", "error"]);
  */
 export async function ensureProsodyInstalled(): Promise<void> {
   if (findExecutable("prosody")) return;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (!isRoot) {
-    throw new Error(
-      "Prosody is not installed. Install Debian's package: `sudo apt-get install -y prosody` " +
-        "(the sandbox needs /usr/bin/prosody and /usr/bin/prosodyctl, version 0.12).",
-    );
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const install = () => execFileAsync("apt-get", ["install", "-y", "prosody"], { env, maxBuffer: 64 * 1024 * 1024 });
-  try {
-    await install();
-  } catch {
-    // A fresh container usually has empty package lists; only then is `update` worth its time.
-    await execFileAsync("apt-get", ["update"], { env, maxBuffer: 64 * 1024 * 1024 });
-    await install();
-  }
+  await installDebianPackage(
+    "prosody",
+    "Prosody is not installed. Install Debian's package: `sudo apt-get install -y prosody` " +
+      "(the sandbox needs /usr/bin/prosody and /usr/bin/prosodyctl, version 0.12).",
+  );
   if (!findExecutable("prosody")) throw new Error("`apt-get install -y prosody` succeeded but no `prosody` is on PATH");
   // Debian's package starts a system-wide Prosody on 5222/5269/5280; we never use it, and
   // the sandbox does not collide with it (free ports only), so it is left alone.
