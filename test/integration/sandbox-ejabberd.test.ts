@@ -1,54 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { connect } from "node:net";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { client, xml, type Element, type FullClient } from "@xmpp/client";
-import { startEjabberd, type EjabberdSandbox, type SandboxUser } from "../../scripts/sandbox/ejabberd.js";
+import { xml } from "@xmpp/client";
+import { basicAuth } from "../support/gateway.js";
+import { canConnect, features, isAlive, login, readPid } from "../support/sandbox-checks.js";
+import { startEjabberd, type EjabberdSandbox } from "../../scripts/sandbox/ejabberd.js";
 
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
 const NS_ROSTER = "jabber:iq:roster";
 const NS_UPLOAD = "urn:xmpp:http:upload:0";
-
-/** Logs in with xmpp.js's default stack (its slow WebCrypto SCRAM: ~0.4 s on ejabberd). */
-async function login(sandbox: EjabberdSandbox, user: SandboxUser): Promise<FullClient> {
-  const c = client({
-    service: sandbox.service,
-    domain: sandbox.domain,
-    username: user.username,
-    password: user.password,
-    resource: "sandbox-test",
-  });
-  c.on("error", () => undefined);
-  try {
-    await c.start();
-  } catch (err) {
-    await c.stop().catch(() => undefined);
-    throw err;
-  }
-  return c;
-}
-
-function features(reply: Element): string[] {
-  return reply
-    .getChild("query", NS_DISCO_INFO)!
-    .getChildren("feature")
-    .map((f) => f.attrs.var ?? "");
-}
-
-async function readPid(sandbox: EjabberdSandbox): Promise<number> {
-  return Number((await readFile(`${sandbox.dir}/ejabberd.pid`, "utf8")).trim());
-}
-
-/** Running, not a zombie: an orphaned erl_child_setup stays a zombie until PID 1 reaps it. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return false;
-  }
-}
 
 /** Pids of `pid`'s children (the VM's erl_child_setup, port programs), from /proc. */
 function childrenOf(pid: number): number[] {
@@ -79,21 +39,6 @@ function processesMentioning(needle: string): number[] {
     }
   }
   return found;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
-function basic(user: SandboxUser): string {
-  return `Basic ${Buffer.from(`${user.jid}:${user.password}`).toString("base64")}`;
 }
 
 describe("ejabberd sandbox", () => {
@@ -253,14 +198,14 @@ describe("ejabberd sandbox", () => {
         headers: { authorization: auth, "content-type": "application/json" },
         body: JSON.stringify({ user: owner!.username, host: sandbox.domain }),
       });
-    const ok = await call(basic(owner!));
+    const ok = await call(basicAuth(owner!));
     expect(ok.status).toBe(200);
     // 23.01 renders "no pending request" as ask: "undefined" (an Erlang atom leaking out).
     expect(await ok.json()).toEqual([
       { jid: contact!.jid, nick: "Contact", subscription: "none", ask: expect.any(String), group: "Friends" },
     ]);
 
-    const wrong = await call(basic({ ...owner!, password: "wrong" }));
+    const wrong = await call(basicAuth({ ...owner!, password: "wrong" }));
     expect(wrong.status).toBe(401);
   });
 

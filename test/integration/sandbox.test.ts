@@ -1,63 +1,12 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { connect } from "node:net";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { client, xml, type Element, type FullClient } from "@xmpp/client";
-import { startProsody, type ProsodySandbox, type SandboxUser } from "../../scripts/sandbox/prosody.js";
+import { xml } from "@xmpp/client";
+import { canConnect, features, isAlive, login, readPid } from "../support/sandbox-checks.js";
+import { startProsody, type ProsodySandbox } from "../../scripts/sandbox/prosody.js";
 
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
 const NS_UPLOAD = "urn:xmpp:http:upload:0";
-
-/** Logs in with xmpp.js's default stack (its slow WebCrypto SCRAM: ~1 s here). */
-async function login(sandbox: ProsodySandbox, user: SandboxUser): Promise<FullClient> {
-  const c = client({
-    service: sandbox.service,
-    domain: sandbox.domain,
-    username: user.username,
-    password: user.password,
-    resource: "sandbox-test",
-  });
-  c.on("error", () => undefined);
-  try {
-    await c.start();
-  } catch (err) {
-    await c.stop().catch(() => undefined);
-    throw err;
-  }
-  return c;
-}
-
-function features(reply: Element): string[] {
-  return reply
-    .getChild("query", NS_DISCO_INFO)!
-    .getChildren("feature")
-    .map((f) => f.attrs.var ?? "");
-}
-
-async function readPid(sandbox: ProsodySandbox): Promise<number> {
-  return Number((await readFile(`${sandbox.dir}/prosody.pid`, "utf8")).trim());
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
 
 describe("Prosody sandbox", () => {
   let sandbox: ProsodySandbox;
