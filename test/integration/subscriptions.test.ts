@@ -292,10 +292,6 @@ describe("a server restart during a live subscription", () => {
     const others: RawClient[] = [];
     try {
       const [alice, bob] = await own.sandbox.createUsers(2);
-      // The accounts must outlive the kill below: ejabberd (mnesia) writes to disk up to
-      // ~2 s late, and a kill that soon after registering loses them. A clean restart
-      // makes them durable.
-      await own.sandbox.restart();
       const ws = await subscribeWs(own.url, { Authorization: basicAuth(bob!) });
       const sse = await subscribeSse(own.url, basicAuth(bob!));
       const first = await connectRawClient(own.sandbox.service, own.sandbox.domain, alice!, { resource: "a1" });
