@@ -41,7 +41,7 @@ export interface Matrix {
 }
 
 export const LEGEND =
-  "✅ works · ⚠️ works, with the difference named (details below) · ⛔ answers the documented error on that server · " +
+  "✅ works · ⚠️ works, with the difference named (details in docs/compatibility.md) · ⛔ answers the documented error on that server · " +
   "❌ a test failed · ❔ no test exercised it";
 
 /**
