@@ -22,6 +22,12 @@ export interface MatrixRow {
   documentedError?: Partial<Record<Server, { code: string; why: string }>>;
 }
 
+/** A chat-app operation whose issue has not landed: it answers `not_implemented` on every server. */
+function pending(issue: string): MatrixRow["documentedError"] {
+  const why = `not built yet (the ${issue} issue)`;
+  return { prosody: { code: "not_implemented", why }, ejabberd: { code: "not_implemented", why } };
+}
+
 export const MATRIX_ROWS: MatrixRow[] = [
   { namespace: "—", operations: ["checkAuth"], protocol: "SASL SCRAM-SHA-1 login (RFC 6120 §6)" },
   {
@@ -273,5 +279,54 @@ export const MATRIX_ROWS: MatrixRow[] = [
       prosody: { code: "deps_not_loaded", why: "no inbox on Prosody" },
       ejabberd: { code: "deps_not_loaded", why: "no inbox on ejabberd" },
     },
+  },
+  // The chat-app extension (../shared/reference/chat-app-contract.graphql): built issue by issue.
+  {
+    namespace: "presence",
+    operations: ["presence.contacts", "presence.own", "presence.setPresence"],
+    protocol: "presence (RFC 6121 §4), idle (XEP-0319), last activity (XEP-0012)",
+    documentedError: pending("live events"),
+  },
+  {
+    namespace: "blocking",
+    operations: ["blocking.list", "blocking.block", "blocking.unblock"],
+    protocol: "Blocking Command (XEP-0191)",
+    documentedError: pending("live events"),
+  },
+  {
+    namespace: "chat",
+    operations: ["chat.sendChatState"],
+    protocol: "Chat State Notifications (XEP-0085) with a no-store hint (XEP-0334)",
+    documentedError: pending("live events"),
+  },
+  {
+    namespace: "chat",
+    operations: ["chat.editMessage", "chat.retractMessage", "chat.react"],
+    protocol: "Last Message Correction (XEP-0308), Message Retraction (XEP-0424), Message Reactions (XEP-0444)",
+    documentedError: pending("conversations"),
+  },
+  {
+    namespace: "chat",
+    operations: ["chat.startChat"],
+    protocol: "a chat message, or a MUC Light room with invitations (as `muc_light.createRoom`)",
+    documentedError: pending("conversations"),
+  },
+  {
+    namespace: "conversations",
+    operations: ["conversations.list", "conversations.get", "conversations.messages"],
+    protocol: "MAM (XEP-0313) with RSM (XEP-0059), read positions (XEP-0490), bookmarks (XEP-0402)",
+    documentedError: pending("conversations"),
+  },
+  {
+    namespace: "conversations",
+    operations: ["conversations.markDisplayed", "conversations.setFavorite", "conversations.setRoomData"],
+    protocol: "displayed markers (XEP-0333) + XEP-0490, bookmarks (XEP-0402), room configuration / vCard",
+    documentedError: pending("conversations"),
+  },
+  {
+    namespace: "events",
+    operations: ["events.stream"],
+    protocol: "one stream of messages, presence, roster pushes, subscription requests, chat states, markers, room and blocking events; resumed from MAM",
+    documentedError: pending("live events"),
   },
 ];

@@ -3,7 +3,7 @@ import type { XmlElement } from '../xmpp/xml.js';
 import type { XmlElementOutput } from '../xmpp/xml.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Namespace } from '../graphql/namespace.js';
-import type { MessageEvent } from '../stanza/stanza.models.js';
+import type { MessageEvent as StanzaMessageEvent } from '../stanza/stanza.models.js';
 import type { StanzaRecord } from '../stanza/stanza.stanzas.js';
 import type { RosterItem } from '../roster/roster.stanzas.js';
 import type { GraphQLContext } from '../graphql/context.js';
@@ -207,6 +207,21 @@ export type BlockingAction =
   /** Block the user or room. */
   | 'DENY';
 
+/** The caller's block list changed (XEP-0191 push, from any client of the caller). */
+export type BlockingEvent = Event & {
+  __typename?: 'BlockingEvent';
+  /** When it was received. */
+  at: Scalars['DateTime']['output'];
+  /** JIDs newly blocked. */
+  blocked: Array<Scalars['JID']['output']>;
+  /** Always null. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** Always false. */
+  replayed: Scalars['Boolean']['output'];
+  /** JIDs unblocked; empty with an empty `blocked` means everything was unblocked. */
+  unblocked: Array<Scalars['JID']['output']>;
+};
+
 /** A change to apply to the caller's blocking list. */
 export type BlockingInput = {
   /** Block (`DENY`, the default) or unblock (`ALLOW`) the entity. */
@@ -226,6 +241,118 @@ export type BlockingItem = {
   entity: Scalars['JID']['output'];
   /** Whether the entry concerns a user or a room. */
   entityType: BlockedEntityType;
+};
+
+/** Changes to the caller's block list. A blocked JID's messages, presence and IQs no longer reach the caller, and the caller appears offline to it. */
+export type BlockingUserMutation = {
+  __typename?: 'BlockingUserMutation';
+  /** Blocks these JIDs (users, full JIDs or domains) and returns the whole block list afterwards. */
+  block?: Maybe<Array<Scalars['JID']['output']>>;
+  /** Unblocks these JIDs, or every blocked JID when `jids` is null, and returns the whole block list afterwards. */
+  unblock?: Maybe<Array<Scalars['JID']['output']>>;
+};
+
+
+/** Changes to the caller's block list. A blocked JID's messages, presence and IQs no longer reach the caller, and the caller appears offline to it. */
+export type BlockingUserMutationBlockArgs = {
+  jids: Array<Scalars['JID']['input']>;
+};
+
+
+/** Changes to the caller's block list. A blocked JID's messages, presence and IQs no longer reach the caller, and the caller appears offline to it. */
+export type BlockingUserMutationUnblockArgs = {
+  jids?: InputMaybe<Array<Scalars['JID']['input']>>;
+};
+
+/** Reads of the caller's block list. */
+export type BlockingUserQuery = {
+  __typename?: 'BlockingUserQuery';
+  /** Every JID the caller blocks: users (`user@domain`), full JIDs, or whole domains (`domain`). Fails with `deps_not_loaded` when the server has no XEP-0191. */
+  list?: Maybe<Array<Scalars['JID']['output']>>;
+};
+
+/** A chat state (XEP-0085 Chat State Notifications): what the user is doing in a conversation. */
+export type ChatState =
+  /** The user is paying attention to the conversation. */
+  | 'ACTIVE'
+  /** The user is typing a message. */
+  | 'COMPOSING'
+  /** The user has left the conversation (closed the window). */
+  | 'GONE'
+  /** The user is not paying attention to the conversation. */
+  | 'INACTIVE'
+  /** The user had been typing and stopped. */
+  | 'PAUSED';
+
+/** A chat state (XEP-0085): someone is typing in a conversation. Never archived nor replayed. */
+export type ChatStateEvent = Event & {
+  __typename?: 'ChatStateEvent';
+  /** When it was received. */
+  at: Scalars['DateTime']['output'];
+  /** The conversation: the peer's bare JID, or the room's. */
+  conversation: Scalars['BareJID']['output'];
+  /** Always null. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** Who is typing: a full JID, or the occupant JID in a room. */
+  from: Scalars['JID']['output'];
+  /** Always false. */
+  replayed: Scalars['Boolean']['output'];
+  /** The state. */
+  state: ChatState;
+};
+
+/** Sending typing notifications, correcting, retracting and reacting to messages, and starting chats. */
+export type ChatUserMutation = {
+  __typename?: 'ChatUserMutation';
+  /** Replaces the body of one of the caller's own messages (XEP-0308 Last Message Correction) and returns the corrected message. Fails with `message_not_found` when `id` is not one of the caller's messages in that conversation. */
+  editMessage?: Maybe<Message>;
+  /** Sets the caller's reactions to a message (XEP-0444 Message Reactions): the emojis given replace the caller's earlier reactions to it; an empty list removes them. */
+  react?: Maybe<Scalars['Boolean']['output']>;
+  /** Retracts one of the caller's own messages (XEP-0424 Message Retraction, with a fallback body for clients that do not know it). Fails with `message_not_found` when `id` is not one of the caller's messages in that conversation. */
+  retractMessage?: Maybe<Scalars['Boolean']['output']>;
+  /** Sends a chat state to a user (a `chat` message) or to a room the caller is in (a `groupchat` message), with a no-store hint (XEP-0334): it is never archived nor replayed. Returns true once sent. */
+  sendChatState?: Maybe<Scalars['Boolean']['output']>;
+  /** Starts a conversation in one call. One invitee: a chat message with that subject to the invitee, returning the one-to-one conversation. Several: a room (like `muc_light.createRoom`) with that subject, the invitees invited and the first message sent, returning the room's conversation. If a step fails, the steps before it are undone (the room is destroyed) and the error names the step in `extensions.step`. */
+  startChat?: Maybe<Conversation>;
+};
+
+
+/** Sending typing notifications, correcting, retracting and reacting to messages, and starting chats. */
+export type ChatUserMutationEditMessageArgs = {
+  body: Scalars['String']['input'];
+  id: Scalars['String']['input'];
+  with: Scalars['BareJID']['input'];
+};
+
+
+/** Sending typing notifications, correcting, retracting and reacting to messages, and starting chats. */
+export type ChatUserMutationReactArgs = {
+  emojis: Array<Scalars['String']['input']>;
+  id: Scalars['String']['input'];
+  with: Scalars['BareJID']['input'];
+};
+
+
+/** Sending typing notifications, correcting, retracting and reacting to messages, and starting chats. */
+export type ChatUserMutationRetractMessageArgs = {
+  id: Scalars['String']['input'];
+  with: Scalars['BareJID']['input'];
+};
+
+
+/** Sending typing notifications, correcting, retracting and reacting to messages, and starting chats. */
+export type ChatUserMutationSendChatStateArgs = {
+  state: ChatState;
+  to: Scalars['JID']['input'];
+};
+
+
+/** Sending typing notifications, correcting, retracting and reacting to messages, and starting chats. */
+export type ChatUserMutationStartChatArgs = {
+  invitees: Array<Scalars['BareJID']['input']>;
+  message: Scalars['String']['input'];
+  mucDomain?: InputMaybe<Scalars['DomainName']['input']>;
+  subject?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** An item of the caller's roster: a contact, how the caller files it, and the presence subscription state between the two. */
@@ -268,6 +395,23 @@ export type ContactInput = {
   name: Scalars['String']['input'];
 };
 
+/** The presence of one contact (or of the caller), summed up over the contact's resources: the shown state is the one of the most available, highest-priority resource. */
+export type ContactPresence = {
+  __typename?: 'ContactPresence';
+  /** Since when the shown resource has been idle (XEP-0319), if known. */
+  idleSince?: Maybe<Scalars['DateTime']['output']>;
+  /** The contact's bare JID. */
+  jid: Scalars['BareJID']['output'];
+  /** For an offline contact: when the contact was last online (XEP-0012 Last Activity), when the server tells; null while online or when unknown. */
+  lastSeen?: Maybe<Scalars['DateTime']['output']>;
+  /** Every online resource of the contact, most available first; empty when offline. */
+  resources: Array<ResourcePresence>;
+  /** The most available state among the contact's resources; `OFFLINE` when none is online. */
+  show: PresenceShow;
+  /** The status text of the resource whose state is shown (or of the last unavailable presence). */
+  status?: Maybe<Scalars['String']['output']>;
+};
+
 /** Presence subscription state of a roster item, as defined by RFC 6121. */
 export type ContactSub =
   /** Mutual subscription: the caller and the contact each receive the other's presence. */
@@ -278,6 +422,153 @@ export type ContactSub =
   | 'NONE'
   /** The caller receives the contact's presence, but the contact does not receive the caller's. */
   | 'TO';
+
+/** One entry of the conversation list: a one-to-one chat or a room. */
+export type Conversation = {
+  __typename?: 'Conversation';
+  /** A room's icon: a `data:` URI of its avatar, when it has one. */
+  icon?: Maybe<Scalars['String']['output']>;
+  /** The peer's bare JID, or the room's. */
+  id: Scalars['BareJID']['output'];
+  /** Whether the caller marked the conversation as a favourite. */
+  isFavorite: Scalars['Boolean']['output'];
+  /** One-to-one or room. */
+  kind: ConversationKind;
+  /** When something last happened in the conversation (its newest message). */
+  lastActivity?: Maybe<Scalars['DateTime']['output']>;
+  /** The newest message with a body, corrections applied. */
+  lastMessage?: Maybe<Message>;
+  /** The id of the last message the caller has read (XEP-0490), if any. */
+  lastReadId?: Maybe<Scalars['String']['output']>;
+  /** The roster name of the peer, or the room's name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** A room's subject; for a one-to-one chat, the subject of its last message that had one. */
+  subject?: Maybe<Scalars['String']['output']>;
+  /** Messages from others with a body after the caller's read position. */
+  unreadCount: Scalars['Int']['output'];
+};
+
+/** Whether a conversation is with one user or in a room. */
+export type ConversationKind =
+  /** A one-to-one chat with another user. */
+  | 'ONE_TO_ONE'
+  /** A group chat room (MUC, or MUC Light as mapped by the gateway). */
+  | 'ROOM';
+
+/** A page of the conversation list, newest activity first. */
+export type ConversationPage = {
+  __typename?: 'ConversationPage';
+  /** Pass as `after` for the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more conversations follow. */
+  hasMore: Scalars['Boolean']['output'];
+  /** The conversations of the page, newest activity first. */
+  items: Array<Conversation>;
+  /** The watermark to pass as `modifiedSince` next time, so that polling never misses a change. */
+  modifiedBefore: Scalars['DateTime']['output'];
+};
+
+/** Changes to the caller's conversations. */
+export type ConversationUserMutation = {
+  __typename?: 'ConversationUserMutation';
+  /** Marks the conversation as read up to a message: an XEP-0333 displayed marker to the peer and the read position stored with XEP-0490, so the caller's other clients agree. */
+  markDisplayed?: Maybe<Conversation>;
+  /** Marks or unmarks the conversation as a favourite (XEP-0402 bookmarks for rooms, the caller's private storage for chats). */
+  setFavorite?: Maybe<Conversation>;
+  /** Changes a room's subject and icon (owners and admins only). */
+  setRoomData?: Maybe<Conversation>;
+};
+
+
+/** Changes to the caller's conversations. */
+export type ConversationUserMutationMarkDisplayedArgs = {
+  upTo: Scalars['String']['input'];
+  with: Scalars['BareJID']['input'];
+};
+
+
+/** Changes to the caller's conversations. */
+export type ConversationUserMutationSetFavoriteArgs = {
+  favorite: Scalars['Boolean']['input'];
+  with: Scalars['BareJID']['input'];
+};
+
+
+/** Changes to the caller's conversations. */
+export type ConversationUserMutationSetRoomDataArgs = {
+  clearIcon?: InputMaybe<Scalars['Boolean']['input']>;
+  icon?: InputMaybe<Scalars['String']['input']>;
+  room: Scalars['BareJID']['input'];
+  subject?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Reads of the caller's conversations. */
+export type ConversationUserQuery = {
+  __typename?: 'ConversationUserQuery';
+  /** One conversation, by the peer's or the room's bare JID. */
+  get?: Maybe<Conversation>;
+  /** The caller's conversations, newest activity first: every one-to-one chat with an archived message and every room the caller belongs to. */
+  list?: Maybe<ConversationPage>;
+  /** One conversation's history, paged by archive-id cursors: the newest `first` messages, or those before or after a cursor. */
+  messages?: Maybe<MessagePage>;
+};
+
+
+/** Reads of the caller's conversations. */
+export type ConversationUserQueryGetArgs = {
+  id: Scalars['BareJID']['input'];
+};
+
+
+/** Reads of the caller's conversations. */
+export type ConversationUserQueryListArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['PosInt']['input']>;
+  modifiedSince?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** Reads of the caller's conversations. */
+export type ConversationUserQueryMessagesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['PosInt']['input']>;
+  with: Scalars['BareJID']['input'];
+};
+
+/** A read marker (XEP-0333 displayed, or XEP-0490 from the caller's other clients). */
+export type DisplayedEvent = Event & {
+  __typename?: 'DisplayedEvent';
+  /** When it was received. */
+  at: Scalars['DateTime']['output'];
+  /** The conversation. */
+  conversation: Scalars['BareJID']['output'];
+  /** The marker's archive id, when archived. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** Who read: the peer, or the caller (from another client). */
+  from: Scalars['JID']['output'];
+  /** True when replayed from the archive. */
+  replayed: Scalars['Boolean']['output'];
+  /** The id of the newest message read. */
+  upTo: Scalars['String']['output'];
+};
+
+/** A message was corrected (XEP-0308). */
+export type EditEvent = Event & {
+  __typename?: 'EditEvent';
+  /** When the correction was sent. */
+  at: Scalars['DateTime']['output'];
+  /** The conversation. */
+  conversation: Scalars['BareJID']['output'];
+  /** The correction's archive id. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** The id of the corrected message. */
+  id: Scalars['String']['output'];
+  /** The message with the correction applied. */
+  message: Message;
+  /** True when replayed from the archive. */
+  replayed: Scalars['Boolean']['output'];
+};
 
 /** An email address (vCard EMAIL). */
 export type Email = {
@@ -308,6 +599,57 @@ export type EmailTags =
   | 'WORK'
   /** X.400 address. */
   | 'X400';
+
+/** What every event of the stream has. */
+export type Event = {
+  /** When it happened, in UTC. */
+  at: Scalars['DateTime']['output'];
+  /** The event's archive id when it is archived (messages, markers, corrections, reactions, invitations): pass it as `stream(since:)` (or SSE `Last-Event-ID`) to resume after it. Null for ephemeral events (presence, typing, roster, blocking), which are not replayed. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** True when it was read from the archive while resuming, false when it arrived live. */
+  replayed: Scalars['Boolean']['output'];
+};
+
+/** The kinds of event the stream can deliver; `stream(types:)` filters on them. */
+export type EventType =
+  /** `BlockingEvent`: the caller's block list changed. */
+  | 'BLOCKING'
+  /** `ChatStateEvent`: someone is typing, paused, left (XEP-0085). */
+  | 'CHAT_STATE'
+  /** `DisplayedEvent`: a read marker (XEP-0333), from a peer or from the caller's other clients. */
+  | 'DISPLAYED'
+  /** `EditEvent`: a message was corrected (XEP-0308). */
+  | 'EDIT'
+  /** `MessageEvent`: a chat, normal, headline or group chat message, or one the caller sent from another client. */
+  | 'MESSAGE'
+  /** `PresenceEvent`: a contact's presence changed (and the snapshot when the stream starts). */
+  | 'PRESENCE'
+  /** `ReactionEvent`: someone reacted to a message (XEP-0444). */
+  | 'REACTION'
+  /** `ResyncEvent`: the stream could not resume exactly; the client should reload its state. Always delivered, whatever `types` says. */
+  | 'RESYNC'
+  /** `RetractEvent`: a message was retracted (XEP-0424). */
+  | 'RETRACT'
+  /** `RoomEvent`: something happened in a room the caller is in. */
+  | 'ROOM'
+  /** `RosterEvent`: a roster item was added, changed or removed. */
+  | 'ROSTER'
+  /** `SubscriptionRequestEvent`: a presence subscription request or answer. */
+  | 'SUBSCRIPTION_REQUEST';
+
+/** The caller's live event stream. */
+export type EventsUserSubscription = {
+  __typename?: 'EventsUserSubscription';
+  /** Delivers the caller's events as they happen. With `since`, first replays what the archive holds after that cursor (`replayed: true`), once each and in order, then continues live with no gap and no duplicate. Opening a stream makes the caller available (the presence `presence.setPresence` set, `ONLINE` by default) without taking messages from the caller's other clients. Fails with `invalid_input` for a cursor that is not one. */
+  stream?: Maybe<Event>;
+};
+
+
+/** The caller's live event stream. */
+export type EventsUserSubscriptionStreamArgs = {
+  since?: InputMaybe<Scalars['String']['input']>;
+  types?: InputMaybe<Array<EventType>>;
+};
 
 /** Content kept outside the vCard and referenced by URI. */
 export type External = {
@@ -1003,6 +1345,61 @@ export type MucUserQueryListRoomsArgs = {
   mucDomain: Scalars['DomainName']['input'];
 };
 
+/** A message of a conversation, as read from the archive or received live, with corrections, retractions and reactions folded in. */
+export type Message = {
+  __typename?: 'Message';
+  /** The body, after the last correction; null for a message without one, or the fallback text of a retracted message. */
+  body?: Maybe<Scalars['String']['output']>;
+  /** The conversation it belongs to: the peer's bare JID, or the room's. */
+  conversation: Scalars['BareJID']['output'];
+  /** True when it was corrected (XEP-0308). */
+  edited: Scalars['Boolean']['output'];
+  /** Who sent it: a full JID in one-to-one chats, the occupant JID in rooms. */
+  from: Scalars['JID']['output'];
+  /** The message's archive id (XEP-0359 stanza-id given by the archive); the cursor for paging and read positions. */
+  id: Scalars['String']['output'];
+  /** True when the caller sent it (from the gateway or from any other client of the caller). */
+  outgoing: Scalars['Boolean']['output'];
+  /** The reactions to it (XEP-0444), one entry per emoji. */
+  reactions: Array<Reaction>;
+  /** True when its sender retracted it (XEP-0424). */
+  retracted: Scalars['Boolean']['output'];
+  /** The message stanza as archived. */
+  stanza: Scalars['XmlElement']['output'];
+  /** The `<subject/>` it carries, if any. */
+  subject?: Maybe<Scalars['String']['output']>;
+  /** When it was sent (archived), in UTC. */
+  timestamp: Scalars['DateTime']['output'];
+};
+
+/** A message to or from the caller. */
+export type MessageEvent = Event & {
+  __typename?: 'MessageEvent';
+  /** When it was sent (archived). */
+  at: Scalars['DateTime']['output'];
+  /** The message's archive id. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** The message. */
+  message: Message;
+  /** True when replayed from the archive. */
+  replayed: Scalars['Boolean']['output'];
+};
+
+/** A page of a conversation's messages, oldest first, with archive-id cursors. */
+export type MessagePage = {
+  __typename?: 'MessagePage';
+  /** The id of the last (newest) message of the page: pass it as `after` for the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether newer messages exist after this page. */
+  hasAfter: Scalars['Boolean']['output'];
+  /** Whether older messages exist before this page. */
+  hasBefore: Scalars['Boolean']['output'];
+  /** The messages of the page, oldest first. */
+  items: Array<Message>;
+  /** The id of the first (oldest) message of the page: pass it as `before` for the previous page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
 /** The parts of a person's name (vCard N). */
 export type NameComponents = {
   __typename?: 'NameComponents';
@@ -1054,6 +1451,65 @@ export type Phonetic = {
   __typename?: 'Phonetic';
   /** Phonetic spelling of the name (PHONETIC). */
   phonetic?: Maybe<Scalars['String']['output']>;
+};
+
+/** A contact's presence, after a change or in the snapshot sent when the stream starts. */
+export type PresenceEvent = Event & {
+  __typename?: 'PresenceEvent';
+  /** When it was received. */
+  at: Scalars['DateTime']['output'];
+  /** Always null: presence is not archived. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** The contact's presence, over all its resources. */
+  presence: ContactPresence;
+  /** Always false. */
+  replayed: Scalars['Boolean']['output'];
+};
+
+/** Availability of a contact or resource, as chat clients show it. `ONLINE` is plain available presence (no `<show/>`); `CHAT`, `AWAY`, `XA` and `DND` are RFC 6121's `<show/>` values; `OFFLINE` is unavailable. */
+export type PresenceShow =
+  /** Away for a short while (`<show>away</show>`). */
+  | 'AWAY'
+  /** Available and keen to chat (`<show>chat</show>`). */
+  | 'CHAT'
+  /** Do not disturb (`<show>dnd</show>`). */
+  | 'DND'
+  /** Not available: no resource of the contact is online, or the caller chose to appear offline. */
+  | 'OFFLINE'
+  /** Available, with no particular state. */
+  | 'ONLINE'
+  /** Away for a long while (`<show>xa</show>`, extended away). */
+  | 'XA';
+
+/** Changes to the caller's own presence. */
+export type PresenceUserMutation = {
+  __typename?: 'PresenceUserMutation';
+  /** Sets the presence the gateway's session announces for the caller (`OFFLINE` = unavailable). It is kept for the caller's live event streams: while one is open the session announces it; without one it is announced once and held until the session closes (after `POOL_IDLE_TIMEOUT_MS` without requests). Returns the caller's presence afterwards. Fails with `invalid_input` for a priority outside −128…127. */
+  setPresence?: Maybe<ContactPresence>;
+};
+
+
+/** Changes to the caller's own presence. */
+export type PresenceUserMutationSetPresenceArgs = {
+  idleSince?: InputMaybe<Scalars['DateTime']['input']>;
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  show: PresenceShow;
+  status?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Reads of presence. Only contacts whose presence the caller is subscribed to (roster subscription `TO` or `BOTH`) can be seen; others read as `OFFLINE` without `lastSeen`. */
+export type PresenceUserQuery = {
+  __typename?: 'PresenceUserQuery';
+  /** The current presence of the caller's contacts: all roster contacts, or only those listed. Costs one presence probe round (the gateway's session becomes available just long enough to receive the contacts' presence unless a live stream already holds it) and one XEP-0012 query per offline contact. */
+  contacts?: Maybe<Array<ContactPresence>>;
+  /** The caller's own presence as the caller's contacts see it: every online resource of the caller, the gateway's included. */
+  own?: Maybe<ContactPresence>;
+};
+
+
+/** Reads of presence. Only contacts whose presence the caller is subscribed to (roster subscription `TO` or `BOTH`) can be seen; others read as `OFFLINE` without `lastSeen`. */
+export type PresenceUserQueryContactsArgs = {
+  contacts?: InputMaybe<Array<Scalars['BareJID']['input']>>;
 };
 
 /** Privacy classification of the vCard (vCard CLASS). */
@@ -1111,6 +1567,81 @@ export type PrivateUserQueryGetPrivateArgs = {
   nameSpace: Scalars['NonEmptyString']['input'];
 };
 
+/** One emoji's reactions to a message (XEP-0444). */
+export type Reaction = {
+  __typename?: 'Reaction';
+  /** Who reacted with it: bare JIDs in one-to-one chats, occupant JIDs in rooms. */
+  by: Array<Scalars['JID']['output']>;
+  /** How many users reacted with it. */
+  count: Scalars['Int']['output'];
+  /** The emoji. */
+  emoji: Scalars['String']['output'];
+};
+
+/** Someone set their reactions to a message (XEP-0444). */
+export type ReactionEvent = Event & {
+  __typename?: 'ReactionEvent';
+  /** When it was sent. */
+  at: Scalars['DateTime']['output'];
+  /** The conversation. */
+  conversation: Scalars['BareJID']['output'];
+  /** The reaction's archive id. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** Their reactions now (empty: all removed). */
+  emojis: Array<Scalars['String']['output']>;
+  /** Who reacted. */
+  from: Scalars['JID']['output'];
+  /** The id of the message reacted to. */
+  id: Scalars['String']['output'];
+  /** True when replayed from the archive. */
+  replayed: Scalars['Boolean']['output'];
+};
+
+/** The presence of one connected resource (one client) of a contact. */
+export type ResourcePresence = {
+  __typename?: 'ResourcePresence';
+  /** Since when the user has been idle on that client (XEP-0319), if the client says so. */
+  idleSince?: Maybe<Scalars['DateTime']['output']>;
+  /** The resource's priority (−128 to 127); messages to the bare JID go to the highest non-negative one. */
+  priority: Scalars['Int']['output'];
+  /** The resource part of the client's full JID, e.g. `phone`. */
+  resource: Scalars['String']['output'];
+  /** The resource's availability. */
+  show: PresenceShow;
+  /** The status text the client set, if any. */
+  status?: Maybe<Scalars['String']['output']>;
+};
+
+/** The stream could not resume exactly (the cursor is unknown to the archive, or events may have been lost): reload conversations and state, then go on from here. */
+export type ResyncEvent = Event & {
+  __typename?: 'ResyncEvent';
+  /** When it was sent. */
+  at: Scalars['DateTime']['output'];
+  /** Null, or the newest archive id the gateway knows, to resume from next time. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** Why: `unknown_cursor` or `messages_may_be_lost`. */
+  reason: Scalars['String']['output'];
+  /** False. */
+  replayed: Scalars['Boolean']['output'];
+};
+
+/** A message was retracted (XEP-0424). */
+export type RetractEvent = Event & {
+  __typename?: 'RetractEvent';
+  /** When the retraction was sent. */
+  at: Scalars['DateTime']['output'];
+  /** The conversation. */
+  conversation: Scalars['BareJID']['output'];
+  /** The retraction's archive id. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** Who retracted it. */
+  from: Scalars['JID']['output'];
+  /** The id of the retracted message. */
+  id: Scalars['String']['output'];
+  /** True when replayed from the archive. */
+  replayed: Scalars['Boolean']['output'];
+};
+
 /** A MUC Light room: its address, name, subject, members and configuration. */
 export type Room = {
   __typename?: 'Room';
@@ -1143,6 +1674,48 @@ export type RoomConfigDictEntryInput = {
   value: Scalars['String']['input'];
 };
 
+/** Something happened in a room the caller is in, or the caller was invited to one. */
+export type RoomEvent = Event & {
+  __typename?: 'RoomEvent';
+  /** Who did it or whom it concerns (the inviter, the occupant's real JID when visible). */
+  actor?: Maybe<Scalars['JID']['output']>;
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** The archive id for archived room events (invitations, subject changes), else null. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** The new icon, for ICON. */
+  icon?: Maybe<Scalars['String']['output']>;
+  /** What happened. */
+  kind: RoomEventKind;
+  /** The occupant's nickname, for JOINED and LEFT. */
+  nick?: Maybe<Scalars['String']['output']>;
+  /** True when replayed from the archive. */
+  replayed: Scalars['Boolean']['output'];
+  /** The room's bare JID. */
+  room: Scalars['BareJID']['output'];
+  /** The new subject, for SUBJECT. */
+  subject?: Maybe<Scalars['String']['output']>;
+};
+
+/** What happened in a room. */
+export type RoomEventKind =
+  /** An affiliation changed (`actor` is the user concerned). */
+  | 'AFFILIATION'
+  /** The room configuration changed. */
+  | 'CONFIG'
+  /** The room was destroyed. */
+  | 'DESTROYED'
+  /** The room icon changed (`icon`). */
+  | 'ICON'
+  /** The caller was invited to the room (`actor` is the inviter). */
+  | 'INVITATION'
+  /** An occupant joined (`nick`, `actor`). */
+  | 'JOINED'
+  /** An occupant left (`nick`, `actor`). */
+  | 'LEFT'
+  /** The subject changed (`subject`). */
+  | 'SUBJECT';
+
 /** A member of a MUC Light room. */
 export type RoomUser = {
   __typename?: 'RoomUser';
@@ -1150,6 +1723,21 @@ export type RoomUser = {
   affiliation: Affiliation;
   /** The member's bare JID. */
   jid: Scalars['JID']['output'];
+};
+
+/** A roster push: an item added, changed or removed, by this or any other client of the caller. */
+export type RosterEvent = Event & {
+  __typename?: 'RosterEvent';
+  /** When it was received. */
+  at: Scalars['DateTime']['output'];
+  /** The roster item as it is now (as it was, when removed). */
+  contact: Contact;
+  /** Always null: roster pushes are not archived. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** True when the item was removed. */
+  removed: Scalars['Boolean']['output'];
+  /** Always false. */
+  replayed: Scalars['Boolean']['output'];
 };
 
 /** Changes the caller's roster and presence subscriptions (RFC 6121). */
@@ -1372,6 +1960,34 @@ export type SubAction =
   /** Ask to receive the contact's presence: sends presence of type `subscribe`. */
   | 'INVITE';
 
+/** A presence subscription request or answer, including requests that waited while the caller was offline. */
+export type SubscriptionRequestEvent = Event & {
+  __typename?: 'SubscriptionRequestEvent';
+  /** When it was received. */
+  at: Scalars['DateTime']['output'];
+  /** Always null: subscription stanzas are not archived; pending requests are delivered again when a stream starts. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** Who sent it. */
+  from: Scalars['BareJID']['output'];
+  /** Which kind of subscription stanza. */
+  kind: SubscriptionRequestKind;
+  /** The `<status/>` text that came with it, if any. */
+  message?: Maybe<Scalars['String']['output']>;
+  /** Always false. */
+  replayed: Scalars['Boolean']['output'];
+};
+
+/** The kinds of presence subscription stanza (RFC 6121 §3). */
+export type SubscriptionRequestKind =
+  /** The sender asks to see the caller's presence. */
+  | 'SUBSCRIBE'
+  /** The sender accepted the caller's request. */
+  | 'SUBSCRIBED'
+  /** The sender no longer wants to see the caller's presence. */
+  | 'UNSUBSCRIBE'
+  /** The sender declined the caller's request, or cancelled a subscription it had granted. */
+  | 'UNSUBSCRIBED';
+
 /** A telephone number (vCard TEL). */
 export type Telephone = {
   __typename?: 'Telephone';
@@ -1456,6 +2072,12 @@ export type UserMutation = {
   __typename?: 'UserMutation';
   /** Password change and account removal for the caller (XEP-0077 In-Band Registration). */
   account?: Maybe<AccountUserMutation>;
+  /** Blocking and unblocking users and domains (XEP-0191). Chat-app extension. */
+  blocking?: Maybe<BlockingUserMutation>;
+  /** Typing notifications, message corrections, retractions and reactions, and starting a chat. Chat-app extension. */
+  chat?: Maybe<ChatUserMutation>;
+  /** Read positions, favourites and room data of the caller's conversations. Chat-app extension. */
+  conversations?: Maybe<ConversationUserMutation>;
   /** Obtaining upload and download URLs for files (XEP-0363 HTTP File Upload). */
   httpUpload?: Maybe<HttpUploadUserMutation>;
   /** Maintenance of the caller's inbox bin (MongooseIM inbox). */
@@ -1466,6 +2088,8 @@ export type UserMutation = {
   muc?: Maybe<MucUserMutation>;
   /** Creating and managing MUC Light rooms and the caller's blocking list (mapped onto XEP-0045 rooms on servers without MUC Light). */
   muc_light?: Maybe<MucLightUserMutation>;
+  /** Setting the caller's own presence: availability, status text, priority, idle time. Chat-app extension. */
+  presence?: Maybe<PresenceUserMutation>;
   /** Writing to the caller's private XML storage (XEP-0049). */
   private?: Maybe<PrivateUserMutation>;
   /** Editing the caller's roster and managing presence subscriptions (RFC 6121). */
@@ -1483,14 +2107,20 @@ export type UserQuery = {
   __typename?: 'UserQuery';
   /** Account namespace (XEP-0077 In-Band Registration); it exposes only a placeholder field. */
   account?: Maybe<AccountUserQuery>;
+  /** The caller's block list (XEP-0191). Chat-app extension; MongooseIM's MUC Light blocking list stays in `muc_light`. */
+  blocking?: Maybe<BlockingUserQuery>;
   /** Tells whether the request is authenticated and as whom. It is the only operation that works without credentials: an anonymous request gets `UNAUTHORIZED` rather than an error. */
   checkAuth?: Maybe<UserAuthInfo>;
+  /** The caller's conversations (one-to-one chats and rooms) and their histories. Chat-app extension. */
+  conversations?: Maybe<ConversationUserQuery>;
   /** Last-activity lookups (XEP-0012 Last Activity). */
   last?: Maybe<LastUserQuery>;
   /** Reads on Multi-User Chat rooms (XEP-0045) and their message archives. */
   muc?: Maybe<MucUserQuery>;
   /** Reads on MUC Light rooms, MongooseIM's membership-based group chats; on other servers they are mapped onto XEP-0045 rooms. */
   muc_light?: Maybe<MucLightUserQuery>;
+  /** The presence of the caller's contacts and of the caller (RFC 6121 §4). Chat-app extension, not part of MongooseIM's API. */
+  presence?: Maybe<PresenceUserQuery>;
   /** Reads of the caller's private XML storage (XEP-0049). */
   private?: Maybe<PrivateUserQuery>;
   /** Reads of the caller's contact list (RFC 6121 roster, `jabber:iq:roster`). */
@@ -1506,6 +2136,8 @@ export type UserQuery = {
 /** Entry point for live streams. Subscriptions are served over graphql-ws (WebSocket) or Server-Sent Events at `/api/graphql/sse`; sent as a plain HTTP request they fail with `unsupported_operation`. */
 export type UserSubscription = {
   __typename?: 'UserSubscription';
+  /** One live event stream for the caller: messages, presence, roster, requests, typing, markers, rooms, blocking. Chat-app extension. */
+  events?: Maybe<EventsUserSubscription>;
   /** Streams of stanzas reaching the caller's account. */
   stanza?: Maybe<StanzaUserSubscription>;
 };
@@ -1753,6 +2385,23 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   ;
 };
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Event:
+    | ( BlockingEvent )
+    | ( ChatStateEvent )
+    | ( DisplayedEvent )
+    | ( EditEvent )
+    | ( MessageEvent )
+    | ( PresenceEvent )
+    | ( ReactionEvent )
+    | ( ResyncEvent )
+    | ( RetractEvent )
+    | ( RoomEvent )
+    | ( Omit<RosterEvent, 'contact'> & { contact: _RefType['Contact'] } )
+    | ( SubscriptionRequestEvent )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1770,18 +2419,35 @@ export type ResolversTypes = {
   BinValue: ResolverTypeWrapper<BinValue>;
   BlockedEntityType: BlockedEntityType;
   BlockingAction: BlockingAction;
+  BlockingEvent: ResolverTypeWrapper<BlockingEvent>;
   BlockingInput: BlockingInput;
   BlockingItem: ResolverTypeWrapper<BlockingItem>;
+  BlockingUserMutation: ResolverTypeWrapper<BlockingUserMutation>;
+  BlockingUserQuery: ResolverTypeWrapper<BlockingUserQuery>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ChatState: ChatState;
+  ChatStateEvent: ResolverTypeWrapper<ChatStateEvent>;
+  ChatUserMutation: ResolverTypeWrapper<ChatUserMutation>;
   Contact: ResolverTypeWrapper<RosterItem>;
   ContactAsk: ContactAsk;
   ContactInput: ContactInput;
+  ContactPresence: ResolverTypeWrapper<ContactPresence>;
   ContactSub: ContactSub;
+  Conversation: ResolverTypeWrapper<Conversation>;
+  ConversationKind: ConversationKind;
+  ConversationPage: ResolverTypeWrapper<ConversationPage>;
+  ConversationUserMutation: ResolverTypeWrapper<ConversationUserMutation>;
+  ConversationUserQuery: ResolverTypeWrapper<ConversationUserQuery>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DisplayedEvent: ResolverTypeWrapper<DisplayedEvent>;
   DomainName: ResolverTypeWrapper<Scalars['DomainName']['output']>;
+  EditEvent: ResolverTypeWrapper<EditEvent>;
   Email: ResolverTypeWrapper<Email>;
   EmailInput: EmailInput;
   EmailTags: EmailTags;
+  Event: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Event']>;
+  EventType: EventType;
+  EventsUserSubscription: ResolverTypeWrapper<Omit<EventsUserSubscription, 'stream'> & { stream?: Maybe<ResolversTypes['Event']> }>;
   External: ResolverTypeWrapper<External>;
   FileUrls: ResolverTypeWrapper<FileUrls>;
   GeographicalPosition: ResolverTypeWrapper<GeographicalPosition>;
@@ -1816,6 +2482,9 @@ export type ResolversTypes = {
   MUCRoomsPayload: ResolverTypeWrapper<MucRoomsPayload>;
   MUCUserMutation: ResolverTypeWrapper<Namespace>;
   MUCUserQuery: ResolverTypeWrapper<Namespace>;
+  Message: ResolverTypeWrapper<Message>;
+  MessageEvent: ResolverTypeWrapper<MessageEvent>;
+  MessagePage: ResolverTypeWrapper<MessagePage>;
   NameComponents: ResolverTypeWrapper<NameComponents>;
   NameComponentsInput: NameComponentsInput;
   NonEmptyString: ResolverTypeWrapper<Scalars['NonEmptyString']['output']>;
@@ -1824,17 +2493,29 @@ export type ResolversTypes = {
   OrganizationInput: OrganizationInput;
   Phonetic: ResolverTypeWrapper<Phonetic>;
   PosInt: ResolverTypeWrapper<Scalars['PosInt']['output']>;
+  PresenceEvent: ResolverTypeWrapper<PresenceEvent>;
+  PresenceShow: PresenceShow;
+  PresenceUserMutation: ResolverTypeWrapper<PresenceUserMutation>;
+  PresenceUserQuery: ResolverTypeWrapper<PresenceUserQuery>;
   Privacy: ResolverTypeWrapper<Privacy>;
   PrivacyClassificationTags: PrivacyClassificationTags;
   PrivacyInput: PrivacyInput;
   PrivateUserMutation: ResolverTypeWrapper<Namespace>;
   PrivateUserQuery: ResolverTypeWrapper<Namespace>;
+  Reaction: ResolverTypeWrapper<Reaction>;
+  ReactionEvent: ResolverTypeWrapper<ReactionEvent>;
   ResourceName: ResolverTypeWrapper<Scalars['ResourceName']['output']>;
+  ResourcePresence: ResolverTypeWrapper<ResourcePresence>;
+  ResyncEvent: ResolverTypeWrapper<ResyncEvent>;
+  RetractEvent: ResolverTypeWrapper<RetractEvent>;
   Room: ResolverTypeWrapper<Room>;
   RoomConfigDictEntry: ResolverTypeWrapper<RoomConfigDictEntry>;
   RoomConfigDictEntryInput: RoomConfigDictEntryInput;
+  RoomEvent: ResolverTypeWrapper<RoomEvent>;
+  RoomEventKind: RoomEventKind;
   RoomName: ResolverTypeWrapper<Scalars['RoomName']['output']>;
   RoomUser: ResolverTypeWrapper<RoomUser>;
+  RosterEvent: ResolverTypeWrapper<Omit<RosterEvent, 'contact'> & { contact: ResolversTypes['Contact'] }>;
   RosterUserMutation: ResolverTypeWrapper<Namespace>;
   RosterUserQuery: ResolverTypeWrapper<Namespace>;
   SendStanzaPayload: ResolverTypeWrapper<SendStanzaPayload>;
@@ -1845,10 +2526,12 @@ export type ResolversTypes = {
   StanzaMap: ResolverTypeWrapper<StanzaRecord>;
   StanzaUserMutation: ResolverTypeWrapper<Namespace>;
   StanzaUserQuery: ResolverTypeWrapper<Namespace>;
-  StanzaUserSubscription: ResolverTypeWrapper<MessageEvent>;
+  StanzaUserSubscription: ResolverTypeWrapper<StanzaMessageEvent>;
   StanzasPayload: ResolverTypeWrapper<Omit<StanzasPayload, 'stanzas'> & { stanzas?: Maybe<Array<Maybe<ResolversTypes['StanzaMap']>>> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SubAction: SubAction;
+  SubscriptionRequestEvent: ResolverTypeWrapper<SubscriptionRequestEvent>;
+  SubscriptionRequestKind: SubscriptionRequestKind;
   Telephone: ResolverTypeWrapper<Telephone>;
   TelephoneInput: TelephoneInput;
   TelephoneTags: TelephoneTags;
@@ -1877,15 +2560,29 @@ export type ResolversParentTypes = {
   AgentVcard: Omit<AgentVcard, 'vcard'> & { vcard?: Maybe<ResolversParentTypes['Vcard']> };
   BareJID: Scalars['BareJID']['output'];
   BinValue: BinValue;
+  BlockingEvent: BlockingEvent;
   BlockingInput: BlockingInput;
   BlockingItem: BlockingItem;
+  BlockingUserMutation: BlockingUserMutation;
+  BlockingUserQuery: BlockingUserQuery;
   Boolean: Scalars['Boolean']['output'];
+  ChatStateEvent: ChatStateEvent;
+  ChatUserMutation: ChatUserMutation;
   Contact: RosterItem;
   ContactInput: ContactInput;
+  ContactPresence: ContactPresence;
+  Conversation: Conversation;
+  ConversationPage: ConversationPage;
+  ConversationUserMutation: ConversationUserMutation;
+  ConversationUserQuery: ConversationUserQuery;
   DateTime: Scalars['DateTime']['output'];
+  DisplayedEvent: DisplayedEvent;
   DomainName: Scalars['DomainName']['output'];
+  EditEvent: EditEvent;
   Email: Email;
   EmailInput: EmailInput;
+  Event: ResolversInterfaceTypes<ResolversParentTypes>['Event'];
+  EventsUserSubscription: Omit<EventsUserSubscription, 'stream'> & { stream?: Maybe<ResolversParentTypes['Event']> };
   External: External;
   FileUrls: FileUrls;
   GeographicalPosition: GeographicalPosition;
@@ -1918,6 +2615,9 @@ export type ResolversParentTypes = {
   MUCRoomsPayload: MucRoomsPayload;
   MUCUserMutation: Namespace;
   MUCUserQuery: Namespace;
+  Message: Message;
+  MessageEvent: MessageEvent;
+  MessagePage: MessagePage;
   NameComponents: NameComponents;
   NameComponentsInput: NameComponentsInput;
   NonEmptyString: Scalars['NonEmptyString']['output'];
@@ -1926,16 +2626,26 @@ export type ResolversParentTypes = {
   OrganizationInput: OrganizationInput;
   Phonetic: Phonetic;
   PosInt: Scalars['PosInt']['output'];
+  PresenceEvent: PresenceEvent;
+  PresenceUserMutation: PresenceUserMutation;
+  PresenceUserQuery: PresenceUserQuery;
   Privacy: Privacy;
   PrivacyInput: PrivacyInput;
   PrivateUserMutation: Namespace;
   PrivateUserQuery: Namespace;
+  Reaction: Reaction;
+  ReactionEvent: ReactionEvent;
   ResourceName: Scalars['ResourceName']['output'];
+  ResourcePresence: ResourcePresence;
+  ResyncEvent: ResyncEvent;
+  RetractEvent: RetractEvent;
   Room: Room;
   RoomConfigDictEntry: RoomConfigDictEntry;
   RoomConfigDictEntryInput: RoomConfigDictEntryInput;
+  RoomEvent: RoomEvent;
   RoomName: Scalars['RoomName']['output'];
   RoomUser: RoomUser;
+  RosterEvent: Omit<RosterEvent, 'contact'> & { contact: ResolversParentTypes['Contact'] };
   RosterUserMutation: Namespace;
   RosterUserQuery: Namespace;
   SendStanzaPayload: SendStanzaPayload;
@@ -1946,9 +2656,10 @@ export type ResolversParentTypes = {
   StanzaMap: StanzaRecord;
   StanzaUserMutation: Namespace;
   StanzaUserQuery: Namespace;
-  StanzaUserSubscription: MessageEvent;
+  StanzaUserSubscription: StanzaMessageEvent;
   StanzasPayload: Omit<StanzasPayload, 'stanzas'> & { stanzas?: Maybe<Array<Maybe<ResolversParentTypes['StanzaMap']>>> };
   String: Scalars['String']['output'];
+  SubscriptionRequestEvent: SubscriptionRequestEvent;
   Telephone: Telephone;
   TelephoneInput: TelephoneInput;
   Token: Token;
@@ -2003,10 +2714,46 @@ export type BinValueResolvers<ContextType = GraphQLContext, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type BlockingEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BlockingEvent'] = ResolversParentTypes['BlockingEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  blocked?: Resolver<Array<ResolversTypes['JID']>, ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  unblocked?: Resolver<Array<ResolversTypes['JID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type BlockingItemResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BlockingItem'] = ResolversParentTypes['BlockingItem']> = {
   action?: Resolver<ResolversTypes['BlockingAction'], ParentType, ContextType>;
   entity?: Resolver<ResolversTypes['JID'], ParentType, ContextType>;
   entityType?: Resolver<ResolversTypes['BlockedEntityType'], ParentType, ContextType>;
+};
+
+export type BlockingUserMutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BlockingUserMutation'] = ResolversParentTypes['BlockingUserMutation']> = {
+  block?: Resolver<Maybe<Array<ResolversTypes['JID']>>, ParentType, ContextType, RequireFields<BlockingUserMutationBlockArgs, 'jids'>>;
+  unblock?: Resolver<Maybe<Array<ResolversTypes['JID']>>, ParentType, ContextType, Partial<BlockingUserMutationUnblockArgs>>;
+};
+
+export type BlockingUserQueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BlockingUserQuery'] = ResolversParentTypes['BlockingUserQuery']> = {
+  list?: Resolver<Maybe<Array<ResolversTypes['JID']>>, ParentType, ContextType>;
+};
+
+export type ChatStateEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChatStateEvent'] = ResolversParentTypes['ChatStateEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  conversation?: Resolver<ResolversTypes['BareJID'], ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['JID'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['ChatState'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ChatUserMutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChatUserMutation'] = ResolversParentTypes['ChatUserMutation']> = {
+  editMessage?: Resolver<Maybe<ResolversTypes['Message']>, ParentType, ContextType, RequireFields<ChatUserMutationEditMessageArgs, 'body' | 'id' | 'with'>>;
+  react?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<ChatUserMutationReactArgs, 'emojis' | 'id' | 'with'>>;
+  retractMessage?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<ChatUserMutationRetractMessageArgs, 'id' | 'with'>>;
+  sendChatState?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<ChatUserMutationSendChatStateArgs, 'state' | 'to'>>;
+  startChat?: Resolver<Maybe<ResolversTypes['Conversation']>, ParentType, ContextType, RequireFields<ChatUserMutationStartChatArgs, 'invitees' | 'message'>>;
 };
 
 export type ContactResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = {
@@ -2017,17 +2764,86 @@ export type ContactResolvers<ContextType = GraphQLContext, ParentType extends Re
   subscription?: Resolver<Maybe<ResolversTypes['ContactSub']>, ParentType, ContextType>;
 };
 
+export type ContactPresenceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ContactPresence'] = ResolversParentTypes['ContactPresence']> = {
+  idleSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  jid?: Resolver<ResolversTypes['BareJID'], ParentType, ContextType>;
+  lastSeen?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  resources?: Resolver<Array<ResolversTypes['ResourcePresence']>, ParentType, ContextType>;
+  show?: Resolver<ResolversTypes['PresenceShow'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ConversationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Conversation'] = ResolversParentTypes['Conversation']> = {
+  icon?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['BareJID'], ParentType, ContextType>;
+  isFavorite?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ConversationKind'], ParentType, ContextType>;
+  lastActivity?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastMessage?: Resolver<Maybe<ResolversTypes['Message']>, ParentType, ContextType>;
+  lastReadId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ConversationPageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConversationPage'] = ResolversParentTypes['ConversationPage']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['Conversation']>, ParentType, ContextType>;
+  modifiedBefore?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type ConversationUserMutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConversationUserMutation'] = ResolversParentTypes['ConversationUserMutation']> = {
+  markDisplayed?: Resolver<Maybe<ResolversTypes['Conversation']>, ParentType, ContextType, RequireFields<ConversationUserMutationMarkDisplayedArgs, 'upTo' | 'with'>>;
+  setFavorite?: Resolver<Maybe<ResolversTypes['Conversation']>, ParentType, ContextType, RequireFields<ConversationUserMutationSetFavoriteArgs, 'favorite' | 'with'>>;
+  setRoomData?: Resolver<Maybe<ResolversTypes['Conversation']>, ParentType, ContextType, RequireFields<ConversationUserMutationSetRoomDataArgs, 'room'>>;
+};
+
+export type ConversationUserQueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConversationUserQuery'] = ResolversParentTypes['ConversationUserQuery']> = {
+  get?: Resolver<Maybe<ResolversTypes['Conversation']>, ParentType, ContextType, RequireFields<ConversationUserQueryGetArgs, 'id'>>;
+  list?: Resolver<Maybe<ResolversTypes['ConversationPage']>, ParentType, ContextType, RequireFields<ConversationUserQueryListArgs, 'first'>>;
+  messages?: Resolver<Maybe<ResolversTypes['MessagePage']>, ParentType, ContextType, RequireFields<ConversationUserQueryMessagesArgs, 'first' | 'with'>>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DisplayedEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DisplayedEvent'] = ResolversParentTypes['DisplayedEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  conversation?: Resolver<ResolversTypes['BareJID'], ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['JID'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  upTo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
 
 export interface DomainNameScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DomainName'], any> {
   name: 'DomainName';
 }
 
+export type EditEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EditEvent'] = ResolversParentTypes['EditEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  conversation?: Resolver<ResolversTypes['BareJID'], ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['Message'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type EmailResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Email'] = ResolversParentTypes['Email']> = {
   tags?: Resolver<Maybe<Array<Maybe<ResolversTypes['EmailTags']>>>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = {
+  __resolveType: TypeResolveFn<'BlockingEvent' | 'ChatStateEvent' | 'DisplayedEvent' | 'EditEvent' | 'MessageEvent' | 'PresenceEvent' | 'ReactionEvent' | 'ResyncEvent' | 'RetractEvent' | 'RoomEvent' | 'RosterEvent' | 'SubscriptionRequestEvent', ParentType, ContextType>;
+};
+
+export type EventsUserSubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventsUserSubscription'] = ResolversParentTypes['EventsUserSubscription']> = {
+  stream?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, Partial<EventsUserSubscriptionStreamArgs>>;
 };
 
 export type ExternalResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['External'] = ResolversParentTypes['External']> = {
@@ -2191,6 +3007,36 @@ export type MucUserQueryResolvers<ContextType = GraphQLContext, ParentType exten
   listRooms?: Resolver<Maybe<ResolversTypes['MUCRoomsPayload']>, ParentType, ContextType, RequireFields<MucUserQueryListRoomsArgs, 'mucDomain'>>;
 };
 
+export type MessageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message']> = {
+  body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  conversation?: Resolver<ResolversTypes['BareJID'], ParentType, ContextType>;
+  edited?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['JID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outgoing?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reactions?: Resolver<Array<ResolversTypes['Reaction']>, ParentType, ContextType>;
+  retracted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  stanza?: Resolver<ResolversTypes['XmlElement'], ParentType, ContextType>;
+  subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type MessageEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MessageEvent'] = ResolversParentTypes['MessageEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['Message'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type MessagePageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MessagePage'] = ResolversParentTypes['MessagePage']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasAfter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasBefore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['Message']>, ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type NameComponentsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['NameComponents'] = ResolversParentTypes['NameComponents']> = {
   family?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   givenName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2221,6 +3067,23 @@ export interface PosIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTyp
   name: 'PosInt';
 }
 
+export type PresenceEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PresenceEvent'] = ResolversParentTypes['PresenceEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  presence?: Resolver<ResolversTypes['ContactPresence'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PresenceUserMutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PresenceUserMutation'] = ResolversParentTypes['PresenceUserMutation']> = {
+  setPresence?: Resolver<Maybe<ResolversTypes['ContactPresence']>, ParentType, ContextType, RequireFields<PresenceUserMutationSetPresenceArgs, 'show'>>;
+};
+
+export type PresenceUserQueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PresenceUserQuery'] = ResolversParentTypes['PresenceUserQuery']> = {
+  contacts?: Resolver<Maybe<Array<ResolversTypes['ContactPresence']>>, ParentType, ContextType, Partial<PresenceUserQueryContactsArgs>>;
+  own?: Resolver<Maybe<ResolversTypes['ContactPresence']>, ParentType, ContextType>;
+};
+
 export type PrivacyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Privacy'] = ResolversParentTypes['Privacy']> = {
   tags?: Resolver<Maybe<Array<Maybe<ResolversTypes['PrivacyClassificationTags']>>>, ParentType, ContextType>;
 };
@@ -2233,9 +3096,52 @@ export type PrivateUserQueryResolvers<ContextType = GraphQLContext, ParentType e
   getPrivate?: Resolver<Maybe<ResolversTypes['XmlElement']>, ParentType, ContextType, RequireFields<PrivateUserQueryGetPrivateArgs, 'element' | 'nameSpace'>>;
 };
 
+export type ReactionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Reaction'] = ResolversParentTypes['Reaction']> = {
+  by?: Resolver<Array<ResolversTypes['JID']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  emoji?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ReactionEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReactionEvent'] = ResolversParentTypes['ReactionEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  conversation?: Resolver<ResolversTypes['BareJID'], ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  emojis?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['JID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export interface ResourceNameScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['ResourceName'], any> {
   name: 'ResourceName';
 }
+
+export type ResourcePresenceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ResourcePresence'] = ResolversParentTypes['ResourcePresence']> = {
+  idleSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  show?: Resolver<ResolversTypes['PresenceShow'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ResyncEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ResyncEvent'] = ResolversParentTypes['ResyncEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RetractEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RetractEvent'] = ResolversParentTypes['RetractEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  conversation?: Resolver<ResolversTypes['BareJID'], ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['JID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
 
 export type RoomResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Room'] = ResolversParentTypes['Room']> = {
   jid?: Resolver<ResolversTypes['BareJID'], ParentType, ContextType>;
@@ -2250,6 +3156,19 @@ export type RoomConfigDictEntryResolvers<ContextType = GraphQLContext, ParentTyp
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type RoomEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RoomEvent'] = ResolversParentTypes['RoomEvent']> = {
+  actor?: Resolver<Maybe<ResolversTypes['JID']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  icon?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['RoomEventKind'], ParentType, ContextType>;
+  nick?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  room?: Resolver<ResolversTypes['BareJID'], ParentType, ContextType>;
+  subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export interface RoomNameScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['RoomName'], any> {
   name: 'RoomName';
 }
@@ -2257,6 +3176,15 @@ export interface RoomNameScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type RoomUserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RoomUser'] = ResolversParentTypes['RoomUser']> = {
   affiliation?: Resolver<ResolversTypes['Affiliation'], ParentType, ContextType>;
   jid?: Resolver<ResolversTypes['JID'], ParentType, ContextType>;
+};
+
+export type RosterEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RosterEvent'] = ResolversParentTypes['RosterEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  contact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  removed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type RosterUserMutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RosterUserMutation'] = ResolversParentTypes['RosterUserMutation']> = {
@@ -2322,6 +3250,16 @@ export type StanzasPayloadResolvers<ContextType = GraphQLContext, ParentType ext
   stanzas?: Resolver<Maybe<Array<Maybe<ResolversTypes['StanzaMap']>>>, ParentType, ContextType>;
 };
 
+export type SubscriptionRequestEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SubscriptionRequestEvent'] = ResolversParentTypes['SubscriptionRequestEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['BareJID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SubscriptionRequestKind'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type TelephoneResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Telephone'] = ResolversParentTypes['Telephone']> = {
   number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Maybe<Array<Maybe<ResolversTypes['TelephoneTags']>>>, ParentType, ContextType>;
@@ -2344,11 +3282,15 @@ export type UserAuthInfoResolvers<ContextType = GraphQLContext, ParentType exten
 
 export type UserMutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UserMutation'] = ResolversParentTypes['UserMutation']> = {
   account?: Resolver<Maybe<ResolversTypes['AccountUserMutation']>, ParentType, ContextType>;
+  blocking?: Resolver<Maybe<ResolversTypes['BlockingUserMutation']>, ParentType, ContextType>;
+  chat?: Resolver<Maybe<ResolversTypes['ChatUserMutation']>, ParentType, ContextType>;
+  conversations?: Resolver<Maybe<ResolversTypes['ConversationUserMutation']>, ParentType, ContextType>;
   httpUpload?: Resolver<Maybe<ResolversTypes['HttpUploadUserMutation']>, ParentType, ContextType>;
   inbox?: Resolver<Maybe<ResolversTypes['InboxUserMutation']>, ParentType, ContextType>;
   last?: Resolver<Maybe<ResolversTypes['LastUserMutation']>, ParentType, ContextType>;
   muc?: Resolver<Maybe<ResolversTypes['MUCUserMutation']>, ParentType, ContextType>;
   muc_light?: Resolver<Maybe<ResolversTypes['MUCLightUserMutation']>, ParentType, ContextType>;
+  presence?: Resolver<Maybe<ResolversTypes['PresenceUserMutation']>, ParentType, ContextType>;
   private?: Resolver<Maybe<ResolversTypes['PrivateUserMutation']>, ParentType, ContextType>;
   roster?: Resolver<Maybe<ResolversTypes['RosterUserMutation']>, ParentType, ContextType>;
   stanza?: Resolver<Maybe<ResolversTypes['StanzaUserMutation']>, ParentType, ContextType>;
@@ -2362,10 +3304,13 @@ export interface UserNameScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type UserQueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UserQuery'] = ResolversParentTypes['UserQuery']> = {
   account?: Resolver<Maybe<ResolversTypes['AccountUserQuery']>, ParentType, ContextType>;
+  blocking?: Resolver<Maybe<ResolversTypes['BlockingUserQuery']>, ParentType, ContextType>;
   checkAuth?: Resolver<Maybe<ResolversTypes['UserAuthInfo']>, ParentType, ContextType>;
+  conversations?: Resolver<Maybe<ResolversTypes['ConversationUserQuery']>, ParentType, ContextType>;
   last?: Resolver<Maybe<ResolversTypes['LastUserQuery']>, ParentType, ContextType>;
   muc?: Resolver<Maybe<ResolversTypes['MUCUserQuery']>, ParentType, ContextType>;
   muc_light?: Resolver<Maybe<ResolversTypes['MUCLightUserQuery']>, ParentType, ContextType>;
+  presence?: Resolver<Maybe<ResolversTypes['PresenceUserQuery']>, ParentType, ContextType>;
   private?: Resolver<Maybe<ResolversTypes['PrivateUserQuery']>, ParentType, ContextType>;
   roster?: Resolver<Maybe<ResolversTypes['RosterUserQuery']>, ParentType, ContextType>;
   session?: Resolver<Maybe<ResolversTypes['SessionUserQuery']>, ParentType, ContextType>;
@@ -2374,6 +3319,7 @@ export type UserQueryResolvers<ContextType = GraphQLContext, ParentType extends 
 };
 
 export type UserSubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UserSubscription'] = ResolversParentTypes['UserSubscription']> = {
+  events?: SubscriptionResolver<Maybe<ResolversTypes['EventsUserSubscription']>, "events", ParentType, ContextType>;
   stanza?: SubscriptionResolver<Maybe<ResolversTypes['StanzaUserSubscription']>, "stanza", ParentType, ContextType>;
 };
 
@@ -2429,11 +3375,25 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AgentVcard?: AgentVcardResolvers<ContextType>;
   BareJID?: GraphQLScalarType;
   BinValue?: BinValueResolvers<ContextType>;
+  BlockingEvent?: BlockingEventResolvers<ContextType>;
   BlockingItem?: BlockingItemResolvers<ContextType>;
+  BlockingUserMutation?: BlockingUserMutationResolvers<ContextType>;
+  BlockingUserQuery?: BlockingUserQueryResolvers<ContextType>;
+  ChatStateEvent?: ChatStateEventResolvers<ContextType>;
+  ChatUserMutation?: ChatUserMutationResolvers<ContextType>;
   Contact?: ContactResolvers<ContextType>;
+  ContactPresence?: ContactPresenceResolvers<ContextType>;
+  Conversation?: ConversationResolvers<ContextType>;
+  ConversationPage?: ConversationPageResolvers<ContextType>;
+  ConversationUserMutation?: ConversationUserMutationResolvers<ContextType>;
+  ConversationUserQuery?: ConversationUserQueryResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DisplayedEvent?: DisplayedEventResolvers<ContextType>;
   DomainName?: GraphQLScalarType;
+  EditEvent?: EditEventResolvers<ContextType>;
   Email?: EmailResolvers<ContextType>;
+  Event?: EventResolvers<ContextType>;
+  EventsUserSubscription?: EventsUserSubscriptionResolvers<ContextType>;
   External?: ExternalResolvers<ContextType>;
   FileUrls?: FileUrlsResolvers<ContextType>;
   GeographicalPosition?: GeographicalPositionResolvers<ContextType>;
@@ -2458,20 +3418,33 @@ export type Resolvers<ContextType = GraphQLContext> = {
   MUCRoomsPayload?: MucRoomsPayloadResolvers<ContextType>;
   MUCUserMutation?: MucUserMutationResolvers<ContextType>;
   MUCUserQuery?: MucUserQueryResolvers<ContextType>;
+  Message?: MessageResolvers<ContextType>;
+  MessageEvent?: MessageEventResolvers<ContextType>;
+  MessagePage?: MessagePageResolvers<ContextType>;
   NameComponents?: NameComponentsResolvers<ContextType>;
   NonEmptyString?: GraphQLScalarType;
   NonNegInt?: GraphQLScalarType;
   Organization?: OrganizationResolvers<ContextType>;
   Phonetic?: PhoneticResolvers<ContextType>;
   PosInt?: GraphQLScalarType;
+  PresenceEvent?: PresenceEventResolvers<ContextType>;
+  PresenceUserMutation?: PresenceUserMutationResolvers<ContextType>;
+  PresenceUserQuery?: PresenceUserQueryResolvers<ContextType>;
   Privacy?: PrivacyResolvers<ContextType>;
   PrivateUserMutation?: PrivateUserMutationResolvers<ContextType>;
   PrivateUserQuery?: PrivateUserQueryResolvers<ContextType>;
+  Reaction?: ReactionResolvers<ContextType>;
+  ReactionEvent?: ReactionEventResolvers<ContextType>;
   ResourceName?: GraphQLScalarType;
+  ResourcePresence?: ResourcePresenceResolvers<ContextType>;
+  ResyncEvent?: ResyncEventResolvers<ContextType>;
+  RetractEvent?: RetractEventResolvers<ContextType>;
   Room?: RoomResolvers<ContextType>;
   RoomConfigDictEntry?: RoomConfigDictEntryResolvers<ContextType>;
+  RoomEvent?: RoomEventResolvers<ContextType>;
   RoomName?: GraphQLScalarType;
   RoomUser?: RoomUserResolvers<ContextType>;
+  RosterEvent?: RosterEventResolvers<ContextType>;
   RosterUserMutation?: RosterUserMutationResolvers<ContextType>;
   RosterUserQuery?: RosterUserQueryResolvers<ContextType>;
   SendStanzaPayload?: SendStanzaPayloadResolvers<ContextType>;
@@ -2483,6 +3456,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   StanzaUserQuery?: StanzaUserQueryResolvers<ContextType>;
   StanzaUserSubscription?: StanzaUserSubscriptionResolvers<ContextType>;
   StanzasPayload?: StanzasPayloadResolvers<ContextType>;
+  SubscriptionRequestEvent?: SubscriptionRequestEventResolvers<ContextType>;
   Telephone?: TelephoneResolvers<ContextType>;
   Token?: TokenResolvers<ContextType>;
   TokenUserMutation?: TokenUserMutationResolvers<ContextType>;

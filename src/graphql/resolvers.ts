@@ -20,6 +20,9 @@ export const rootResolvers: Resolvers = {
     roster: () => NAMESPACE,
     vcard: () => NAMESPACE,
     private: () => NAMESPACE,
+    presence: () => NAMESPACE,
+    blocking: () => NAMESPACE,
+    conversations: () => NAMESPACE,
   },
   UserMutation: {
     account: () => NAMESPACE,
@@ -33,6 +36,10 @@ export const rootResolvers: Resolvers = {
     private: () => NAMESPACE,
     httpUpload: () => NAMESPACE,
     token: () => NAMESPACE,
+    presence: () => NAMESPACE,
+    blocking: () => NAMESPACE,
+    chat: () => NAMESPACE,
+    conversations: () => NAMESPACE,
   },
 };
 
@@ -58,6 +65,19 @@ export function addNotImplementedResolvers(schema: GraphQLSchema): void {
       const named = field.type instanceof GraphQLObjectType ? field.type : undefined;
       if (named && /User(Query|Mutation|Subscription)$/.test(named.name)) namespaceTypes.add(named.name);
     }
+  }
+  // A subscription namespace without a stream of its own gets a stream of one event, so
+  // that its operation fields answer the same coded not_implemented (with a path) as
+  // queries do, instead of graphql-js's "must return Async Iterable".
+  const subscription = schema.getSubscriptionType();
+  for (const field of Object.values(subscription?.getFields() ?? {})) {
+    if (field.subscribe) continue;
+    const once = async function* () {
+      yield NAMESPACE;
+    };
+    NOT_IMPLEMENTED.add(once);
+    field.subscribe = once;
+    field.resolve = () => NAMESPACE;
   }
   for (const name of namespaceTypes) {
     const type = schema.getType(name) as GraphQLObjectType;

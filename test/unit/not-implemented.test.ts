@@ -24,17 +24,31 @@ describe("not_implemented fallback", () => {
     expect(apiErrorToGraphQL(error!.originalError as ApiError).extensions).toEqual({ code: "not_implemented", field: "ThingUserQuery.pending" });
   });
 
-  it("leaves no operation of the real schema without a resolver", () => {
+  // Chat-app extension operations whose issue has not landed yet: they answer
+  // not_implemented until then. This list only ever shrinks.
+  const PENDING = [
+    "UserSubscription.events",
+    "PresenceUserQuery.contacts", "PresenceUserQuery.own", "PresenceUserMutation.setPresence",
+    "BlockingUserQuery.list", "BlockingUserMutation.block", "BlockingUserMutation.unblock",
+    "ChatUserMutation.sendChatState", "ChatUserMutation.editMessage", "ChatUserMutation.retractMessage",
+    "ChatUserMutation.react", "ChatUserMutation.startChat",
+    "ConversationUserQuery.list", "ConversationUserQuery.get", "ConversationUserQuery.messages",
+    "ConversationUserMutation.markDisplayed", "ConversationUserMutation.setFavorite", "ConversationUserMutation.setRoomData",
+    "EventsUserSubscription.stream",
+  ];
+
+  it("leaves no operation of the real schema without a resolver, but the pending chat-app ones", () => {
     const schema = createSchema();
     const sdl = buildSchema(loadTypeDefs().join("\n"));
     const missing: string[] = [];
     for (const [name, type] of Object.entries(schema.getTypeMap())) {
       if (!/User(Query|Mutation|Subscription)$/.test(name) || !("getFields" in type)) continue;
       for (const field of Object.values((type as { getFields(): Record<string, { resolve?: unknown; subscribe?: unknown }> }).getFields())) {
-        if (!field.subscribe && (!field.resolve || isNotImplemented(field.resolve))) missing.push(`${name}.${(field as unknown as { name: string }).name}`);
+        const pending = field.subscribe ? isNotImplemented(field.subscribe) : !field.resolve || isNotImplemented(field.resolve);
+        if (pending) missing.push(`${name}.${(field as unknown as { name: string }).name}`);
       }
     }
     expect(sdl.getType("UserQuery")).toBeDefined();
-    expect(missing).toEqual([]);
+    expect(missing.sort()).toEqual([...PENDING].sort());
   });
 });
