@@ -326,7 +326,7 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "events",
     operations: ["events.stream"],
-    protocol: "one stream of messages, presence, roster pushes, subscription requests, chat states, markers, room and blocking events; resumed from MAM",
-    documentedError: pending("live events"),
+    protocol: "one stream on the pooled session (available, carbons): messages, presence, roster and block list pushes, subscription requests, chat states (XEP-0085), markers (XEP-0333, XEP-0490), room presence and messages (XEP-0045); replay after a cursor from MAM (XEP-0313)",
+    difference: { all: "room messages carry no cursor and are not replayed (they live in the room's archive, not the user's)" },
   },
 ];

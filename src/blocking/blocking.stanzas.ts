@@ -1,8 +1,9 @@
 import { xml, type Element } from "@xmpp/xml";
 import { bareJid, formatJid, parseJid } from "../scalars/jid.js";
 
-/** XEP-0191 Blocking Command. */
-export const NS_BLOCKING = "urn:xmpp:blocking";
+import { NS_BLOCKING } from "../xmpp/namespaces.js";
+
+export { NS_BLOCKING };
 
 /** `<blocklist/>` query: the user's blocked JIDs. */
 export function buildBlocklistGet(): Element {

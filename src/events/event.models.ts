@@ -50,3 +50,8 @@ const everyType: Record<EventType, ChatEventType> = {
   DISPLAYED: "DISPLAYED", EDIT: "EDIT", RETRACT: "RETRACT", REACTION: "REACTION", ROOM: "ROOM", BLOCKING: "BLOCKING", RESYNC: "RESYNC",
 };
 export const EVENT_TYPES = Object.keys(everyType) as EventType[];
+
+/** What `events` resolves to for each event: the namespace carrying it to `stream`. */
+export interface StreamPayload {
+  event: ChatEvent;
+}

@@ -3,6 +3,7 @@ import type { XmlElement } from '../xmpp/xml.js';
 import type { XmlElementOutput } from '../xmpp/xml.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Namespace } from '../graphql/namespace.js';
+import type { StreamPayload } from '../events/event.models.js';
 import type { MessageEvent as StanzaMessageEvent } from '../stanza/stanza.models.js';
 import type { StanzaRecord } from '../stanza/stanza.stanzas.js';
 import type { RosterItem } from '../roster/roster.stanzas.js';
@@ -2447,7 +2448,7 @@ export type ResolversTypes = {
   EmailTags: EmailTags;
   Event: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Event']>;
   EventType: EventType;
-  EventsUserSubscription: ResolverTypeWrapper<Omit<EventsUserSubscription, 'stream'> & { stream?: Maybe<ResolversTypes['Event']> }>;
+  EventsUserSubscription: ResolverTypeWrapper<StreamPayload>;
   External: ResolverTypeWrapper<External>;
   FileUrls: ResolverTypeWrapper<FileUrls>;
   GeographicalPosition: ResolverTypeWrapper<GeographicalPosition>;
@@ -2582,7 +2583,7 @@ export type ResolversParentTypes = {
   Email: Email;
   EmailInput: EmailInput;
   Event: ResolversInterfaceTypes<ResolversParentTypes>['Event'];
-  EventsUserSubscription: Omit<EventsUserSubscription, 'stream'> & { stream?: Maybe<ResolversParentTypes['Event']> };
+  EventsUserSubscription: StreamPayload;
   External: External;
   FileUrls: FileUrls;
   GeographicalPosition: GeographicalPosition;

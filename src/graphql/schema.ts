@@ -17,6 +17,7 @@ import { inboxResolvers } from "../inbox/inbox.resolvers.js";
 import { mucResolvers } from "../muc/muc.resolvers.js";
 import { mucLightResolvers } from "../muc-light/muc-light.resolvers.js";
 import { tokenResolvers } from "../token/token.resolvers.js";
+import { eventsResolvers } from "../events/events.resolvers.js";
 
 // schema/ sits two levels above both src/graphql and dist/graphql.
 const SCHEMA_DIR = fileURLToPath(new URL("../../schema/", import.meta.url));
@@ -34,7 +35,7 @@ export function createSchema(): GraphQLSchema {
   const resolvers: Resolvers[] = [
     rootResolvers, scalarResolvers as Resolvers, rosterResolvers, stanzaResolvers, vcardResolvers, lastResolvers,
     privateResolvers, accountResolvers, sessionResolvers, httpUploadResolvers, inboxResolvers, mucResolvers,
-    mucLightResolvers, tokenResolvers,
+    mucLightResolvers, tokenResolvers, eventsResolvers,
   ];
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
   addNotImplementedResolvers(schema);

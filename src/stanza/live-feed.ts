@@ -1,11 +1,21 @@
+import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
-import { toApiError, XmppConnectionError } from "../errors/xmpp-errors.js";
+import { StanzaError, toApiError, XmppConnectionError } from "../errors/xmpp-errors.js";
 import { MessageStream, RecentKeys } from "./message-stream.js";
-import { buildArchiveQuery, newStanzaId, parseArchiveFin, parseArchiveResult, parseIncomingMessage, type StanzaRecord } from "./stanza.stanzas.js";
+import {
+  buildArchiveQuery, newStanzaId, parseArchiveFin, parseArchiveResult, parseIncomingMessage, parseSentCarbon, type StanzaRecord,
+} from "./stanza.stanzas.js";
 
-/** One event of a live feed: a message, or notice that messages may have been missed. */
-export type FeedEvent = { record: StanzaRecord } | { gap: ApiError };
+/**
+ * One event of a live feed: a message (`outgoing` when the user sent it from another
+ * client, `replayed` when it came from the archive), another stanza the feed was asked
+ * to carry, or notice that messages may have been missed.
+ */
+export type FeedEvent =
+  | { record: StanzaRecord; outgoing: boolean; replayed: boolean }
+  | { stanza: Element }
+  | { gap: ApiError };
 
 export interface ReconnectPolicy {
   /** First wait after a fault; doubles up to maxMs. */
@@ -23,6 +33,19 @@ export interface LiveFeedOptions {
   reconnect: ReconnectPolicy;
   /** How many events may wait for a slow consumer before the feed ends. */
   buffer: number;
+  /** What the feed carries beside incoming messages: the user's own, and other stanzas. */
+  include?: { outgoing?: boolean; stanza?: (stanza: Element) => boolean };
+  /**
+   * Resume: replay what the archive holds after this archive id before going live. An
+   * id the archive does not know gives an `unknown_cursor` gap first, then live events.
+   */
+  since?: string;
+  /**
+   * Runs on each session once the feed listens on it, before the archive catch-up:
+   * whatever makes the server send the session what the feed carries (e.g. asking for
+   * the roster, which makes it an "interested resource" for roster pushes).
+   */
+  prepare?: (session: XmppSession) => Promise<void>;
 }
 
 const CATCH_UP_PAGE = 50;
@@ -50,22 +73,33 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncItera
   let lastArchiveId: string | undefined;
   let archiveUsable = true;
 
-  const deliver = (record: StanzaRecord) => {
-    const key = deliveryKey(record);
-    if (key !== undefined && !delivered.add(key)) return;
-    if (record.archiveId !== undefined) lastArchiveId = record.archiveId;
-    stream.push({ record });
+  const deliver = (event: FeedEvent) => {
+    if ("record" in event) {
+      const key = deliveryKey(event.record);
+      if (key !== undefined && !delivered.add(key)) return;
+      if (event.record.archiveId !== undefined) lastArchiveId = event.record.archiveId;
+    }
+    stream.push(event);
   };
 
-  /** Listens on `session`; live messages wait in `pending` until `goLive()`. */
+  /** What a live stanza is to this feed, if anything. */
+  const toEvent = (stanza: Element, session: XmppSession): FeedEvent | undefined => {
+    const record = parseIncomingMessage(stanza, session.bareJid);
+    if (record) return { record, outgoing: false, replayed: false };
+    const sent = options.include?.outgoing ? parseSentCarbon(stanza, session.bareJid) : null;
+    if (sent) return { record: sent, outgoing: true, replayed: false };
+    return options.include?.stanza?.(stanza) ? { stanza } : undefined;
+  };
+
+  /** Listens on `session`; live events wait in `pending` until `goLive()`. */
   const attach = async (session: XmppSession) => {
     const unpin = options.pin(session);
-    let pending: StanzaRecord[] | undefined = [];
+    let pending: FeedEvent[] | undefined = [];
     const removeListener = session.onStanza((stanza) => {
-      const record = parseIncomingMessage(stanza, session.bareJid);
-      if (!record) return;
-      if (pending) pending.push(record);
-      else deliver(record);
+      const event = toEvent(stanza, session);
+      if (!event) return;
+      if (pending) pending.push(event);
+      else deliver(event);
     });
     const removeCloseListener = session.onClose(() => {
       cleanup();
@@ -81,11 +115,12 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncItera
     };
     detach = cleanup;
     releasePresence = await session.holdPresence();
+    await options.prepare?.(session);
     return {
       goLive() {
         const waiting = pending ?? [];
         pending = undefined;
-        for (const record of waiting) deliver(record);
+        for (const event of waiting) deliver(event);
       },
     };
   };
@@ -95,24 +130,25 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncItera
     return page.records.at(-1)?.archiveId;
   };
 
-  const catchUp = async (session: XmppSession) => {
+  /** Replays the archive after the last delivered id; returns how many messages it read. */
+  const catchUp = async (session: XmppSession): Promise<number> => {
     if (!archiveUsable || lastArchiveId === undefined) {
       stream.push({ gap: new ApiError("messages_may_be_lost", "The XMPP connection was lost and the user's archive cannot replay what arrived meanwhile") });
-      return;
+      return 0;
     }
     let after = lastArchiveId;
+    let read = 0;
     for (;;) {
       const page = await archivePage(session, { max: CATCH_UP_PAGE, afterId: after });
       // The archive also holds what the user sent from other clients; a feed carries
       // only what reached the user. Outgoing ones still move the position forward.
+      read += page.records.length;
       for (const record of page.records) {
-        if (record.sender?.split("/")[0]?.toLowerCase() === session.bareJid) {
-          if (record.archiveId !== undefined) lastArchiveId = record.archiveId;
-        } else {
-          deliver(record);
-        }
+        const outgoing = record.sender?.split("/")[0]?.toLowerCase() === session.bareJid;
+        if (!outgoing || options.include?.outgoing) deliver({ record, outgoing, replayed: true });
+        else if (record.archiveId !== undefined) lastArchiveId = record.archiveId;
       }
-      if (page.complete || page.last === undefined || page.records.length === 0) return;
+      if (page.complete || page.last === undefined || page.records.length === 0) return read;
       after = page.last;
     }
   };
@@ -150,9 +186,27 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncItera
   const session = await options.openSession();
   const link = await attach(session);
   try {
-    lastArchiveId = await newestArchiveId(session);
+    if (options.since !== undefined) {
+      lastArchiveId = options.since;
+      const known = await catchUp(session).then(
+        // Some servers (ejabberd) answer an empty page for an id they do not know. Nothing
+        // after the cursor is only right when it is the newest id of the archive.
+        async (replayed) => replayed > 0 || (await newestArchiveId(session)) === options.since,
+        (error: unknown) => {
+          if (error instanceof StanzaError && error.condition === "item-not-found") return false;
+          throw error;
+        },
+      );
+      if (!known) {
+        stream.push({ gap: new ApiError("unknown_cursor", "The archive does not know this cursor (it may have expired); reload, then resume from a newer event's cursor") });
+        lastArchiveId = await newestArchiveId(session);
+      }
+    } else {
+      lastArchiveId = await newestArchiveId(session);
+    }
   } catch {
     archiveUsable = false; // no MAM: a later fault is reported as a gap
+    if (options.since !== undefined) stream.push({ gap: new ApiError("messages_may_be_lost", "The user's archive cannot replay what arrived since this cursor") });
   }
   link.goLive();
   return stream;

@@ -114,19 +114,34 @@ export function mapIterator<T, U>(
   map: (value: T) => U,
   onError: (error: unknown) => U,
 ): AsyncIterableIterator<U> {
+  return flatMapIterator(source, (value) => [map(value)], onError);
+}
+
+/** {@link mapIterator} where one source value may give any number of values, or none. */
+export function flatMapIterator<T, U>(
+  source: AsyncIterableIterator<T>,
+  map: (value: T) => U[],
+  onError: (error: unknown) => U,
+): AsyncIterableIterator<U> {
   let failed = false;
+  const ready: U[] = [];
   return {
     async next() {
-      if (failed) return { value: undefined, done: true };
-      try {
-        const result = await source.next();
-        return result.done ? { value: undefined, done: true } : { value: map(result.value), done: false };
-      } catch (error) {
-        failed = true;
-        return { value: onError(error), done: false };
+      while (ready.length === 0) {
+        if (failed) return { value: undefined, done: true };
+        try {
+          const result = await source.next();
+          if (result.done) return { value: undefined, done: true };
+          ready.push(...map(result.value));
+        } catch (error) {
+          failed = true;
+          return { value: onError(error), done: false };
+        }
       }
+      return { value: ready.shift()!, done: false };
     },
     async return() {
+      ready.length = 0;
       await source.return?.();
       return { value: undefined, done: true };
     },

@@ -3,7 +3,9 @@ import { callerOf } from "../graphql/caller.js";
 import type { MessageEvent } from "./stanza.models.js";
 import { mapIterator } from "./message-stream.js";
 import { getLastMessages, sendChatMessage, sendHeadlineMessage, sendRawStanza } from "./stanza.api.js";
-import { openLiveFeed } from "./live-feed.js";
+import { openLiveFeed, type FeedEvent } from "./live-feed.js";
+
+type MessageFeedEvent = Extract<FeedEvent, { record: unknown }>;
 
 // A failure with `last` ends the stream; a gap (messages possibly missed) does not.
 type SubscriptionPayload = { stanza: MessageEvent } | { failure: unknown; last?: true };
@@ -36,7 +38,8 @@ export const stanzaResolvers: Resolvers = {
         });
         return mapIterator(
           feed,
-          (event): SubscriptionPayload => ("record" in event ? { stanza: { subscribeForMessages: event.record } } : { failure: event.gap }),
+          // This feed carries incoming messages and gaps only (no `include`).
+          (event): SubscriptionPayload => ("gap" in event ? { failure: event.gap } : { stanza: { subscribeForMessages: (event as MessageFeedEvent).record } }),
           (error): SubscriptionPayload => ({ failure: error, last: true }),
         );
       },

@@ -143,6 +143,25 @@ export function parseIncomingMessage(stanza: Element, ownBareJid: string, now = 
   };
 }
 
+/**
+ * Reads a copy of a message the user sent from another client: a sent carbon
+ * (XEP-0280 §6), which only the user's own bare JID may send (§11).
+ * @returns the record, or null for any other stanza.
+ */
+export function parseSentCarbon(stanza: Element, ownBareJid: string, now = new Date()): StanzaRecord | null {
+  if (stanza.name !== "message" || stanza.attrs.from?.toLowerCase() !== ownBareJid) return null;
+  const message = stanza.getChild("sent", NS_CARBONS)?.getChild("forwarded", NS_FORWARD)?.getChild("message");
+  if (!message) return null;
+  const archiveId = message.getChildren("stanza-id", NS_SID).find((s) => s.attrs.by?.toLowerCase() === ownBareJid)?.attrs.id;
+  return {
+    sender: message.attrs.from ?? null,
+    timestamp: now,
+    stanza_id: message.attrs.id ?? "",
+    stanza: detach(message),
+    ...(archiveId !== undefined && { archiveId }),
+  };
+}
+
 // A forwarded message keeps its parent link; serialising it alone must not climb out.
 function detach(element: Element): Element {
   element.parent = null;

@@ -114,7 +114,10 @@ declare module "@xmpp/iq/caller.js" {
 declare module "@xmpp/iq/callee.js" {
   import type { Client } from "@xmpp/client-core";
   import type { MiddlewareApi } from "@xmpp/middleware";
-  export interface IqCallee { get(ns: string, name: string, handler: (...args: unknown[]) => unknown): void }
+  export interface IqCallee {
+    get(ns: string, name: string, handler: (...args: any[]) => unknown): void;
+    set(ns: string, name: string, handler: (...args: any[]) => unknown): void;
+  }
   export default function iqCallee(args: { middleware: MiddlewareApi; entity: Client }): IqCallee;
 }
 

@@ -2,6 +2,8 @@
 
 /** RFC 6121 §2: roster management. */
 export const NS_ROSTER = "jabber:iq:roster";
+/** XEP-0191: Blocking Command. */
+export const NS_BLOCKING = "urn:xmpp:blocking";
 /** XEP-0199: XMPP Ping (a round trip proving the server handled what was sent before). */
 export const NS_PING = "urn:xmpp:ping";
 /** XEP-0313: Message Archive Management, version 2. */

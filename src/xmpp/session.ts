@@ -16,7 +16,7 @@ import { NO_MECHANISM, XmlCharacterError, XmppAuthError, XmppConnectionError, Xm
 import { isXmlSafe } from "./xml.js";
 import { NodeScramSha1, ScramKeysOutdatedError, type ScramKeys } from "./scram.js";
 import { parseStanzaError } from "./stanza-error.js";
-import { NS_CARBONS } from "./namespaces.js";
+import { NS_BLOCKING, NS_CARBONS, NS_ROSTER } from "./namespaces.js";
 import {
   buildAvailablePresence, buildUnavailablePresence, GATEWAY_RESOURCE, gatewayPriority, newGatewayResource,
   parseOwnResourcePresence, PRIORITY_ALONE,
@@ -116,6 +116,12 @@ export class XmppSession {
     const iqCaller = createIqCaller({ middleware, entity: client });
     const iqCallee = createIqCallee({ middleware, entity: client });
     iqCallee.get("urn:xmpp:ping", "ping", () => ({}));
+    // Pushes from the user's own server (RFC 6121 §2.1.6, XEP-0191 §3.3) are acknowledged
+    // as the RFC asks; listeners (the event stream) read them like any other stanza.
+    const acknowledgeOwnPush = ({ stanza }: { stanza: Element }) => isOwnPushSender(stanza.attrs.from, options) || undefined;
+    iqCallee.set(NS_ROSTER, "query", acknowledgeOwnPush);
+    iqCallee.set(NS_BLOCKING, "block", acknowledgeOwnPush);
+    iqCallee.set(NS_BLOCKING, "unblock", acknowledgeOwnPush);
     starttls({ streamFeatures });
 
     const saslFactory = new SASLFactory();
@@ -387,6 +393,11 @@ export class XmppSession {
     this.closeListeners.clear();
     this.stanzaListeners.clear();
   }
+}
+
+/** Whether a push comes from the user's own account: no `from`, or the bare JID (RFC 6121 §2.1.6). */
+function isOwnPushSender(from: string | undefined, options: SessionOptions): boolean {
+  return from === undefined || from.toLowerCase() === `${options.username}@${options.domain}`.toLowerCase();
 }
 
 function classifyLoginError(error: unknown): Error {

@@ -1,0 +1,86 @@
+import type { Element } from "@xmpp/xml";
+import type { XmppSession } from "../xmpp/session.js";
+import { ApiError } from "../errors/api-error.js";
+import { openLiveFeed, type FeedEvent, type LiveFeedOptions } from "../stanza/live-feed.js";
+import { flatMapIterator } from "../stanza/message-stream.js";
+import { PresenceBook } from "../presence/presence-book.js";
+import type { EventType } from "../generated/graphql.js";
+import { classifyMessage } from "./classify-message.js";
+import { classifyPresence, RoomOccupants, type PresenceState } from "./classify-presence.js";
+import { classifyPush } from "./classify-push.js";
+import type { ChatEvent } from "./event.models.js";
+import { buildRosterGet } from "../roster/roster.stanzas.js";
+import { buildBlocklistGet } from "../blocking/blocking.stanzas.js";
+
+/** A stream's failure as its last value: the transport reports it as a GraphQL error. */
+export type StreamItem = { event: ChatEvent } | { failure: unknown };
+
+export interface EventStreamOptions extends Pick<LiveFeedOptions, "openSession" | "pin" | "reconnect" | "buffer" | "since"> {
+  /** Only these kinds (RESYNC always passes); all when undefined. */
+  types?: readonly EventType[];
+}
+
+// Archive ids are opaque, but every server's are short and URL-safe; anything else
+// cannot be one, and is refused before the stream starts.
+const CURSOR = /^[A-Za-z0-9_.:+=\/-]{1,128}$/;
+
+/**
+ * Checks a resume cursor's shape.
+ * @throws ApiError `invalid_input` (field `since`) for something that cannot be a cursor.
+ */
+export function checkCursor(since: string): void {
+  if (!CURSOR.test(since)) throw new ApiError("invalid_input", "`since` is not a cursor of this stream (use an event's `cursor`)", { field: "since" });
+}
+
+/** The stanzas beside messages that mean events: presence, and pushes. */
+function carriesEvents(stanza: Element): boolean {
+  return stanza.name === "presence" || (stanza.name === "iq" && stanza.attrs.type === "set");
+}
+
+/**
+ * Servers push roster and block list changes only to "interested" resources, those that
+ * asked for the list in this session (RFC 6121 §2.1.6, XEP-0191 §3.3). A server without
+ * XEP-0191 refuses the second request; the stream then simply has no blocking events.
+ */
+async function becomeInterested(session: XmppSession): Promise<void> {
+  await Promise.all([session.iq(buildRosterGet()), session.iq(buildBlocklistGet()).catch(() => undefined)]);
+}
+
+/**
+ * The caller's event stream: the live feed (messages in and out, archived replay after a
+ * cursor or a fault) with presence and pushes, each turned into chat events and filtered.
+ * Starts with a snapshot of the contacts' presence known so far; the rest of the
+ * snapshot arrives as the server answers the session's initial presence.
+ */
+export async function openEventStream(options: EventStreamOptions): Promise<AsyncIterableIterator<StreamItem>> {
+  if (options.since !== undefined) checkCursor(options.since);
+  let state: PresenceState | undefined;
+  const openSession = async (): Promise<XmppSession> => {
+    const session = await options.openSession();
+    // A new session starts over: the server sends every contact's presence again.
+    if (!state || state.ownBareJid !== session.bareJid) state = { ownBareJid: session.bareJid, book: new PresenceBook(), occupants: new RoomOccupants() };
+    else {
+      state.book.clear();
+      state.occupants.clear();
+    }
+    return session;
+  };
+  const feed = await openLiveFeed({ ...options, openSession, prepare: becomeInterested, include: { outgoing: true, stanza: carriesEvents } });
+  const wanted = options.types ? new Set<string>([...options.types, "RESYNC"]) : undefined;
+
+  const toEvents = (item: FeedEvent): ChatEvent[] => {
+    const now = new Date();
+    if ("gap" in item) return [{ __typename: "ResyncEvent", type: "RESYNC", cursor: null, at: now, replayed: false, reason: item.gap.code }];
+    const own = state!;
+    if ("record" in item) {
+      const { record, outgoing, replayed } = item;
+      return classifyMessage({ message: record.stanza, ownBareJid: own.ownBareJid, outgoing, archiveId: record.archiveId ?? null, timestamp: record.timestamp, replayed });
+    }
+    return item.stanza.name === "presence" ? classifyPresence(item.stanza, own, now) : classifyPush(item.stanza, own.ownBareJid, now);
+  };
+  return flatMapIterator<FeedEvent, StreamItem>(
+    feed,
+    (item) => toEvents(item).filter((e) => !wanted || wanted.has(e.type)).map((event) => ({ event })),
+    (failure) => ({ failure }),
+  );
+}

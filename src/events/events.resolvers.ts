@@ -1,0 +1,34 @@
+import type { Resolvers } from "../generated/graphql.js";
+import { callerOf } from "../graphql/caller.js";
+import { nestedFieldArguments } from "../graphql/nested-arguments.js";
+import type { EventType } from "../generated/graphql.js";
+import { openEventStream, type StreamItem } from "./event-stream.js";
+
+/** events: the caller's one live, resumable event stream. */
+export const eventsResolvers: Resolvers = {
+  UserSubscription: {
+    // graphql-js runs `subscribe` on root fields only, so the root field owns the stream.
+    events: {
+      subscribe: async (_, __, ctx, info) => {
+        const caller = callerOf(ctx);
+        const args = nestedFieldArguments(info, "stream") as { since?: string | null; types?: EventType[] | null };
+        return openEventStream({
+          openSession: () => caller.session(),
+          pin: (session) => ctx.services.pool.pin(session),
+          reconnect: ctx.services.config.subscriptions.reconnect,
+          buffer: ctx.services.config.subscriptions.buffer,
+          ...(args.since != null && { since: args.since }),
+          ...(args.types != null && { types: args.types }),
+        });
+      },
+      // A failed stream's last item carries the error: it reaches the client as a GraphQL error.
+      resolve: (item: StreamItem) => {
+        if ("failure" in item) throw item.failure;
+        return { event: item.event };
+      },
+    },
+  },
+  EventsUserSubscription: {
+    stream: (parent) => parent.event,
+  },
+};
