@@ -1,3 +1,4 @@
+import { dirname, join } from "node:path";
 import { z } from "zod";
 
 /**
@@ -66,8 +67,10 @@ export interface Config {
     loginFailures: { perUser: number; perIp: number; windowS: number };
   };
   tokens: {
-    /** Tokens are off (requestToken answers deps_not_loaded) without a secret. */
+    /** TOKEN_SECRET; without it the gateway generates one once and keeps it in `secretFile`. */
     secret: string | undefined;
+    /** The generated secret's file: `token-secret` in the data directory, beside `storePath`. */
+    secretFile: string;
     storePath: string;
     redisUrl: string | undefined;
     accessTtlS: number;
@@ -133,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     tokens: {
       secret: e.TOKEN_SECRET,
+      secretFile: join(dirname(e.TOKEN_STORE_PATH), "token-secret"),
       storePath: e.TOKEN_STORE_PATH,
       redisUrl: e.REDIS_URL,
       accessTtlS: e.ACCESS_TOKEN_TTL_S,

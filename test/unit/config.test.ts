@@ -33,6 +33,7 @@ describe("loadConfig", () => {
       },
       tokens: {
         secret: undefined,
+        secretFile: "data/token-secret",
         storePath: "data/token-revocations.json",
         redisUrl: undefined,
         accessTtlS: 3600,
