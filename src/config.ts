@@ -45,6 +45,9 @@ const schema = z.object({
   REFRESH_TOKEN_TTL_S: positiveInt("REFRESH_TOKEN_TTL_S", 25 * 24 * 3600),
 });
 
+/** Every environment variable the gateway reads (the CLI offers each as a flag). */
+export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config {
   xmpp: {
     service: string;
