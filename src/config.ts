@@ -45,6 +45,13 @@ const schema = z.object({
   REFRESH_TOKEN_TTL_S: positiveInt("REFRESH_TOKEN_TTL_S", 25 * 24 * 3600),
 });
 
+// Instances sharing Redis sit behind one balancer: a secret generated per instance would
+// make each refuse the others' tokens at random, so they must be given one.
+const checked = schema.refine((e) => !e.REDIS_URL || e.TOKEN_SECRET, {
+  path: ["TOKEN_SECRET"],
+  message: "TOKEN_SECRET is required with REDIS_URL: gateway instances that share Redis must share one token secret",
+});
+
 /** Every environment variable the gateway reads (the CLI offers each as a flag). */
 export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
 
@@ -98,7 +105,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const present = Object.fromEntries(
     Object.entries(env).flatMap(([k, v]) => (v === undefined || v.trim() === "" ? [] : [[k, v.trim()]])),
   );
-  const parsed = schema.safeParse(present);
+  const parsed = checked.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
