@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prints a directory holding a `node` the project supports (22.x or 24.x, the current LTS),
+# Prints a directory holding a `node` the project supports (22.20+ or 24.12+, the current LTS:
+# package.json's engines, where no dependency's engine range warns),
 # installing Node 24 from the npm registry when the machine's node is missing or older.
 # Put it first on PATH; npm and npx then run on that node too:
 #
@@ -10,12 +11,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want=24      # the current LTS, what the project targets
-oldest=22    # still supported
+want=24   # the current LTS, what the project targets
 
 major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+# package.json's engines, ^22.20.0 || >=24.12.0, as a yes/no.
+supported() {
+  [ "$("$1" -p 'const [a, b] = process.versions.node.split(".").map(Number); (a === 22 && b >= 20) || (a === 24 && b >= 12) || a > 24' 2>/dev/null)" = "true" ]
+}
 
-if command -v node >/dev/null 2>&1 && [ "$(major node)" -ge "$oldest" ]; then
+if command -v node >/dev/null 2>&1 && supported node; then
   dirname "$(command -v node)"
   exit 0
 fi
@@ -27,7 +31,7 @@ case "$(uname -m)" in
 esac
 prefix="${NODE_TOOLS_DIR:-$PWD/.tools/node}"
 bin="$prefix/node_modules/node-linux-$arch/bin"
-if [ ! -x "$bin/node" ] || [ "$(major "$bin/node")" -ne "$want" ]; then
+if [ ! -x "$bin/node" ] || [ "$(major "$bin/node")" -ne "$want" ] || ! supported "$bin/node"; then
   echo "ensure-node: machine node is $(node --version 2>/dev/null || echo missing); installing node-linux-$arch@$want into $prefix" >&2
   mkdir -p "$prefix"
   # npm itself runs on the old node here, which npm 10/11 still supports.
