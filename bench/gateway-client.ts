@@ -1,4 +1,5 @@
-import { Agent, request, type IncomingMessage } from "node:http";
+import { request, type Agent, type IncomingMessage } from "node:http";
+import { keepAliveAgent } from "./keep-alive-agent.js";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import type { SandboxUser } from "../scripts/sandbox/xmpp-sandbox.js";
@@ -71,7 +72,7 @@ export class GatewayHttp {
 
   constructor(baseUrl: string, maxSockets = 256) {
     this.url = new URL("/api/graphql", baseUrl);
-    this.agent = new Agent({ keepAlive: true, maxSockets, noDelay: true });
+    this.agent = keepAliveAgent(maxSockets);
   }
 
   /**

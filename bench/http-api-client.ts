@@ -1,4 +1,5 @@
-import { Agent } from "node:http";
+import type { Agent } from "node:http";
+import { keepAliveAgent } from "./keep-alive-agent.js";
 import type { SandboxUser } from "../scripts/sandbox/xmpp-sandbox.js";
 import { postJson } from "./gateway-client.js";
 
@@ -40,7 +41,7 @@ export class EjabberdHttpApi {
    */
   constructor(apiUrl: string, private readonly domain: string, maxSockets = 256) {
     this.getRosterUrl = new URL(`${apiUrl.replace(/\/$/, "")}/get_roster`);
-    this.agent = new Agent({ keepAlive: true, maxSockets, noDelay: true });
+    this.agent = keepAliveAgent(maxSockets);
   }
 
   /**

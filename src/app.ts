@@ -98,10 +98,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   });
   const revocations = options.revocationStore ??
     (config.tokens.redisUrl ? new RedisRevocationStore(config.tokens.redisUrl) : new FileRevocationStore(config.tokens.storePath));
-  const tokens = new TokenService(config.tokens.secret, revocations, {
-    accessS: config.tokens.accessTtlS,
-    refreshS: config.tokens.refreshTtlS,
-  });
+  const tokens = new TokenService(config.tokens, revocations);
   const loginThrottle = options.loginThrottle ??
     (config.tokens.redisUrl
       ? new RedisLoginThrottle(config.tokens.redisUrl, config.limits.loginFailures)
@@ -228,7 +225,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     server,
     pool,
     async start() {
-      await revocations.open();
+      await tokens.open();
       await loginThrottle.open();
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);

@@ -1,3 +1,4 @@
+import { dirname, join } from "node:path";
 import { z } from "zod";
 
 /**
@@ -44,6 +45,16 @@ const schema = z.object({
   REFRESH_TOKEN_TTL_S: positiveInt("REFRESH_TOKEN_TTL_S", 25 * 24 * 3600),
 });
 
+// Instances sharing Redis sit behind one balancer: a secret generated per instance would
+// make each refuse the others' tokens at random, so they must be given one.
+const checked = schema.refine((e) => !e.REDIS_URL || e.TOKEN_SECRET, {
+  path: ["TOKEN_SECRET"],
+  message: "TOKEN_SECRET is required with REDIS_URL: gateway instances that share Redis must share one token secret",
+});
+
+/** Every environment variable the gateway reads (the CLI offers each as a flag). */
+export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config {
   xmpp: {
     service: string;
@@ -66,8 +77,10 @@ export interface Config {
     loginFailures: { perUser: number; perIp: number; windowS: number };
   };
   tokens: {
-    /** Tokens are off (requestToken answers deps_not_loaded) without a secret. */
+    /** TOKEN_SECRET; without it the gateway generates one once and keeps it in `secretFile`. */
     secret: string | undefined;
+    /** The generated secret's file: `token-secret` in the data directory, beside `storePath`. */
+    secretFile: string;
     storePath: string;
     redisUrl: string | undefined;
     accessTtlS: number;
@@ -92,7 +105,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const present = Object.fromEntries(
     Object.entries(env).flatMap(([k, v]) => (v === undefined || v.trim() === "" ? [] : [[k, v.trim()]])),
   );
-  const parsed = schema.safeParse(present);
+  const parsed = checked.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
@@ -133,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     tokens: {
       secret: e.TOKEN_SECRET,
+      secretFile: join(dirname(e.TOKEN_STORE_PATH), "token-secret"),
       storePath: e.TOKEN_STORE_PATH,
       redisUrl: e.REDIS_URL,
       accessTtlS: e.ACCESS_TOKEN_TTL_S,

@@ -2,34 +2,52 @@ import { ApiError } from "../errors/api-error.js";
 import type { ScramKeys } from "../xmpp/scram.js";
 import { TokenCodec, type TokenClaims, type TokenKind } from "./token-codec.js";
 import type { RevocationStore } from "./revocation-store.js";
+import { loadOrCreateTokenSecret } from "./token-secret.js";
 
 export interface TokenPair {
   access: string;
   refresh: string;
 }
 
+/** Where the sealing secret comes from, and how long tokens live. */
+export interface TokenSettings {
+  /** The operator's TOKEN_SECRET; when unset, the one kept in `secretFile` (generated once). */
+  secret: string | undefined;
+  secretFile: string;
+  accessTtlS: number;
+  refreshTtlS: number;
+}
+
 /**
  * Issues, checks and revokes the gateway's tokens (MongooseIM's `token` namespace).
- * Without a configured secret it has no codec: requesting a token answers
- * `deps_not_loaded` and every Bearer token is refused.
+ * It seals nothing until {@link open} has its secret: before that, requesting a token
+ * answers `deps_not_loaded` and every Bearer token is refused.
  */
 export class TokenService {
-  private readonly codec: TokenCodec | undefined;
+  private codec: TokenCodec | undefined;
 
   constructor(
-    secret: string | undefined,
+    private readonly settings: TokenSettings,
     private readonly store: RevocationStore,
-    private readonly ttl: { accessS: number; refreshS: number },
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
-  ) {
-    this.codec = secret ? new TokenCodec(secret) : undefined;
+  ) {}
+
+  /**
+   * Takes the configured secret, or reads (creating it the first time) the data
+   * directory's one, and opens the revocation store.
+   * @throws when the secret file cannot be read or written, or the store cannot be reached.
+   */
+  async open(): Promise<void> {
+    const secret = this.settings.secret ?? (await loadOrCreateTokenSecret(this.settings.secretFile));
+    this.codec = new TokenCodec(secret);
+    await this.store.open();
   }
 
   /**
    * A fresh access token and a refresh token for `user`, holding the SCRAM keys of its
    * XMPP login. When the caller came with a refresh token, that token is handed back
    * with the new access token.
-   * @throws ApiError `deps_not_loaded` when tokens are not configured.
+   * @throws ApiError `deps_not_loaded` before {@link open}.
    */
   async request(user: string, keys: ScramKeys, presentedRefresh?: string): Promise<TokenPair> {
     const codec = this.requireCodec();
@@ -38,8 +56,8 @@ export class TokenService {
     const seal = (kind: TokenKind, ttl: number) =>
       codec.seal({ kind, user, generation, issuedAt, expiresAt: issuedAt + ttl, keys });
     return {
-      access: seal("access", this.ttl.accessS),
-      refresh: presentedRefresh ?? seal("refresh", this.ttl.refreshS),
+      access: seal("access", this.settings.accessTtlS),
+      refresh: presentedRefresh ?? seal("refresh", this.settings.refreshTtlS),
     };
   }
 
@@ -71,7 +89,7 @@ export class TokenService {
     if (!this.codec) {
       throw new ApiError("deps_not_loaded", "Some of the required modules are not loaded", {
         not_loaded_modules: ["mod_auth_token"],
-        hint: "set TOKEN_SECRET to enable tokens",
+        hint: "the token service has not been opened",
       });
     }
     return this.codec;

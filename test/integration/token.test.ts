@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -139,14 +139,24 @@ describe("tokens", () => {
     }
   });
 
-  it("without TOKEN_SECRET, requestToken answers deps_not_loaded", async () => {
-    const plain = await startGateway({ TOKEN_STORE_PATH: join(dir, "none.json") }, sandbox);
+  it("without TOKEN_SECRET, tokens work out of the box and survive a restart", async () => {
+    const settings = { TOKEN_STORE_PATH: join(dir, "plain", "revocations.json") };
+    const alice = await sandbox.createUser();
+    const plain = await startGateway(settings, sandbox);
+    let access: string;
     try {
-      const alice = await sandbox.createUser();
-      const r = await plain.gql(REQUEST, undefined, alice);
-      expect(r.body.errors?.[0]?.extensions?.code).toBe("deps_not_loaded");
+      access = (await tokensFor(plain, alice)).access;
+      expect((await plain.gql("{ checkAuth { username } }", undefined, null, bearer(access))).body.data.checkAuth.username).toBe(alice.jid);
     } finally {
       await plain.stop();
+    }
+    // The generated secret sits in the data directory, readable by the gateway's user only.
+    expect(statSync(join(dir, "plain", "token-secret")).mode & 0o777).toBe(0o600);
+    const restarted = await startGateway(settings, sandbox);
+    try {
+      expect((await restarted.gql("{ checkAuth { username } }", undefined, null, bearer(access))).body.data.checkAuth.username).toBe(alice.jid);
+    } finally {
+      await restarted.stop();
     }
   });
 });

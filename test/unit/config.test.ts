@@ -33,6 +33,7 @@ describe("loadConfig", () => {
       },
       tokens: {
         secret: undefined,
+        secretFile: "data/token-secret",
         storePath: "data/token-revocations.json",
         redisUrl: undefined,
         accessTtlS: 3600,
@@ -130,6 +131,17 @@ describe("loadConfig", () => {
 
   it.each(["alice@localhost", "localhost/res", "local host"])("refuses the domain %s", (domain) => {
     expect(problems({ ...REQUIRED, XMPP_DOMAIN: domain })).toEqual(["XMPP_DOMAIN must be a bare domain name"]);
+  });
+
+  it("keeps a generated token secret beside the revocation file", () => {
+    expect(loadConfig({ ...REQUIRED, TOKEN_STORE_PATH: "/var/lib/xg/revocations.json" }).tokens.secretFile).toBe("/var/lib/xg/token-secret");
+  });
+
+  it("requires one TOKEN_SECRET for instances sharing Redis", () => {
+    expect(problems({ ...REQUIRED, REDIS_URL: "redis://127.0.0.1:6379" })).toEqual([
+      "TOKEN_SECRET is required with REDIS_URL: gateway instances that share Redis must share one token secret",
+    ]);
+    expect(loadConfig({ ...REQUIRED, REDIS_URL: "redis://r:6379", TOKEN_SECRET: "s".repeat(32) }).tokens.redisUrl).toBe("redis://r:6379");
   });
 
   it("ignores unrelated variables", () => {
