@@ -23,6 +23,13 @@ export interface LiveFeedOptions {
   reconnect: ReconnectPolicy;
   /** How many events may wait for a slow consumer before the feed ends. */
   buffer: number;
+  /**
+   * How often the caller's credential is presented to the pool again while the feed lives
+   * (the pool's recheck bound): a feed makes no requests of its own, and without this a
+   * password changed elsewhere would keep it running. When the pool's re-proof fails it
+   * closes the session, and the feed ends with `wrong_credentials` on its way back.
+   */
+  reproveEveryMs: number;
 }
 
 const CATCH_UP_PAGE = 50;
@@ -40,8 +47,11 @@ const REMEMBERED_IDS = 2048;
 export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncIterableIterator<FeedEvent>> {
   let detach: (() => void) | undefined;
   let ended = false;
+  const reprove = setInterval(() => void options.openSession().catch(() => undefined), options.reproveEveryMs);
+  reprove.unref();
   const stream = new MessageStream<FeedEvent>(options.buffer, () => {
     ended = true;
+    clearInterval(reprove);
     detach?.();
   });
   // A bounded window of keys: enough to dedupe a catch-up against live traffic, and a
@@ -147,8 +157,15 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncItera
     }
   };
 
-  const session = await options.openSession();
-  const link = await attach(session);
+  let session: XmppSession;
+  let link: Awaited<ReturnType<typeof attach>>;
+  try {
+    session = await options.openSession();
+    link = await attach(session);
+  } catch (error) {
+    clearInterval(reprove);
+    throw error;
+  }
   try {
     lastArchiveId = await newestArchiveId(session);
   } catch {

@@ -170,7 +170,10 @@ export class XmppSession {
       );
     });
     try {
-      await Promise.race([authenticateOnly ? provenOnly : client.start(), deadline]);
+      const started = client.start();
+      // In proof mode the stream is dropped after SASL; its start() then never settles.
+      if (authenticateOnly) started.catch(() => undefined);
+      await Promise.race([authenticateOnly ? Promise.race([provenOnly, started]) : started, deadline]);
       client.removeListener("error", onError);
       if (authenticateOnly) {
         // Proven: drop the connection before the restarted stream binds a resource.
