@@ -25,7 +25,12 @@ export function useStartTls(streamFeatures: StreamFeaturesApi, extraCa?: string)
     if (!canUpgrade(client.socket)) return next();
     const reply = await client.sendReceive(xml("starttls", { xmlns: NS_TLS }));
     if (!reply.is("proceed", NS_TLS)) throw new Error("the XMPP server refused STARTTLS");
-    client._attachSocket(await upgrade(client.socket, { host: client.options.domain, ...(ca && { ca }) }));
+    const secured = (await upgrade(client.socket, { host: client.options.domain, ...(ca && { ca }) })) as NodeJS.EventEmitter & { socket?: NodeJS.EventEmitter };
+    // As for the TCP socket (session.ts): xmpp.js drops its listeners when it lets go of a
+    // socket that may still be written to, and a late write error must not go unhandled.
+    secured.on("error", () => undefined);
+    secured.socket?.on("error", () => undefined);
+    client._attachSocket(secured);
     await client.restart();
   });
 }
