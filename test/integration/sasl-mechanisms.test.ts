@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type XmppSandbox } from "../../scripts/sandbox/xmpp-sandbox.js";
 import type { SaslProfile } from "../../scripts/sandbox/sasl-profile.js";
 import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
+import { readOfferedFeatures } from "../support/stream-features.js";
 
 // Issue 14 item 3: servers that offer only SCRAM-SHA-256, or only PLAIN over TLS, and
 // passwords that SASLprep changes. Each profile gets a sandbox configured for it.
@@ -39,6 +40,8 @@ describe("a server that offers only SCRAM-SHA-256", () => {
   });
 
   it("logs in with SCRAM-SHA-256 and refuses a wrong password with wrong_credentials", async () => {
+    const offered = await readOfferedFeatures(s.sandbox.host, s.sandbox.c2sPort, s.sandbox.domain);
+    expect(offered.mechanisms).toEqual(["SCRAM-SHA-256"]);
     const alice = await s.sandbox.createUser();
     expect((await s.gw.gql(WHO, undefined, alice)).body.data.checkAuth).toEqual({ username: alice.jid, authStatus: "AUTHORIZED" });
     expect(await mechanismOf(s.gw, alice)).toBe("SCRAM-SHA-256");
@@ -74,6 +77,10 @@ describe("a server that offers only PLAIN, over STARTTLS", () => {
   });
 
   it("logs in with PLAIN after STARTTLS and refuses a wrong password with wrong_credentials", async () => {
+    // Before TLS: STARTTLS, and no SCRAM (PLAIN itself only where the server shows it anyway).
+    const offered = await readOfferedFeatures(s.sandbox.host, s.sandbox.c2sPort, s.sandbox.domain);
+    expect(offered.starttls).toBe(true);
+    expect(offered.mechanisms.filter((m) => m !== "PLAIN")).toEqual([]);
     const alice = await s.sandbox.createUser();
     expect((await s.gw.gql(WHO, undefined, alice)).body.data.checkAuth).toEqual({ username: alice.jid, authStatus: "AUTHORIZED" });
     expect(await mechanismOf(s.gw, alice)).toBe("PLAIN");
