@@ -68,12 +68,18 @@ describe("a server that offers only SCRAM-SHA-256", () => {
 
 describe("a server that offers only PLAIN, over STARTTLS", () => {
   let s: Setup;
+  const dir = mkdtempSync(join(tmpdir(), "xg-sasl-"));
   beforeAll(async () => {
-    s = await setUp("plain-tls", { CREDENTIAL_RECHECK_S: "1" });
+    s = await setUp("plain-tls", {
+      CREDENTIAL_RECHECK_S: "1",
+      TOKEN_SECRET: "test-secret-that-is-long-enough-0123456789",
+      TOKEN_STORE_PATH: join(dir, "revocations.json"),
+    });
   });
   afterAll(async () => {
     await s?.gw.stop();
     await s?.sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("logs in with PLAIN after STARTTLS and refuses a wrong password with wrong_credentials", async () => {
@@ -102,6 +108,12 @@ describe("a server that offers only PLAIN, over STARTTLS", () => {
     expect((await s.gw.gql(WHO, undefined, carol)).body.data.checkAuth.authStatus).toBe("AUTHORIZED");
     expect(s.gw.app.pool.counters.reproofs - before.reproofs).toBe(1);
     expect(s.gw.app.pool.counters.logins - before.logins).toBe(0);
+  });
+
+  it("answers requestToken with deps_not_loaded: a token never carries the password PLAIN would need", async () => {
+    const erin = await s.sandbox.createUser();
+    const r = await s.gw.gql("mutation { token { requestToken { access } } }", undefined, erin);
+    expect(r.body.errors?.[0]?.extensions?.code).toBe("deps_not_loaded");
   });
 
   it("does not log in when the server's certificate is not trusted: TLS is verified, not skipped", async () => {
