@@ -11,7 +11,7 @@ import resourceBinding from "@xmpp/resource-binding";
 import { xml, type Element } from "@xmpp/xml";
 import { XmlCharacterError, XmppAuthError, XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
 import { isXmlSafe } from "./xml.js";
-import { ScramKeysOutdatedError, ScramProtocolError, type ScramKeys } from "./scram.js";
+import { ScramKeysOutdatedError, type ScramKeys } from "./scram.js";
 import { PasswordPreparationError } from "./saslprep.js";
 import { useSasl, type SaslMechanismName, type SaslOutcome } from "./sasl.js";
 import { useStartTls } from "./starttls.js";
@@ -420,9 +420,8 @@ function classifyLoginError(error: unknown): Error {
   const e = error as { name?: string; condition?: string; message?: string; code?: string };
   if (e?.name === "SASLError") return new XmppAuthError(e.condition ?? "not-authorized");
   if (error instanceof ScramKeysOutdatedError) return new XmppAuthError("credentials-expired");
-  // A password SASLprep refuses, or a server that cannot prove it knows the password:
-  // either way these credentials cannot log in.
+  // A password SASLprep refuses cannot log in anywhere. (A server whose SCRAM signature does
+  // not verify falls through to a connection error: the fault is the server's, not the user's.)
   if (error instanceof PasswordPreparationError) return new XmppAuthError("malformed-request");
-  if (error instanceof ScramProtocolError) return new XmppAuthError("server-not-verified");
   return new XmppConnectionError(e?.message ?? String(error));
 }
