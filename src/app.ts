@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GraphQLError } from "graphql";
@@ -80,21 +81,27 @@ export interface App {
 export function createApp(config: Config, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
   const log = (error: unknown) => logger.error("unexpected error", error);
+  const xmppServer = {
+    service: config.xmpp.service,
+    domain: config.xmpp.domain,
+    connectTimeoutMs: config.xmpp.connectTimeoutMs,
+    tlsCa: config.xmpp.tlsCaFile === undefined ? undefined : readFileSync(config.xmpp.tlsCaFile, "utf8"),
+  };
   const pool = new SessionPool({
     maxSessions: config.pool.maxSessions,
     idleTimeoutMs: config.pool.idleTimeoutMs,
+    recheckMs: config.pool.credentialRecheckMs,
     // Rooms entered through the API are entered again after a connection fault.
     onOpened: (session) => MucOccupancy.restore(session, config.xmpp.iqTimeoutMs),
     open: (login) =>
       XmppSession.open({
-        service: config.xmpp.service,
-        domain: config.xmpp.domain,
+        ...xmppServer,
         username: login.username,
         password: "password" in login ? login.password : undefined,
         keys: "keys" in login ? login.keys : undefined,
         iqTimeoutMs: config.xmpp.iqTimeoutMs,
-        connectTimeoutMs: config.xmpp.connectTimeoutMs,
       }),
+    prove: async (login) => (await XmppSession.prove({ ...xmppServer, ...login })).keys,
   });
   const revocations = options.revocationStore ??
     (config.tokens.redisUrl ? new RedisRevocationStore(config.tokens.redisUrl) : new FileRevocationStore(config.tokens.storePath));

@@ -24,6 +24,8 @@ const schema = z.object({
   POOL_IDLE_TIMEOUT_MS: positiveInt("POOL_IDLE_TIMEOUT_MS", 300_000),
   XMPP_IQ_TIMEOUT_MS: positiveInt("XMPP_IQ_TIMEOUT_MS", 10_000),
   XMPP_CONNECT_TIMEOUT_MS: positiveInt("XMPP_CONNECT_TIMEOUT_MS", 10_000),
+  XMPP_TLS_CA_FILE: z.string().min(1).optional(),
+  CREDENTIAL_RECHECK_S: positiveInt("CREDENTIAL_RECHECK_S", 60),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   MAX_QUERY_DEPTH: positiveInt("MAX_QUERY_DEPTH", 15),
   MAX_QUERY_ALIASES: positiveInt("MAX_QUERY_ALIASES", 30),
@@ -61,9 +63,12 @@ export interface Config {
     domain: string;
     iqTimeoutMs: number;
     connectTimeoutMs: number;
+    /** A PEM file of certificate authorities to trust for STARTTLS besides Node's own. */
+    tlsCaFile: string | undefined;
   };
   http: { host: string; port: number };
-  pool: { maxSessions: number; idleTimeoutMs: number };
+  /** `credentialRecheckMs`: how long a login's proof of a password or token keys is trusted. */
+  pool: { maxSessions: number; idleTimeoutMs: number; credentialRecheckMs: number };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   subscriptions: {
     reconnect: { minMs: number; maxMs: number; giveUpMs: number };
@@ -121,9 +126,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       domain: e.XMPP_DOMAIN.toLowerCase(),
       iqTimeoutMs: e.XMPP_IQ_TIMEOUT_MS,
       connectTimeoutMs: e.XMPP_CONNECT_TIMEOUT_MS,
+      tlsCaFile: e.XMPP_TLS_CA_FILE,
     },
     http: { host: e.HOST, port: e.PORT },
-    pool: { maxSessions: e.POOL_MAX_SESSIONS, idleTimeoutMs: e.POOL_IDLE_TIMEOUT_MS },
+    pool: { maxSessions: e.POOL_MAX_SESSIONS, idleTimeoutMs: e.POOL_IDLE_TIMEOUT_MS, credentialRecheckMs: e.CREDENTIAL_RECHECK_S * 1000 },
     logLevel: e.LOG_LEVEL,
     subscriptions: {
       reconnect: {

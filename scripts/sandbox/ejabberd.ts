@@ -15,6 +15,7 @@ import { accessSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { ejabberdSaslSettings, parseSaslProfile, writeSelfSignedCertificate, type SandboxCertificate, type SaslProfile } from "./sasl-profile.js";
 import { installDebianPackage, stopSystemService } from "./debian-package.js";
 import { readLogTail, SandboxProcess } from "./process-hooks.js";
 import type { ProsodySandbox, SandboxUser } from "./prosody.js";
@@ -66,6 +67,8 @@ export interface StartEjabberdOptions {
    * `scram` that is one PBKDF2 (4 096 rounds) per request.
    */
   passwordFormat?: "scram" | "plain";
+  /** What login the server offers (see sasl-profile.ts); `scram-sha-1` by default. */
+  sasl?: SaslProfile;
 }
 
 const HOST = LOOPBACK;
@@ -140,7 +143,11 @@ export async function startEjabberd(opts: StartEjabberdOptions = {}): Promise<Ej
   try {
     if (runAs) assertReachable(dir, runAs);
     const [c2sPort, httpPort, distPort] = await freePorts(3);
+    const sasl = parseSaslProfile(opts.sasl);
+    const cert = sasl === "plain-tls" ? await writeSelfSignedCertificate(dir, domain) : undefined;
     const sandbox = new Sandbox({
+      sasl,
+      cert,
       domain,
       dir,
       c2sPort: c2sPort!,
@@ -182,6 +189,8 @@ interface SandboxSettings {
   passwordFormat: "scram" | "plain";
   installation: Installation;
   runAs: Account | null;
+  sasl: SaslProfile;
+  cert: SandboxCertificate | undefined;
 }
 
 class Sandbox implements EjabberdSandbox {
@@ -197,6 +206,9 @@ class Sandbox implements EjabberdSandbox {
   readonly service: string;
   readonly dir: string;
   readonly node: string;
+  readonly tlsCaFile: string | undefined;
+  readonly sasl: SaslProfile;
+  readonly cert: SandboxCertificate | undefined;
   private readonly distPort: number;
   private readonly cookie = randomHex(16);
   private readonly logLevel: string;
@@ -224,6 +236,9 @@ class Sandbox implements EjabberdSandbox {
     this.passwordFormat = s.passwordFormat;
     this.installation = s.installation;
     this.runAs = s.runAs;
+    this.sasl = s.sasl;
+    this.cert = s.cert;
+    this.tlsCaFile = s.cert?.certFile;
   }
 
   get configPath(): string {
@@ -370,7 +385,7 @@ listen:
     # The stock config throttles c2s to 3 000 B/s.
     shaper: none
     access: c2s
-    starttls: false
+    starttls: ${s.sasl === "plain-tls"}
   -
     port: ${s.httpPort}
     ip: ${q(HOST)}
@@ -381,14 +396,10 @@ listen:
       /upload: mod_http_upload
 
 # Passwords stored as SCRAM (what a production server does); SASL offers SCRAM-SHA-1
-# only, like the Prosody sandbox without TLS.
+# only, like the Prosody sandbox without TLS, unless a SASL profile says otherwise.
 auth_method: internal
 auth_password_format: ${passwordFormat}
-disable_sasl_mechanisms:
-  - "PLAIN"
-  - "DIGEST-MD5"
-  - "X-OAUTH2"
-# Otherwise one registration per IP address per 600 s.
+${ejabberdSaslSettings(s.sasl, s.cert)}# Otherwise one registration per IP address per 600 s.
 registration_timeout: infinity
 # Outgoing s2s as on a real deployment (s2s_access defaults to all): a stanza to another
 # domain is tried and bounces with remote-server-not-found when its DNS lookup fails,

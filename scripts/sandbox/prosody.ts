@@ -15,6 +15,9 @@ import { promisify } from "node:util";
 import { installDebianPackage } from "./debian-package.js";
 import { readLogTail, SandboxProcess } from "./process-hooks.js";
 import {
+  parseSaslProfile, prosodySaslModules, prosodySaslSettings, writeSelfSignedCertificate, type SandboxCertificate, type SaslProfile,
+} from "./sasl-profile.js";
+import {
   LOOPBACK,
   findExecutable,
   freePorts,
@@ -55,6 +58,8 @@ export interface ProsodySandbox {
   service: string;
   /** The temp dir holding config, data, pidfile and logs. */
   dir: string;
+  /** The certificate a client must trust, when the server offers STARTTLS (SASL profile `plain-tls`). */
+  tlsCaFile?: string;
   /**
    * Registers an account. A random unique lowercase name and a random password are used
    * when omitted. Throws when the name is taken or registration fails by every route.
@@ -81,6 +86,8 @@ export interface StartProsodyOptions {
   logLevel?: string;
   /** Global modules to leave out (e.g. `["mam"]` for a server without an archive), for fault tests. */
   withoutModules?: string[];
+  /** What login the server offers (see sasl-profile.ts); `scram-sha-1` by default. */
+  sasl?: SaslProfile;
 }
 
 const HOST = LOOPBACK;
@@ -121,7 +128,9 @@ export async function startProsody(opts: StartProsodyOptions = {}): Promise<Pros
   const dir = await mkdtemp(join(tmpdir(), "xmpp-graphql-prosody-"));
   try {
     const [c2sPort, httpPort] = await freePorts(2);
-    const sandbox = new Sandbox({ domain, dir, c2sPort: c2sPort!, httpPort: httpPort!, logLevel, withoutModules: opts.withoutModules ?? [] });
+    const sasl = parseSaslProfile(opts.sasl);
+    const cert = sasl === "plain-tls" ? await writeSelfSignedCertificate(dir, domain) : undefined;
+    const sandbox = new Sandbox({ domain, dir, c2sPort: c2sPort!, httpPort: httpPort!, logLevel, withoutModules: opts.withoutModules ?? [], sasl, cert });
     await sandbox.writeConfig();
     await sandbox.launch();
     return sandbox;
@@ -138,6 +147,8 @@ interface SandboxSettings {
   httpPort: number;
   logLevel: string;
   withoutModules: string[];
+  sasl: SaslProfile;
+  cert: SandboxCertificate | undefined;
 }
 
 class Sandbox implements ProsodySandbox {
@@ -150,8 +161,11 @@ class Sandbox implements ProsodySandbox {
   readonly httpPort: number;
   readonly service: string;
   readonly dir: string;
+  readonly tlsCaFile: string | undefined;
   private readonly logLevel: string;
   private readonly withoutModules: readonly string[];
+  private readonly sasl: SaslProfile;
+  private readonly cert: SandboxCertificate | undefined;
   /** The server process across restarts, and the temp dir; what the process-exit hooks kill. */
   private readonly proc: SandboxProcess;
 
@@ -166,6 +180,9 @@ class Sandbox implements ProsodySandbox {
     this.proc = new SandboxProcess(s.dir, STOP_GRACE_MS);
     this.logLevel = s.logLevel;
     this.withoutModules = s.withoutModules;
+    this.sasl = s.sasl;
+    this.cert = s.cert;
+    this.tlsCaFile = s.cert?.certFile;
   }
 
   get configPath(): string {
@@ -180,6 +197,12 @@ class Sandbox implements ProsodySandbox {
     let config = renderConfig(this, this.logLevel);
     // Entries of the global modules_enabled list look like `"name";`; component lists do not.
     for (const module of this.withoutModules) config = config.replaceAll(`"${module}";`, "");
+    // The SASL profile: its modules move from modules_disabled to modules_enabled, and its
+    // settings go last in the global section, so that they win.
+    for (const module of prosodySaslModules(this.sasl)) {
+      config = config.replace(`"${module}"; `, "").replace(`"http";\n}`, `"http"; "${module}";\n}`);
+    }
+    config = config.replace("\nVirtualHost ", `\n${prosodySaslSettings(this.sasl, this.cert)}\nVirtualHost `);
     await writeFile(this.configPath, config);
   }
 

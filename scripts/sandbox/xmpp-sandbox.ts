@@ -5,6 +5,7 @@
  */
 import { startEjabberd, type EjabberdSandbox, type StartEjabberdOptions } from "./ejabberd.js";
 import { startProsody, type ProsodySandbox } from "./prosody.js";
+import type { SaslProfile } from "./sasl-profile.js";
 
 export type { SandboxUser } from "./prosody.js";
 export type { EjabberdSandbox } from "./ejabberd.js";
@@ -23,6 +24,8 @@ export interface StartSandboxOptions {
   domain?: string;
   /** Minimum log level: `debug`, `info` (default), `warn` or `error`. */
   logLevel?: string;
+  /** What login the server offers (see sasl-profile.ts); `scram-sha-1` by default. */
+  sasl?: SaslProfile;
 }
 
 /**

@@ -57,7 +57,7 @@ export async function authenticate(credentials: Credentials, services: Services,
   const session = () =>
     services.pool.session(bareJid, local, credential).catch(async (error: unknown) => {
       if (error instanceof XmppAuthError && error.condition === NO_MECHANISM) {
-        throw new ApiError("xmpp_unavailable", "The XMPP server offers no login mechanism the gateway supports (SCRAM-SHA-1)", {}, 503);
+        throw new ApiError("xmpp_unavailable", "The XMPP server offers no login mechanism the gateway supports (SCRAM-SHA-256, SCRAM-SHA-1, or PLAIN over TLS)", {}, 503);
       }
       if (error instanceof XmppAuthError) {
         await throttle.failed(bareJid, clientIp);

@@ -15,7 +15,7 @@ import { buildBlocklistGet } from "../blocking/blocking.stanzas.js";
 /** A stream's failure as its last value: the transport reports it as a GraphQL error. */
 export type StreamItem = { event: ChatEvent } | { failure: unknown };
 
-export interface EventStreamOptions extends Pick<LiveFeedOptions, "openSession" | "pin" | "reconnect" | "buffer" | "since"> {
+export interface EventStreamOptions extends Pick<LiveFeedOptions, "openSession" | "pin" | "reconnect" | "buffer" | "since" | "reproveEveryMs"> {
   /** Only these kinds (RESYNC always passes); all when undefined. */
   types?: readonly EventType[];
 }

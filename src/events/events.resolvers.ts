@@ -17,6 +17,7 @@ export const eventsResolvers: Resolvers = {
           pin: (session) => ctx.services.pool.pin(session),
           reconnect: ctx.services.config.subscriptions.reconnect,
           buffer: ctx.services.config.subscriptions.buffer,
+          reproveEveryMs: ctx.services.config.pool.credentialRecheckMs,
           ...(args.since != null && { since: args.since }),
           ...(args.types != null && { types: args.types }),
         });

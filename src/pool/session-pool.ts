@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { ApiError } from "../errors/api-error.js";
+import { XmppAuthError } from "../errors/xmpp-errors.js";
 import type { XmppSession } from "../xmpp/session.js";
 import type { ScramKeys } from "../xmpp/scram.js";
 
@@ -9,23 +10,55 @@ export type PoolCredential = { password: string } | { keys: ScramKeys };
 /** Opens a logged-in session for an account; rejects with XmppAuthError on bad credentials. */
 export type SessionOpener = (login: { username: string } & PoolCredential) => Promise<XmppSession>;
 
+/**
+ * Proves credentials against the server without opening a session. `keys` (with a password)
+ * are the SCRAM keys last derived from it, which spare PBKDF2 while the salt is unchanged.
+ * @returns the SCRAM keys that worked (undefined after PLAIN).
+ * @throws XmppAuthError when the server refuses them.
+ */
+export type CredentialProver = (login: { username: string; password?: string; keys?: ScramKeys }) => Promise<ScramKeys | undefined>;
+
+/** Logins the pool made, for tests and benchmarks that bound their cost. */
+export interface PoolCounters {
+  /** Sessions opened (full logins with resource binding). */
+  logins: number;
+  /** Credentials proven again after {@link SessionPoolOptions.recheckMs} (SASL only). */
+  reproofs: number;
+}
+
 export interface SessionPoolOptions {
   maxSessions: number;
   idleTimeoutMs: number;
   open: SessionOpener;
+  /**
+   * How long a login's proof of a credential is trusted. The first request after that
+   * proves it against the server again; if the server refuses (the password was changed
+   * elsewhere), the session is closed and the request refused.
+   */
+  recheckMs: number;
+  prove: CredentialProver;
   /** How often idle sessions are looked for; defaults to a quarter of the idle timeout. */
   sweepIntervalMs?: number;
   /** Called with every session the pool takes in (e.g. to restore state after a reconnect). */
   onOpened?: (session: XmppSession) => void;
 }
 
+/** When a credential was last proven by the server, and the SCRAM keys that proved it. */
+interface Proof {
+  provenAt: number;
+  keys: ScramKeys | undefined;
+  /** The re-proof under way, which concurrent requests share. */
+  pending?: Promise<void>;
+}
+
 interface Entry {
   bareJid: string;
   /**
-   * HMACs of the credentials proven against this session's account by a login: later
-   * requests with one of them are checked without logging in again.
+   * Proofs of the credentials proven against this session's account by a login, by HMAC
+   * of the credential: later requests with one of them are checked without logging in
+   * again, until the proof is older than the recheck bound.
    */
-  verifiers: Set<string>;
+  verifiers: Map<string, Proof>;
   session: XmppSession;
   lastUsed: number;
   pins: number;
@@ -37,7 +70,10 @@ interface Entry {
  *
  * - Every request's credential (password or token keys) is checked: against the HMACs of
  *   credentials already proven by a login (cheap), or, when it is new, by a fresh login;
- *   a wrong one never reaches an existing session. A right new one replaces the session
+ *   a wrong one never reaches an existing session. A proof is trusted for `recheckMs`;
+ *   then one SASL exchange on a fresh connection (shared by concurrent requests) proves
+ *   the credential again, and a refusal closes the session: a password changed elsewhere
+ *   stops working within that bound even on servers that keep old sessions open. A right new one replaces the session
  *   (after a password change elsewhere), unless a subscription pins it: then the new
  *   credential is added to it and the extra login closed.
  * - Logins of one user are serialised; different users log in concurrently.
@@ -51,6 +87,7 @@ export class SessionPool {
   private readonly verifierKey = randomBytes(32);
   private readonly sweeper: NodeJS.Timeout;
   private closing = false;
+  readonly counters: PoolCounters = { logins: 0, reproofs: 0 };
 
   constructor(private readonly options: SessionPoolOptions) {
     const interval = options.sweepIntervalMs ?? Math.max(1000, Math.floor(options.idleTimeoutMs / 4));
@@ -84,22 +121,21 @@ export class SessionPool {
     const verifier = this.verifierOf(credential);
     const current = this.entries.get(bareJid);
     if (current && current.session.isOpen && current.verifiers.has(verifier)) {
-      this.touch(current);
-      return current.session;
+      return this.useProven(current, verifier, username, credential);
     }
     return this.serialised(bareJid, async () => {
       // Another request may have proven the same credential while we waited.
       const again = this.entries.get(bareJid);
       if (again && again.session.isOpen && again.verifiers.has(verifier)) {
-        this.touch(again);
-        return again.session;
+        return this.useProven(again, verifier, username, credential);
       }
       // Make room before logging in, so a full pool refuses without a wasted login.
       if (!this.entries.has(bareJid)) this.makeRoom();
+      this.counters.logins++;
       const session = await this.options.open({ username, ...credential });
       if (again && again.session.isOpen && again.pins > 0) {
         // Keep the subscribed session; the login only proved the credential.
-        again.verifiers.add(verifier);
+        again.verifiers.set(verifier, { provenAt: Date.now(), keys: session.keys });
         this.touch(again);
         void session.close();
         return again.session;
@@ -156,6 +192,41 @@ export class SessionPool {
     return closed;
   }
 
+  /**
+   * The entry's session for a credential it has proven, after proving it again when the
+   * proof is older than the bound. A refusal closes the session (its subscriptions end;
+   * those with a credential that still works log in again).
+   * @throws XmppAuthError when the server refuses the credential now, or what the prover
+   *         throws when the server cannot be asked (the session is kept then).
+   */
+  private async useProven(entry: Entry, verifier: string, username: string, credential: PoolCredential): Promise<XmppSession> {
+    const proof = entry.verifiers.get(verifier)!;
+    if (Date.now() - proof.provenAt >= this.options.recheckMs) {
+      proof.pending ??= this.reprove(entry, verifier, proof, username, credential).finally(() => (proof.pending = undefined));
+      await proof.pending;
+    }
+    this.touch(entry);
+    return entry.session;
+  }
+
+  private async reprove(entry: Entry, verifier: string, proof: Proof, username: string, credential: PoolCredential): Promise<void> {
+    this.counters.reproofs++;
+    try {
+      const keys = await this.options.prove(
+        "password" in credential ? { username, password: credential.password, keys: proof.keys } : { username, keys: credential.keys },
+      );
+      proof.provenAt = Date.now();
+      proof.keys = keys ?? proof.keys;
+    } catch (error) {
+      if (error instanceof XmppAuthError) {
+        entry.verifiers.delete(verifier);
+        if (this.entries.get(entry.bareJid) === entry) this.entries.delete(entry.bareJid);
+        void entry.session.close();
+      }
+      throw error;
+    }
+  }
+
   private store(bareJid: string, verifier: string, session: XmppSession): void {
     const previous = this.entries.get(bareJid);
     if (previous) {
@@ -163,7 +234,8 @@ export class SessionPool {
       // Subscriptions on the old session end with it; their clients resubscribe.
       void previous.session.close();
     }
-    const entry: Entry = { bareJid, verifiers: new Set([verifier]), session, lastUsed: Date.now(), pins: 0 };
+    const proof: Proof = { provenAt: Date.now(), keys: session.keys };
+    const entry: Entry = { bareJid, verifiers: new Map([[verifier, proof]]), session, lastUsed: Date.now(), pins: 0 };
     this.entries.set(bareJid, entry);
     session.onClose(() => {
       if (this.entries.get(bareJid) === entry) this.entries.delete(bareJid);

@@ -46,6 +46,13 @@ export interface LiveFeedOptions {
    * the roster, which makes it an "interested resource" for roster pushes).
    */
   prepare?: (session: XmppSession) => Promise<void>;
+  /**
+   * How often the caller's credential is presented to the pool again while the feed lives
+   * (the pool's recheck bound): a feed makes no requests of its own, and without this a
+   * password changed elsewhere would keep it running. When the pool's re-proof fails it
+   * closes the session, and the feed ends with `wrong_credentials` on its way back.
+   */
+  reproveEveryMs: number;
 }
 
 const CATCH_UP_PAGE = 50;
@@ -63,8 +70,11 @@ const REMEMBERED_IDS = 2048;
 export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncIterableIterator<FeedEvent>> {
   let detach: (() => void) | undefined;
   let ended = false;
+  const reprove = setInterval(() => void options.openSession().catch(() => undefined), options.reproveEveryMs);
+  reprove.unref();
   const stream = new MessageStream<FeedEvent>(options.buffer, () => {
     ended = true;
+    clearInterval(reprove);
     detach?.();
   });
   // A bounded window of keys: enough to dedupe a catch-up against live traffic, and a
@@ -183,8 +193,15 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncItera
     }
   };
 
-  const session = await options.openSession();
-  const link = await attach(session);
+  let session: XmppSession;
+  let link: Awaited<ReturnType<typeof attach>>;
+  try {
+    session = await options.openSession();
+    link = await attach(session);
+  } catch (error) {
+    clearInterval(reprove);
+    throw error;
+  }
   try {
     if (options.since !== undefined) {
       lastArchiveId = options.since;

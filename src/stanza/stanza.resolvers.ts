@@ -35,6 +35,7 @@ export const stanzaResolvers: Resolvers = {
           pin: (session) => ctx.services.pool.pin(session),
           reconnect: ctx.services.config.subscriptions.reconnect,
           buffer: ctx.services.config.subscriptions.buffer,
+          reproveEveryMs: ctx.services.config.pool.credentialRecheckMs,
         });
         return mapIterator(
           feed,

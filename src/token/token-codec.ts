@@ -44,6 +44,7 @@ export class TokenCodec {
       g: claims.generation,
       i: claims.issuedAt,
       e: claims.expiresAt,
+      h: claims.keys.hash,
       s: claims.keys.salt,
       n: claims.keys.iterations,
       c: claims.keys.clientKey.toString("base64"),
@@ -71,6 +72,8 @@ export class TokenCodec {
         issuedAt: Number(b.i),
         expiresAt: Number(b.e),
         keys: {
+          // Tokens sealed before SCRAM-SHA-256 support carry SHA-1 keys and no hash name.
+          hash: b.h === "sha256" ? "sha256" : "sha1",
           salt: String(b.s),
           iterations: Number(b.n),
           clientKey: Buffer.from(String(b.c), "base64"),

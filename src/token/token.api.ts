@@ -47,10 +47,18 @@ export class TokenService {
    * A fresh access token and a refresh token for `user`, holding the SCRAM keys of its
    * XMPP login. When the caller came with a refresh token, that token is handed back
    * with the new access token.
-   * @throws ApiError `deps_not_loaded` before {@link open}.
+   * @param keys the SCRAM keys of the user's login; none after a PLAIN login.
+   * @throws ApiError `deps_not_loaded` before {@link open}, or when the login used PLAIN:
+   *         a token would have to carry the password itself, which it never does.
    */
-  async request(user: string, keys: ScramKeys, presentedRefresh?: string): Promise<TokenPair> {
+  async request(user: string, keys: ScramKeys | undefined, presentedRefresh?: string): Promise<TokenPair> {
     const codec = this.requireCodec();
+    if (!keys) {
+      throw new ApiError("deps_not_loaded", "Tokens need a SCRAM login, and the XMPP server offers only PLAIN", {
+        not_loaded_modules: ["mod_auth_token"],
+        hint: "offer SCRAM-SHA-1 or SCRAM-SHA-256 on the XMPP server to enable tokens",
+      });
+    }
     const generation = await this.store.issued(user);
     const issuedAt = this.now();
     const seal = (kind: TokenKind, ttl: number) =>

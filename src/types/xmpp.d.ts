@@ -95,7 +95,11 @@ declare module "@xmpp/middleware" {
 
 declare module "@xmpp/stream-features" {
   import type { MiddlewareApi } from "@xmpp/middleware";
-  export interface StreamFeaturesApi { use(name: string, xmlns: string, handler: (...args: unknown[]) => unknown): void }
+  import type { Client } from "@xmpp/client-core";
+  import type { Element } from "@xmpp/xml";
+  /** A stream-feature handler: the connection, the next handler, the feature's element. */
+  export type FeatureHandler = (context: { entity: Client }, next: () => Promise<void>, element: Element) => unknown;
+  export interface StreamFeaturesApi { use(name: string, xmlns: string, handler: FeatureHandler): void }
   export default function streamFeatures(args: { middleware: MiddlewareApi }): StreamFeaturesApi;
 }
 
@@ -179,4 +183,10 @@ declare module "@xmpp/client" {
     iqCaller: IqCaller;
   }
   export function client(options: { service: string; domain?: string; username?: string; password?: string; resource?: string }): FullClient;
+}
+
+declare module "@xmpp/starttls/starttls.js" {
+  export function canUpgrade(socket: unknown): boolean;
+  /** Wraps a connected TCP socket in TLS (node:tls.connect options) and resolves once it is secure. */
+  export function upgrade(socket: unknown, options: Record<string, unknown>): Promise<unknown>;
 }

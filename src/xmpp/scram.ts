@@ -1,8 +1,10 @@
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
+import { preparePassword } from "./saslprep.js";
 
 /*
- * SCRAM-SHA-1 (RFC 5802, as profiled for XMPP by RFC 6120 §6) computed with node:crypto.
+ * SCRAM-SHA-1 (RFC 5802) and SCRAM-SHA-256 (RFC 7677), as profiled for XMPP by RFC 6120 §6,
+ * computed with node:crypto; passwords are prepared with SASLprep (see saslprep.ts).
  * xmpp.js's default mechanism awaits one WebCrypto HMAC per PBKDF2 iteration (~1 s per
  * login here); one node:crypto pbkdf2 call is ~140× faster, and it runs on libuv's thread
  * pool, so concurrent logins do not stall every other request for its few milliseconds.
@@ -10,8 +12,12 @@ import { promisify } from "node:util";
  * without keeping the password.
  */
 
-/** Keys derived from a password for one salt and iteration count. */
+/** The hash functions of the SCRAM mechanisms we implement. */
+export type ScramHash = "sha1" | "sha256";
+
+/** Keys derived from a password for one hash, salt and iteration count. */
 export interface ScramKeys {
+  hash: ScramHash;
   salt: string; // base64, as the server sent it
   iterations: number;
   clientKey: Buffer;
@@ -27,13 +33,17 @@ export interface ScramCredentials {
   onKeys?: (keys: ScramKeys) => void;
 }
 
-const hmac = (key: Buffer, data: string | Buffer) => createHmac("sha1", key).update(data).digest();
+const HASH_BYTES: Record<ScramHash, number> = { sha1: 20, sha256: 32 };
+const hmac = (hash: ScramHash, key: Buffer, data: string | Buffer) => createHmac(hash, key).update(data).digest();
 const pbkdf2Async = promisify(pbkdf2);
 
-/** Derives ClientKey and ServerKey from a password (RFC 5802 §3), off the event loop. */
-export async function deriveScramKeys(password: string, saltB64: string, iterations: number): Promise<ScramKeys> {
-  const salted = await pbkdf2Async(password.normalize("NFKC"), Buffer.from(saltB64, "base64"), iterations, 20, "sha1");
-  return { salt: saltB64, iterations, clientKey: hmac(salted, "Client Key"), serverKey: hmac(salted, "Server Key") };
+/**
+ * Derives ClientKey and ServerKey from a password (RFC 5802 §3), off the event loop.
+ * @throws PasswordPreparationError when SASLprep prohibits a character of the password.
+ */
+export async function deriveScramKeys(hash: ScramHash, password: string, saltB64: string, iterations: number): Promise<ScramKeys> {
+  const salted = await pbkdf2Async(preparePassword(password), Buffer.from(saltB64, "base64"), iterations, HASH_BYTES[hash], hash);
+  return { hash, salt: saltB64, iterations, clientKey: hmac(hash, salted, "Client Key"), serverKey: hmac(hash, salted, "Server Key") };
 }
 
 /** RFC 5802 §5.1 saslname: `=` and `,` must be escaped in the username. */
@@ -65,14 +75,14 @@ export class ScramKeysOutdatedError extends Error {
 }
 
 /**
- * A SCRAM-SHA-1 mechanism object in the shape the `saslmechanisms` factory used by
- * @xmpp/sasl expects: `response()` produces each client message (@xmpp/sasl awaits it),
- * `challenge()` takes each server message. Unlike xmpp.js's, it verifies the server
- * signature.
+ * A SCRAM mechanism object in the shape the `saslmechanisms` factory used by @xmpp/sasl
+ * expects: `response()` produces each client message (@xmpp/sasl awaits it), `challenge()`
+ * takes each server message, including the server-final one (XMPP carries it in
+ * `<success/>`, see sasl.ts). Unlike xmpp.js's, it verifies the server signature.
  */
-export class NodeScramSha1 {
-  static readonly mechanismName = "SCRAM-SHA-1";
-  readonly name = NodeScramSha1.mechanismName;
+abstract class NodeScram {
+  abstract readonly name: string;
+  protected abstract readonly hash: ScramHash;
   readonly clientFirst = true;
   private stage: "initial" | "challenge" | "final" | "done" = "initial";
   private readonly clientNonce: string;
@@ -82,6 +92,11 @@ export class NodeScramSha1 {
 
   constructor(nonce: string = randomBytes(18).toString("base64")) {
     this.clientNonce = nonce;
+  }
+
+  /** Whether the server's signature arrived and verified. */
+  get verified(): boolean {
+    return this.stage === "done";
   }
 
   async response(cred: ScramCredentials): Promise<string> {
@@ -120,19 +135,36 @@ export class NodeScramSha1 {
       throw new ScramProtocolError("malformed server-first-message");
     }
     let keys = cred.keys;
-    if (!keys || keys.salt !== salt || keys.iterations !== iterations) {
+    if (!keys || keys.hash !== this.hash || keys.salt !== salt || keys.iterations !== iterations) {
       if (cred.password === undefined) throw new ScramKeysOutdatedError();
-      keys = await deriveScramKeys(cred.password, salt, iterations);
+      keys = await deriveScramKeys(this.hash, cred.password, salt, iterations);
     }
     cred.onKeys?.(keys);
     const withoutProof = `c=biws,r=${nonce}`; // biws = base64("n,,"): no channel binding, no authzid
     const authMessage = `${this.clientFirstBare},${this.serverMessage},${withoutProof}`;
-    const storedKey = createHash("sha1").update(keys.clientKey).digest();
-    const clientSignature = hmac(storedKey, authMessage);
+    const storedKey = createHash(this.hash).update(keys.clientKey).digest();
+    const clientSignature = hmac(this.hash, storedKey, authMessage);
     const proof = Buffer.alloc(clientSignature.length);
     for (let i = 0; i < proof.length; i++) proof[i] = keys.clientKey[i]! ^ clientSignature[i]!;
-    this.expectedServerSignature = hmac(keys.serverKey, authMessage);
+    this.expectedServerSignature = hmac(this.hash, keys.serverKey, authMessage);
     this.stage = "final";
     return `${withoutProof},p=${proof.toString("base64")}`;
   }
 }
+
+/** SCRAM-SHA-1 (RFC 5802). */
+export class NodeScramSha1 extends NodeScram {
+  static readonly mechanismName = "SCRAM-SHA-1";
+  readonly name = NodeScramSha1.mechanismName;
+  protected readonly hash = "sha1";
+}
+
+/** SCRAM-SHA-256 (RFC 7677). */
+export class NodeScramSha256 extends NodeScram {
+  static readonly mechanismName = "SCRAM-SHA-256";
+  readonly name = NodeScramSha256.mechanismName;
+  protected readonly hash = "sha256";
+}
+
+/** Either SCRAM mechanism. */
+export type NodeScramMechanism = NodeScramSha1 | NodeScramSha256;

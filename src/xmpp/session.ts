@@ -7,14 +7,14 @@ import createMiddleware from "@xmpp/middleware";
 import createStreamFeatures from "@xmpp/stream-features";
 import createIqCaller from "@xmpp/iq/caller.js";
 import createIqCallee from "@xmpp/iq/callee.js";
-import starttls from "@xmpp/starttls";
-import sasl from "@xmpp/sasl";
 import resourceBinding from "@xmpp/resource-binding";
-import SASLFactory from "saslmechanisms";
 import { xml, type Element } from "@xmpp/xml";
-import { NO_MECHANISM, XmlCharacterError, XmppAuthError, XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
+import { XmlCharacterError, XmppAuthError, XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
 import { isXmlSafe } from "./xml.js";
-import { NodeScramSha1, ScramKeysOutdatedError, type ScramKeys } from "./scram.js";
+import { ScramKeysOutdatedError, type ScramKeys } from "./scram.js";
+import { PasswordPreparationError } from "./saslprep.js";
+import { useSasl, type SaslMechanismName, type SaslOutcome } from "./sasl.js";
+import { useStartTls } from "./starttls.js";
 import { parseStanzaError } from "./stanza-error.js";
 import { NS_BLOCKING, NS_CARBONS, NS_ROSTER } from "./namespaces.js";
 import {
@@ -33,6 +33,8 @@ export interface SessionOptions {
   resource?: string;
   iqTimeoutMs: number;
   connectTimeoutMs: number;
+  /** PEM text of certificate authorities to trust besides Node's own, for STARTTLS. */
+  tlsCa?: string;
 }
 
 type StanzaListener = (stanza: Element) => void;
@@ -62,8 +64,10 @@ export class XmppSession {
   readonly bareJid: string;
   /** The account's (and its server's) domain. */
   readonly domain: string;
-  /** SCRAM keys of the login, reusable for a reconnect without the password. */
+  /** SCRAM keys of the login, reusable for a reconnect without the password (none after PLAIN). */
   readonly keys: ScramKeys | undefined;
+  /** The SASL mechanism the session logged in with. */
+  readonly mechanism: SaslMechanismName;
   private readonly pending = new Map<string, PendingIq>();
   private readonly stanzaListeners = new Set<StanzaListener>();
   private readonly closeListeners = new Set<CloseListener>();
@@ -85,7 +89,7 @@ export class XmppSession {
   private constructor(
     private readonly client: Client,
     jid: string,
-    keys: ScramKeys | undefined,
+    login: SaslOutcome,
     private readonly iqTimeoutMs: number,
     /** The TCP socket, closed for sure when the session closes. */
     private readonly socket?: Socket,
@@ -93,7 +97,8 @@ export class XmppSession {
     this.jid = jid;
     this.bareJid = jid.split("/")[0]!.toLowerCase();
     this.domain = this.bareJid.slice(this.bareJid.indexOf("@") + 1);
-    this.keys = keys;
+    this.keys = login.keys;
+    this.mechanism = login.mechanism;
     client.on("stanza", (stanza: Element) => this.dispatch(stanza));
     // `disconnect` is the socket closing (server gone, network fault); `offline` follows stop().
     client.on("disconnect", () => this.markClosed(new XmppConnectionError("the XMPP connection closed")));
@@ -103,11 +108,28 @@ export class XmppSession {
   }
 
   /**
-   * Connects, authenticates with SCRAM-SHA-1 and binds a resource.
-   * @throws XmppAuthError when the server refuses the credentials,
-   *         XmppConnectionError when it cannot be reached or does not finish in time.
+   * Connects (STARTTLS when offered), authenticates with the best SASL mechanism both sides
+   * support (see chooseMechanism) and binds a resource.
+   * @throws XmppAuthError when the server refuses the credentials or offers no mechanism
+   *         we can use, XmppConnectionError when it cannot be reached or does not finish in time.
    */
   static async open(options: SessionOptions): Promise<XmppSession> {
+    const { client, login, socket } = await XmppSession.connect(options, false);
+    return new XmppSession(client, client.jid!.toString(), login, options.iqTimeoutMs, socket);
+  }
+
+  /**
+   * Proves credentials against the server on a fresh connection and closes it right after
+   * SASL succeeds: no resource is bound, so no session starts and no one sees presence.
+   * Cheaper than a login, and with stored keys no PBKDF2 runs.
+   * @returns the outcome (mechanism and the keys that worked).
+   * @throws what {@link open} throws.
+   */
+  static async prove(options: Omit<SessionOptions, "resource" | "iqTimeoutMs">): Promise<SaslOutcome> {
+    return (await XmppSession.connect({ ...options, iqTimeoutMs: options.connectTimeoutMs }, true)).login;
+  }
+
+  private static async connect(options: SessionOptions, authenticateOnly: boolean) {
     const client = new Client({ service: options.service, domain: options.domain, timeout: options.connectTimeoutMs });
     tcp({ entity: client });
     tls({ entity: client });
@@ -122,19 +144,14 @@ export class XmppSession {
     iqCallee.set(NS_ROSTER, "query", acknowledgeOwnPush);
     iqCallee.set(NS_BLOCKING, "block", acknowledgeOwnPush);
     iqCallee.set(NS_BLOCKING, "unblock", acknowledgeOwnPush);
-    starttls({ streamFeatures });
+    useStartTls(streamFeatures, options.tlsCa);
 
-    const saslFactory = new SASLFactory();
-    saslFactory.use(NodeScramSha1.mechanismName, NodeScramSha1);
-    let keys: ScramKeys | undefined;
-    sasl({ streamFeatures, saslFactory }, async (authenticate, mechanisms) => {
-      if (!mechanisms.includes(NodeScramSha1.mechanismName)) {
-        throw new XmppAuthError(NO_MECHANISM);
-      }
-      await authenticate(
-        { username: options.username, password: options.password, keys: options.keys, onKeys: (k: ScramKeys) => (keys = k) },
-        NodeScramSha1.mechanismName,
-      );
+    let login: SaslOutcome | undefined;
+    let authenticated: () => void = () => undefined;
+    const provenOnly = new Promise<void>((resolve) => (authenticated = resolve));
+    useSasl(streamFeatures, { username: options.username, password: options.password, keys: options.keys }, (outcome) => {
+      login = outcome;
+      authenticated();
     });
     resourceBinding({ streamFeatures, iqCaller }, options.resource ?? newGatewayResource());
 
@@ -159,9 +176,18 @@ export class XmppSession {
       );
     });
     try {
-      const bound = await Promise.race([client.start(), deadline]);
+      const started = client.start();
+      // In proof mode the stream is dropped after SASL; its start() then never settles.
+      if (authenticateOnly) started.catch(() => undefined);
+      await Promise.race([authenticateOnly ? Promise.race([provenOnly, started]) : started, deadline]);
       client.removeListener("error", onError);
-      return new XmppSession(client, bound.toString(), keys, options.iqTimeoutMs, socket ?? undefined);
+      if (authenticateOnly) {
+        // Proven: drop the connection before the restarted stream binds a resource.
+        client.on("error", () => undefined);
+        socket?.destroy();
+        void client.stop().catch(() => undefined);
+      }
+      return { client, login: login!, socket: socket ?? undefined };
     } catch (error) {
       client.removeListener("error", onError);
       client.on("error", () => undefined);
@@ -405,5 +431,8 @@ function classifyLoginError(error: unknown): Error {
   const e = error as { name?: string; condition?: string; message?: string; code?: string };
   if (e?.name === "SASLError") return new XmppAuthError(e.condition ?? "not-authorized");
   if (error instanceof ScramKeysOutdatedError) return new XmppAuthError("credentials-expired");
+  // A password SASLprep refuses cannot log in anywhere. (A server whose SCRAM signature does
+  // not verify falls through to a connection error: the fault is the server's, not the user's.)
+  if (error instanceof PasswordPreparationError) return new XmppAuthError("malformed-request");
   return new XmppConnectionError(e?.message ?? String(error));
 }

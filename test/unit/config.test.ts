@@ -21,9 +21,10 @@ describe("loadConfig", () => {
         domain: "localhost",
         iqTimeoutMs: 10_000,
         connectTimeoutMs: 10_000,
+        tlsCaFile: undefined,
       },
       http: { host: "127.0.0.1", port: 5561 },
-      pool: { maxSessions: 10_000, idleTimeoutMs: 300_000 },
+      pool: { maxSessions: 10_000, idleTimeoutMs: 300_000, credentialRecheckMs: 60_000 },
       logLevel: "info",
       subscriptions: { reconnect: { minMs: 250, maxMs: 5000, giveUpMs: 300_000 }, buffer: 1000 },
       limits: {
@@ -51,10 +52,13 @@ describe("loadConfig", () => {
       POOL_IDLE_TIMEOUT_MS: "1000",
       XMPP_IQ_TIMEOUT_MS: "2000",
       XMPP_CONNECT_TIMEOUT_MS: "3000",
+      XMPP_TLS_CA_FILE: "/etc/ssl/private-ca.pem",
+      CREDENTIAL_RECHECK_S: "5",
       LOG_LEVEL: "debug",
     });
     expect(config.http).toEqual({ host: "0.0.0.0", port: 0 });
-    expect(config.pool).toEqual({ maxSessions: 5, idleTimeoutMs: 1000 });
+    expect(config.pool).toEqual({ maxSessions: 5, idleTimeoutMs: 1000, credentialRecheckMs: 5000 });
+    expect(config.xmpp.tlsCaFile).toBe("/etc/ssl/private-ca.pem");
     expect(config.xmpp.iqTimeoutMs).toBe(2000);
     expect(config.xmpp.connectTimeoutMs).toBe(3000);
     expect(config.logLevel).toBe("debug");

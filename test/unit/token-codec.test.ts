@@ -7,7 +7,7 @@ const claims: TokenClaims = {
   generation: 3,
   issuedAt: 1_700_000_000,
   expiresAt: 1_700_003_600,
-  keys: { salt: "c2FsdA==", iterations: 4096, clientKey: Buffer.alloc(20, 1), serverKey: Buffer.alloc(20, 2) },
+  keys: { hash: "sha256", salt: "c2FsdA==", iterations: 4096, clientKey: Buffer.alloc(32, 1), serverKey: Buffer.alloc(32, 2) },
 };
 
 describe("TokenCodec", () => {
