@@ -40,7 +40,8 @@ const VALIDATION_CODES: ReadonlyArray<[RegExp, string]> = [
 const BUILT_IN_LITERAL = /^(String|Int|Float|Boolean|ID) cannot represent /;
 
 /** Which MongooseIM code a pre-execution GraphQL error gets; `undefined` when it has one. */
-// Codes yoga itself puts on request errors; they are replaced by MongooseIM's.
+// Codes graphql-yoga puts on request errors. The pipeline no longer runs yoga, but an
+// envelop/yoga plugin may still raise such errors; they get MongooseIM's codes.
 const YOGA_CODES = new Set(["BAD_REQUEST", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"]);
 
 export function requestErrorCode(error: GraphQLError): string | undefined {
