@@ -53,6 +53,15 @@ for (const dir of SCANNED) {
     }
   }
 }
+// A package a used dependency needs beside it (its peer) counts as used too.
+for (const name of [...usedByShipped]) {
+  try {
+    const manifest = JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8"));
+    for (const peer of Object.keys(manifest.peerDependencies ?? {})) usedByShipped.add(peer);
+  } catch {
+    // not installed: the import check above already speaks for it
+  }
+}
 for (const name of dependencies) {
   if (!usedByShipped.has(name)) problems.push(`package.json: dependency ${name} is not imported by shipped code (${SHIPPED.join(", ")}); remove it or move it to devDependencies`);
 }

@@ -1,36 +1,24 @@
-import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { GraphQLError } from "graphql";
-import { createYoga } from "graphql-yoga";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
-import { WebSocketServer } from "ws";
-import { useServer } from "graphql-ws/use/ws";
+import type { Plugin } from "@envelop/core";
 import type { Config } from "./config.js";
 import { ApiError } from "./errors/api-error.js";
-import { apiErrorToGraphQL, maskError } from "./graphql/errors.js";
-import type { GraphQLContext, Services } from "./graphql/context.js";
-import { createSchema } from "./graphql/schema.js";
+import { apiErrorToGraphQL } from "./graphql/errors.js";
 import { parseAuthorizationHeader } from "./auth/authorization-header.js";
 import { authenticate } from "./auth/authenticate.js";
-import { SessionPool } from "./pool/session-pool.js";
-import { XmppSession } from "./xmpp/session.js";
-import { MucOccupancy } from "./muc/muc.occupancy.js";
+import type { SessionPool } from "./pool/session-pool.js";
 import { createLogger, type Logger } from "./logger.js";
-import { TokenService } from "./token/token.api.js";
-import { MemoryLoginThrottle, RedisLoginThrottle, type LoginThrottle } from "./auth/login-throttle.js";
-import { useDocumentLimits } from "./server/limits.js";
-import { bodySizeRefusal, clientIpOf } from "./server/http-limits.js";
-import { handleJsonPost, isJsonPost, type JsonPostDeps } from "./server/http-post.js";
-import { DocumentCache } from "./server/document-cache.js";
-import { FileRevocationStore, RedisRevocationStore, type RevocationStore } from "./token/revocation-store.js";
-import { handleSse, refuse } from "./server/sse.js";
-import { readQueryParams } from "./server/query-params.js";
-import { useCodedEmptyResponses, useMongooseAccessRules, useMongooseRequestErrors } from "./server/yoga-plugins.js";
-import { prepareOperation, RequestRefused } from "./server/operation.js";
-import { formatResult, withoutHttpStatus } from "./server/format-result.js";
+import { createSchema } from "./app/schema.js";
+import { createServices, type ServiceOverrides } from "./app/services.js";
+import { createRouter, healthRoute } from "./app/router.js";
+import { createPipeline } from "./server/pipeline.js";
+import { createGraphQLHttpHandler } from "./server/http.js";
+import { createSseHandler } from "./server/sse.js";
+import { attachWsTransport } from "./server/ws.js";
 
 export const GRAPHQL_PATH = "/api/graphql";
+export const SSE_PATH = "/api/graphql/sse";
 
 // What GraphiQL opens with: a first query that works for any user.
 const GRAPHIQL_EXAMPLE = `# MongooseIM's user API over XMPP. Put "Authorization": "Basic <base64 of user@domain:password>"
@@ -52,16 +40,13 @@ subscription Incoming {
   stanza { subscribeForMessages { sender timestamp stanza } }
 }
 `;
-export const SSE_PATH = "/api/graphql/sse";
 
-export interface AppOptions {
+export interface AppOptions extends ServiceOverrides {
   /** Headers GraphiQL starts with (the dev script pre-fills a demo user's Basic auth). */
   graphiqlDefaultHeaders?: string;
   logger?: Logger;
-  /** Where token revocations live; by default Redis when configured, else a local file. */
-  revocationStore?: RevocationStore;
-  /** Failed-login counters; by default Redis when configured, else in memory. */
-  loginThrottle?: LoginThrottle;
+  /** More envelop/yoga plugins for the request pipeline (metrics, tracing). */
+  plugins?: Plugin[];
 }
 
 export interface App {
@@ -74,166 +59,55 @@ export interface App {
 }
 
 /**
- * Wires the gateway: one node:http server carrying yoga (POST/GET and GraphiQL on
- * /api/graphql), graphql-ws on the same path, MongooseIM's SSE endpoint and /healthz.
- * Nothing listens until `start()`, so tests can build an app without opening a port.
+ * The composition root: the schema from the domains, the services, one request
+ * pipeline, and its transports on one node:http server — GraphQL over HTTP and
+ * GraphiQL on /api/graphql, graphql-ws on the same path, MongooseIM's SSE endpoint and
+ * /healthz. Nothing listens until `start()`, so tests can build an app without a port.
  */
 export function createApp(config: Config, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
   const log = (error: unknown) => logger.error("unexpected error", error);
-  const xmppServer = {
-    service: config.xmpp.service,
-    domain: config.xmpp.domain,
-    connectTimeoutMs: config.xmpp.connectTimeoutMs,
-    tlsCa: config.xmpp.tlsCaFile === undefined ? undefined : readFileSync(config.xmpp.tlsCaFile, "utf8"),
-  };
-  const pool = new SessionPool({
-    maxSessions: config.pool.maxSessions,
-    idleTimeoutMs: config.pool.idleTimeoutMs,
-    recheckMs: config.pool.credentialRecheckMs,
-    // Rooms entered through the API are entered again after a connection fault.
-    onOpened: (session) => MucOccupancy.restore(session, config.xmpp.iqTimeoutMs),
-    open: (login) =>
-      XmppSession.open({
-        ...xmppServer,
-        username: login.username,
-        password: "password" in login ? login.password : undefined,
-        keys: "keys" in login ? login.keys : undefined,
-        iqTimeoutMs: config.xmpp.iqTimeoutMs,
-      }),
-    prove: async (login) => (await XmppSession.prove({ ...xmppServer, ...login })).keys,
-  });
-  const revocations = options.revocationStore ??
-    (config.tokens.redisUrl ? new RedisRevocationStore(config.tokens.redisUrl) : new FileRevocationStore(config.tokens.storePath));
-  const tokens = new TokenService(config.tokens, revocations);
-  const loginThrottle = options.loginThrottle ??
-    (config.tokens.redisUrl
-      ? new RedisLoginThrottle(config.tokens.redisUrl, config.limits.loginFailures)
-      : new MemoryLoginThrottle(config.limits.loginFailures));
-  const services: Services = { config, pool, tokens, loginThrottle };
-  const schema = createSchema();
+  const { services, open, close } = createServices(config, options);
 
-  /** The same context factory serves HTTP, graphql-ws and SSE. */
-  async function contextFromHeader(authorization: string | null | undefined, clientIp: string): Promise<GraphQLContext> {
-    try {
-      const caller = await authenticate(parseAuthorizationHeader(authorization), services, clientIp);
-      return { services, caller };
-    } catch (error) {
-      if (error instanceof ApiError) throw apiErrorToGraphQL(error);
+  const pipeline = createPipeline({
+    schema: createSchema(),
+    limits: config.limits.document,
+    documentCacheBytes: config.limits.documentCacheBytes,
+    createContext: async ({ authorization, clientIp }) => ({
+      services,
+      caller: await authenticate(parseAuthorizationHeader(authorization), services, clientIp),
+    }),
+    toGraphQLError: (error) => {
+      if (error instanceof ApiError) return apiErrorToGraphQL(error);
       throw error;
-    }
-  }
-
-  const yoga = createYoga<{ req: IncomingMessage }, GraphQLContext>({
-    schema,
-    graphqlEndpoint: GRAPHQL_PATH,
-    landingPage: false,
-    batching: false,
-    logging: false,
-    context: ({ request, req }) => contextFromHeader(request.headers.get("authorization"), clientIpOf(req)),
-    maskedErrors: { maskError: (error, message) => maskError(error, message, log) },
-    // GraphiQL's assets come from an installed package: an offline machine gets a working page.
-    renderGraphiQL,
-    graphiql: {
-      title: "xmpp-graphql",
-      subscriptionsProtocol: "WS",
-      defaultHeaders: options.graphiqlDefaultHeaders,
-      defaultQuery: GRAPHIQL_EXAMPLE,
-      shouldPersistHeaders: true,
     },
-    plugins: [useDocumentLimits(config.limits.document), useMongooseAccessRules(), useMongooseRequestErrors(), useCodedEmptyResponses()],
+    log,
+    plugins: options.plugins,
   });
 
-  const jsonPost: JsonPostDeps = {
-    schema,
-    documents: new DocumentCache(schema, config.limits.document),
-    contextFor: (req) => contextFromHeader(req.headers.authorization, clientIpOf(req)),
-    log,
-  };
+  // GraphiQL's assets come from an installed package: an offline machine gets a working page.
+  const graphiqlPage = renderGraphiQL({
+    title: "xmpp-graphql",
+    subscriptionsProtocol: "WS",
+    defaultHeaders: options.graphiqlDefaultHeaders,
+    defaultQuery: GRAPHIQL_EXAMPLE,
+    shouldPersistHeaders: true,
+  });
 
   let stopping = false;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (path === "/healthz") {
-      const body = JSON.stringify({ status: stopping ? "stopping" : "ok", sessions: pool.size });
-      res.writeHead(stopping ? 503 : 200, { "content-type": "application/json" });
-      res.end(body);
-      return;
-    }
-    if (path === SSE_PATH) {
-      handleSse(req, res, schema, (header) => contextFromHeader(header, clientIpOf(req)), log, config.limits.document).catch((error: unknown) => {
-        log(error);
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ errors: [{ message: "GraphQL Internal Server Error", extensions: { code: "internal_server_error" } }] }));
-      });
-      return;
-    }
-    if (path === GRAPHQL_PATH) {
-      if (req.method === "POST") {
-        const refusal = bodySizeRefusal(req, config.limits.maxBodyBytes);
-        if (refusal) return refuse(res, refusal.status, [refusal.error]);
-        if (isJsonPost(req)) {
-          void handleJsonPost(req, res, jsonPost);
-          return;
-        }
-      }
-      if (req.method === "GET") {
-        // yoga crashes on `variables` that are not JSON; refuse such GETs as MongooseIM does.
-        try {
-          readQueryParams(req.url ?? "");
-        } catch (error) {
-          if (error instanceof GraphQLError) return refuse(res, 400, [error]);
-          throw error;
-        }
-      }
-      void yoga(req, res);
-      return;
-    }
-    res.writeHead(404, { "content-type": "text/plain" });
-    res.end("Not Found");
-  });
+  const server = createServer(createRouter({
+    [GRAPHQL_PATH]: createGraphQLHttpHandler(pipeline, { maxBodyBytes: config.limits.maxBodyBytes, graphiqlPage }),
+    [SSE_PATH]: createSseHandler(pipeline),
+    "/healthz": healthRoute({ stopping: () => stopping, sessions: () => services.pool.size }),
+  }));
   server.keepAliveTimeout = 65_000;
-
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: config.limits.maxBodyBytes });
-  const wsContexts = new WeakMap<object, GraphQLContext>();
-  const wsCleanup = useServer<Record<string, unknown>>(
-    {
-      schema,
-      onConnect: async (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const header = params.Authorization ?? params.authorization ?? ctx.extra.request.headers.authorization;
-        try {
-          wsContexts.set(ctx, await contextFromHeader(typeof header === "string" ? header : undefined, clientIpOf(ctx.extra.request)));
-          return true;
-        } catch (error) {
-          const status = error instanceof GraphQLError ? (error.extensions.http as { status?: number } | undefined)?.status : undefined;
-          // 4401/4403 tell a graphql-ws client that retrying with the same credentials is pointless.
-          ctx.extra.socket.close(status === 401 ? 4403 : 4500, error instanceof Error ? error.message.slice(0, 120) : "error");
-          return false;
-        }
-      },
-      onSubscribe: (ctx, _id, payload) => {
-        const context = wsContexts.get(ctx);
-        if (!context) return [new GraphQLError("Connection not initialised")];
-        try {
-          const { document } = prepareOperation(schema, payload, "ws", context.caller !== undefined, config.limits.document);
-          return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue: context };
-        } catch (error) {
-          if (error instanceof RequestRefused) return error.errors.map(withoutHttpStatus);
-          throw error;
-        }
-      },
-      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, log),
-    },
-    wsServer,
-  );
+  const ws = attachWsTransport(server, GRAPHQL_PATH, pipeline, log, config.limits.maxBodyBytes);
 
   return {
     server,
-    pool,
+    pool: services.pool,
     async start() {
-      await tokens.open();
-      await loginThrottle.open();
+      await open();
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(config.http.port, config.http.host, () => {
@@ -247,14 +121,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     },
     async stop() {
       stopping = true;
-      await wsCleanup.dispose();
-      wsServer.close();
-      await pool.close();
+      await ws.close();
+      // The pool closes before the HTTP server so that live SSE streams end.
+      await services.pool.close();
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await tokens.close();
-      await loginThrottle.close();
+      await close();
     },
   };
 }

@@ -32,6 +32,8 @@ const schema = z.object({
   MAX_QUERY_TOKENS: positiveInt("MAX_QUERY_TOKENS", 5000),
   MAX_QUERY_COST: positiveInt("MAX_QUERY_COST", 5000),
   MAX_QUERY_DIRECTIVES: positiveInt("MAX_QUERY_DIRECTIVES", 50),
+  MAX_QUERY_BYTES: positiveInt("MAX_QUERY_BYTES", 100_000),
+  DOCUMENT_CACHE_BYTES: positiveInt("DOCUMENT_CACHE_BYTES", 32 * 1024 * 1024),
   MAX_BODY_BYTES: positiveInt("MAX_BODY_BYTES", 1024 * 1024),
   LOGIN_FAILURES_PER_USER: positiveInt("LOGIN_FAILURES_PER_USER", 10),
   LOGIN_FAILURES_PER_IP: positiveInt("LOGIN_FAILURES_PER_IP", 50),
@@ -76,7 +78,9 @@ export interface Config {
     buffer: number;
   };
   limits: {
-    document: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
+    document: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number; maxBytes: number };
+    /** Memory budget of the parsed-document cache (an estimate of what its documents hold). */
+    documentCacheBytes: number;
     maxBodyBytes: number;
     /** Failed logins tolerated per user and per client address within the window. */
     loginFailures: { perUser: number; perIp: number; windowS: number };
@@ -146,7 +150,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         maxTokens: e.MAX_QUERY_TOKENS,
         maxCost: e.MAX_QUERY_COST,
         maxDirectives: e.MAX_QUERY_DIRECTIVES,
+        maxBytes: e.MAX_QUERY_BYTES,
       },
+      documentCacheBytes: e.DOCUMENT_CACHE_BYTES,
       maxBodyBytes: e.MAX_BODY_BYTES,
       loginFailures: { perUser: e.LOGIN_FAILURES_PER_USER, perIp: e.LOGIN_FAILURES_PER_IP, windowS: e.LOGIN_FAILURE_WINDOW_S },
     },

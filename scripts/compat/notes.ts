@@ -29,7 +29,7 @@ function pending(issue: string): MatrixRow["documentedError"] {
 }
 
 export const MATRIX_ROWS: MatrixRow[] = [
-  { namespace: "—", operations: ["checkAuth"], protocol: "SASL SCRAM-SHA-1 login (RFC 6120 §6)" },
+  { namespace: "—", operations: ["checkAuth"], protocol: "SASL SCRAM-SHA-256 / SCRAM-SHA-1, or PLAIN over TLS (RFC 6120 §6)" },
   {
     namespace: "roster",
     operations: ["roster.listContacts", "roster.getContact"],

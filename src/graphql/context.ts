@@ -1,8 +1,4 @@
 import type { XmppSession } from "../xmpp/session.js";
-import type { SessionPool } from "../pool/session-pool.js";
-import type { Config } from "../config.js";
-import type { TokenService } from "../token/token.api.js";
-import type { LoginThrottle } from "../auth/login-throttle.js";
 
 /** The authenticated caller of a request: always derived from credentials, never from arguments. */
 export interface Caller {
@@ -18,13 +14,13 @@ export interface Caller {
   session(): Promise<XmppSession>;
 }
 
-/** Long-lived services every resolver may use. */
-export interface Services {
-  readonly config: Config;
-  readonly pool: SessionPool;
-  readonly tokens: TokenService;
-  readonly loginThrottle: LoginThrottle;
-}
+/**
+ * Long-lived services every resolver may use. Empty here on purpose: the application
+ * (src/app/services.ts) declares its members by module augmentation, so that this
+ * generic kit names no domain and no layer above it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface Services {}
 
 /** The context of one GraphQL operation (HTTP request, graphql-ws subscribe or SSE stream). */
 export interface GraphQLContext {

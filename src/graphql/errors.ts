@@ -16,7 +16,7 @@ export function apiErrorToGraphQL(error: ApiError, path?: ReadonlyArray<string |
 }
 
 /**
- * yoga's `maskError`: expected failures (ApiError, anywhere in the cause chain) keep
+ * The pipeline's error masking: expected failures (ApiError, anywhere in the cause chain) keep
  * their code; GraphQL's own errors pass through; anything else is an unexpected crash,
  * logged by the caller and reported with MongooseIM's `resolver_crash` code.
  */

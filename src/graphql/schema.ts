@@ -1,23 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { makeExecutableSchema } from "@graphql-tools/schema";
-import type { GraphQLSchema } from "graphql";
-import type { Resolvers } from "../generated/graphql.js";
-import { addNotImplementedResolvers, rootResolvers } from "./resolvers.js";
-import { scalarResolvers } from "../scalars/index.js";
-import { rosterResolvers } from "../roster/roster.resolvers.js";
-import { stanzaResolvers } from "../stanza/stanza.resolvers.js";
-import { vcardResolvers } from "../vcard/vcard.resolvers.js";
-import { lastResolvers } from "../last/last.resolvers.js";
-import { privateResolvers } from "../private/private.resolvers.js";
-import { accountResolvers } from "../account/account.resolvers.js";
-import { sessionResolvers } from "../session/session.resolvers.js";
-import { httpUploadResolvers } from "../http-upload/http-upload.resolvers.js";
-import { inboxResolvers } from "../inbox/inbox.resolvers.js";
-import { mucResolvers } from "../muc/muc.resolvers.js";
-import { mucLightResolvers } from "../muc-light/muc-light.resolvers.js";
-import { tokenResolvers } from "../token/token.resolvers.js";
-import { eventsResolvers } from "../events/events.resolvers.js";
 
 // schema/ sits two levels above both src/graphql and dist/graphql.
 const SCHEMA_DIR = fileURLToPath(new URL("../../schema/", import.meta.url));
@@ -28,16 +10,4 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
     .filter((file) => file.endsWith(".graphql"))
     .sort()
     .map((file) => readFileSync(dir + file, "utf8"));
-}
-
-/** Builds the executable schema once per process: SDL + every domain's resolvers. */
-export function createSchema(): GraphQLSchema {
-  const resolvers: Resolvers[] = [
-    rootResolvers, scalarResolvers as Resolvers, rosterResolvers, stanzaResolvers, vcardResolvers, lastResolvers,
-    privateResolvers, accountResolvers, sessionResolvers, httpUploadResolvers, inboxResolvers, mucResolvers,
-    mucLightResolvers, tokenResolvers, eventsResolvers,
-  ];
-  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
-  addNotImplementedResolvers(schema);
-  return schema;
 }

@@ -60,8 +60,39 @@ export function unsupportedOperation(transport: Transport, type: string): GraphQ
 }
 
 /**
- * Parses and validates a request for the SSE and graphql-ws transports (yoga runs the
- * same checks for plain HTTP through plugins), then checks transport and credentials.
+ * The checks that depend on the request rather than the document: an operation to run,
+ * a transport that carries its type, and credentials when it needs them. Read-only
+ * transports (HTTP GET) refuse mutations with 405, as GraphQL over HTTP requires.
+ * @throws RequestRefused with MongooseIM's codes.
+ */
+export function checkOperation(
+  document: DocumentNode,
+  operationName: string | undefined,
+  transport: Transport,
+  authenticated: boolean,
+  options: { readOnly?: boolean } = {},
+): OperationDefinitionNode {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) {
+    const message = operationName ? `Unknown operation named "${operationName}".` : "Must provide operation name if query contains multiple operations.";
+    throw new RequestRefused(400, [toRequestError(new GraphQLError(message))]);
+  }
+  if (options.readOnly && operation.operation === "mutation") {
+    throw new RequestRefused(405, [new GraphQLError("Can only perform a mutation operation from a POST request.", {
+      extensions: { code: "method_not_allowed", http: { status: 405, headers: { allow: "POST" } } },
+    })]);
+  }
+  const unsupported = unsupportedOperation(transport, operation.operation);
+  if (unsupported) throw new RequestRefused(400, [unsupported]);
+  if (!authenticated && requiresCredentials(operation, document)) {
+    throw new RequestRefused(401, [noPermissionsError(operationName ?? operation.name?.value)]);
+  }
+  return operation;
+}
+
+/**
+ * The pipeline's document steps without its cache and plugins: parse, validate (with
+ * the limits when given), then {@link checkOperation}.
  * @throws RequestRefused with MongooseIM's codes.
  */
 export function prepareOperation(
@@ -70,30 +101,14 @@ export function prepareOperation(
   transport: Transport,
   authenticated: boolean,
   limits?: DocumentLimits,
-  /** A document already parsed and validated against the same schema and limits. */
-  validated?: DocumentNode,
 ): { document: DocumentNode; operation: OperationDefinitionNode } {
   let document: DocumentNode;
-  if (validated) {
-    document = validated;
-  } else {
-    try {
-      document = limits ? parseWithLimit(request.query, limits) : parse(request.query);
-    } catch (error) {
-      throw new RequestRefused(400, [toRequestError(error as GraphQLError)]);
-    }
-    const errors = validate(schema, document, limits ? [...specifiedRules, ...limitRules(limits)] : specifiedRules);
-    if (errors.length > 0) throw new RequestRefused(400, errors.map(toRequestError));
+  try {
+    document = limits ? parseWithLimit(request.query, limits) : parse(request.query);
+  } catch (error) {
+    throw new RequestRefused(400, [toRequestError(error as GraphQLError)]);
   }
-  const operation = getOperationAST(document, request.operationName ?? undefined);
-  if (!operation) {
-    const message = request.operationName ? `Unknown operation named "${request.operationName}".` : "Must provide operation name if query contains multiple operations.";
-    throw new RequestRefused(400, [toRequestError(new GraphQLError(message))]);
-  }
-  const unsupported = unsupportedOperation(transport, operation.operation);
-  if (unsupported) throw new RequestRefused(400, [unsupported]);
-  if (!authenticated && requiresCredentials(operation, document)) {
-    throw new RequestRefused(401, [noPermissionsError(request.operationName ?? operation.name?.value)]);
-  }
-  return { document, operation };
+  const errors = validate(schema, document, limits ? [...specifiedRules, ...limitRules(limits)] : specifiedRules);
+  if (errors.length > 0) throw new RequestRefused(400, errors.map(toRequestError));
+  return { document, operation: checkOperation(document, request.operationName ?? undefined, transport, authenticated) };
 }

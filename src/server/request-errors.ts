@@ -1,4 +1,5 @@
-import { GraphQLError } from "graphql";
+import { GraphQLError, Kind, print, type ASTNode } from "graphql";
+import { erlangBinary, INPUT_COERCION } from "../scalars/coercion-error.js";
 
 /*
  * MongooseIM answers requests refused before execution with HTTP 400/401 and a code
@@ -34,8 +35,13 @@ const VALIDATION_CODES: ReadonlyArray<[RegExp, string]> = [
   [/^Unknown fragment /, "unknown_fragment"],
 ];
 
+// A literal in the query text that a built-in scalar refuses (`id(value: 12)` for a
+// String): graphql-js reports it as a validation error, MongooseIM as input_coercion.
+const BUILT_IN_LITERAL = /^(String|Int|Float|Boolean|ID) cannot represent /;
+
 /** Which MongooseIM code a pre-execution GraphQL error gets; `undefined` when it has one. */
-// Codes yoga itself puts on request errors; they are replaced by MongooseIM's.
+// Codes graphql-yoga puts on request errors. The pipeline no longer runs yoga, but an
+// envelop/yoga plugin may still raise such errors; they get MongooseIM's codes.
 const YOGA_CODES = new Set(["BAD_REQUEST", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"]);
 
 export function requestErrorCode(error: GraphQLError): string | undefined {
@@ -51,6 +57,7 @@ export function requestErrorCode(error: GraphQLError): string | undefined {
   if (/^Variables are invalid JSON/i.test(message)) return "variables_invalid_json";
   if (/^Must provide query string/i.test(message)) return "no_query_supplied";
   if (/^Variable ".*" got invalid value/.test(message) || /^Expected value of type /.test(message)) return "type_mismatch";
+  if (BUILT_IN_LITERAL.test(message)) return INPUT_COERCION;
   for (const [pattern, code] of VALIDATION_CODES) if (pattern.test(message)) return code;
   return "validation_error";
 }
@@ -60,6 +67,18 @@ function syntaxMessage(error: GraphQLError, code: string): string {
   const line = error.locations?.[0]?.line ?? 1;
   const reason = error.message.slice("Syntax Error:".length).trim();
   return `Cannot ${code === "scanner_error" ? "scan" : "parse"} line ${line} because of ${reason}`;
+}
+
+/**
+ * MongooseIM's wording for a refused literal, `Input coercion failed for type String with
+ * value 12. The reason it failed is: …`, the value printed as the client wrote it (a
+ * string as an Erlang binary) and graphql-js's explanation as the reason.
+ */
+function literalCoercionMessage(error: GraphQLError): string {
+  const type = BUILT_IN_LITERAL.exec(error.message)?.[1] ?? "String";
+  const node: ASTNode | undefined = error.nodes?.[0];
+  const value = node?.kind === Kind.STRING ? erlangBinary(node.value) : node ? print(node) : "?";
+  return `Input coercion failed for type ${type} with value ${value}. The reason it failed is: ${error.message}`;
 }
 
 const FIXED_MESSAGES: Readonly<Record<string, string>> = {
@@ -91,7 +110,8 @@ export function toRequestError(error: GraphQLError): GraphQLError {
       extensions: { ...kept, http: { status: http.status ?? 400 } },
     });
   }
-  const message = code === "parser_error" || code === "scanner_error" ? syntaxMessage(error, code) : FIXED_MESSAGES[code] ?? error.message;
+  const message = code === "parser_error" || code === "scanner_error" ? syntaxMessage(error, code)
+    : code === INPUT_COERCION ? literalCoercionMessage(error) : FIXED_MESSAGES[code] ?? error.message;
   return new GraphQLError(message, {
     nodes: error.nodes, source: error.source, positions: error.positions,
     extensions: { ...kept, code, http: { status: http.status && http.status !== 200 ? http.status : 400 } },

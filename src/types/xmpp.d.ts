@@ -140,15 +140,6 @@ declare module "@xmpp/starttls" {
   export default function starttls(args: { streamFeatures: StreamFeaturesApi }): void;
 }
 
-declare module "@xmpp/sasl" {
-  import type { StreamFeaturesApi } from "@xmpp/stream-features";
-  export type Authenticate = (credentials: Record<string, unknown>, mechanism: string) => Promise<void>;
-  export default function sasl(
-    args: { streamFeatures: StreamFeaturesApi; saslFactory: unknown },
-    onAuthenticate: (authenticate: Authenticate, mechanisms: string[]) => Promise<void>,
-  ): void;
-}
-
 declare module "@xmpp/resource-binding" {
   import type { StreamFeaturesApi } from "@xmpp/stream-features";
   import type { IqCaller } from "@xmpp/iq/caller.js";
@@ -166,13 +157,6 @@ declare module "@xmpp/error" {
 }
 
 declare module "@xmpp/client-core/lib/StanzaError.js";
-
-declare module "saslmechanisms" {
-  export default class SASLFactory {
-    use(name: string, mech: unknown): this;
-    use(mech: unknown): this;
-  }
-}
 
 declare module "@xmpp/client" {
   import type { Client } from "@xmpp/client-core";

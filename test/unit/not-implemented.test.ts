@@ -5,7 +5,7 @@ import { NAMESPACE } from "../../src/graphql/namespace.js";
 import { apiErrorToGraphQL } from "../../src/graphql/errors.js";
 import { ApiError } from "../../src/errors/api-error.js";
 import { loadTypeDefs } from "../../src/graphql/schema.js";
-import { createSchema } from "../../src/graphql/schema.js";
+import { createSchema } from "../../src/app/schema.js";
 
 // A field without a resolver must answer not_implemented, never a fake success.
 describe("not_implemented fallback", () => {

@@ -161,3 +161,19 @@ describe("toRequestError: errors that already have a code", () => {
     expect(toRequestError(error)).toBe(error);
   });
 });
+
+describe("literals a built-in scalar refuses", () => {
+  const refusal = (query: string) => validate(schema, parse(query)).map(toRequestError)[0]!;
+  const send = (body: string) => `mutation { stanza { sendMessage(to: "a@localhost", body: ${body}) { id } } }`;
+
+  it.each([["12"], ["1.5"], ["true"], ["SOME_ENUM"], ['["x"]']])("body: %s → input_coercion (400), as for a variable", (literal) => {
+    const error = refusal(send(literal));
+    expect(error.extensions.code).toBe("input_coercion");
+    expect((error.extensions.http as { status: number }).status).toBe(400);
+    expect(error.message).toBe(`Input coercion failed for type String with value ${literal}. The reason it failed is: String cannot represent a non string value: ${literal}`);
+  });
+
+  it("keeps type_mismatch for null where a value is required", () => {
+    expect(refusal(send("null")).extensions.code).toBe("type_mismatch");
+  });
+});

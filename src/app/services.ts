@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import type { Config } from "../config.js";
+import { SessionPool } from "../pool/session-pool.js";
+import { XmppSession } from "../xmpp/session.js";
+import { MucOccupancy } from "../muc/muc.occupancy.js";
+import { TokenService } from "../token/token.api.js";
+import { FileRevocationStore, RedisRevocationStore, type RevocationStore } from "../token/revocation-store.js";
+import { MemoryLoginThrottle, RedisLoginThrottle, type LoginThrottle } from "../auth/login-throttle.js";
+import type { Services } from "../graphql/context.js";
+
+declare module "../graphql/context.js" {
+  /** What the gateway gives every resolver (see createServices). */
+  interface Services {
+    readonly config: Config;
+    readonly pool: SessionPool;
+    readonly tokens: TokenService;
+    readonly loginThrottle: LoginThrottle;
+  }
+}
+
+/** Replacements for the stores the configuration would choose (tests pass their own). */
+export interface ServiceOverrides {
+  /** Where token revocations live; by default Redis when configured, else a local file. */
+  revocationStore?: RevocationStore;
+  /** Failed-login counters; by default Redis when configured, else in memory. */
+  loginThrottle?: LoginThrottle;
+}
+
+/** The long-lived services and how to open and release them. */
+export interface ServiceSet {
+  readonly services: Services;
+  /** Opens the stores (file, Redis); call before serving. */
+  open(): Promise<void>;
+  /** Closes every XMPP session, then the stores. */
+  close(): Promise<void>;
+}
+
+/** Wires the session pool, tokens and login throttle from the configuration. */
+export function createServices(config: Config, overrides: ServiceOverrides = {}): ServiceSet {
+  const xmppServer = {
+    service: config.xmpp.service,
+    domain: config.xmpp.domain,
+    connectTimeoutMs: config.xmpp.connectTimeoutMs,
+    tlsCa: config.xmpp.tlsCaFile === undefined ? undefined : readFileSync(config.xmpp.tlsCaFile, "utf8"),
+  };
+  const pool = new SessionPool({
+    maxSessions: config.pool.maxSessions,
+    idleTimeoutMs: config.pool.idleTimeoutMs,
+    recheckMs: config.pool.credentialRecheckMs,
+    // Rooms entered through the API are entered again after a connection fault.
+    onOpened: (session) => MucOccupancy.restore(session, config.xmpp.iqTimeoutMs),
+    open: (login) =>
+      XmppSession.open({
+        ...xmppServer,
+        username: login.username,
+        password: "password" in login ? login.password : undefined,
+        keys: "keys" in login ? login.keys : undefined,
+        iqTimeoutMs: config.xmpp.iqTimeoutMs,
+      }),
+    prove: async (login) => (await XmppSession.prove({ ...xmppServer, ...login })).keys,
+  });
+  const revocations = overrides.revocationStore ??
+    (config.tokens.redisUrl ? new RedisRevocationStore(config.tokens.redisUrl) : new FileRevocationStore(config.tokens.storePath));
+  const tokens = new TokenService(config.tokens, revocations);
+  const loginThrottle = overrides.loginThrottle ??
+    (config.tokens.redisUrl
+      ? new RedisLoginThrottle(config.tokens.redisUrl, config.limits.loginFailures)
+      : new MemoryLoginThrottle(config.limits.loginFailures));
+  return {
+    services: { config, pool, tokens, loginThrottle },
+    async open() {
+      await tokens.open();
+      await loginThrottle.open();
+    },
+    async close() {
+      await pool.close();
+      await tokens.close();
+      await loginThrottle.close();
+    },
+  };
+}
