@@ -15,6 +15,7 @@ import { createRouter, healthRoute } from "./app/router.js";
 import { createPipeline } from "./server/pipeline.js";
 import { createGraphQLHttpHandler } from "./server/http.js";
 import { createSseHandler } from "./server/sse.js";
+import { eventsSseId } from "./events/events.resolvers.js";
 import { attachWsTransport } from "./server/ws.js";
 
 export const GRAPHQL_PATH = "/api/graphql";
@@ -97,7 +98,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   let stopping = false;
   const server = createServer(createRouter({
     [GRAPHQL_PATH]: createGraphQLHttpHandler(pipeline, { maxBodyBytes: config.limits.maxBodyBytes, graphiqlPage }),
-    [SSE_PATH]: createSseHandler(pipeline),
+    [SSE_PATH]: createSseHandler(pipeline, { eventId: eventsSseId }),
     "/healthz": healthRoute({ stopping: () => stopping, sessions: () => services.pool.size }),
   }));
   server.keepAliveTimeout = 65_000;

@@ -18,7 +18,8 @@ export const eventsResolvers: Resolvers = {
           reconnect: ctx.services.config.subscriptions.reconnect,
           buffer: ctx.services.config.subscriptions.buffer,
           reproveEveryMs: ctx.services.config.pool.credentialRecheckMs,
-          ...(args.since != null && { since: args.since }),
+          // An explicit `since` wins over the transport's resume position (SSE Last-Event-ID).
+          ...((args.since ?? ctx.resumeFrom) != null && { since: (args.since ?? ctx.resumeFrom)! }),
           ...(args.types != null && { types: args.types }),
         });
       },
@@ -33,3 +34,14 @@ export const eventsResolvers: Resolvers = {
     stream: (parent) => parent.event,
   },
 };
+
+/**
+ * The SSE id of an `events.stream` result: the event's cursor, so that a browser's
+ * EventSource resumes with `Last-Event-ID` after a drop; null (no id line) for events
+ * without one; undefined for other subscriptions, which keep MongooseIM's running count.
+ */
+export function eventsSseId(result: { data?: unknown }): string | null | undefined {
+  const stream = (result.data as { events?: { stream?: { cursor?: unknown } | null } } | null | undefined)?.events?.stream;
+  if (stream === undefined || stream === null) return undefined;
+  return typeof stream.cursor === "string" ? stream.cursor : null;
+}

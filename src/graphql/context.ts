@@ -27,4 +27,9 @@ export interface GraphQLContext {
   readonly services: Services;
   /** Undefined when the request carries no credentials (only `checkAuth` works then). */
   readonly caller: Caller | undefined;
+  /**
+   * The position a client resuming a stream sent through its transport (SSE's
+   * `Last-Event-ID`, RFC 8895 / WHATWG HTML §9.2): the last event id it received.
+   */
+  readonly resumeFrom?: string;
 }

@@ -61,6 +61,8 @@ export interface PipelineOptions {
 export interface RequestOptions {
   /** HTTP GET: mutations are refused with 405. */
   readOnly?: boolean;
+  /** Where a resumed stream goes on from (SSE's `Last-Event-ID`); see GraphQLContext. */
+  resumeFrom?: string;
 }
 
 export interface Pipeline {
@@ -104,7 +106,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   function prepare(transport: Transport, params: GraphQLParams, context: GraphQLContext, requestOptions: RequestOptions = {}): PreparedOperation {
     // A copy: plugins may extend the context, which graphql-ws shares between operations.
-    const enveloped = getEnveloped({ ...context });
+    const enveloped = getEnveloped(requestOptions.resumeFrom === undefined ? { ...context } : { ...context, resumeFrom: requestOptions.resumeFrom });
     let document;
     try {
       document = enveloped.parse(params.query);

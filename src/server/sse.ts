@@ -11,11 +11,20 @@ const KEEP_ALIVE_MS = 15_000;
 
 /**
  * MongooseIM's SSE transport: `GET /api/graphql/sse?query=…&variables=…` with Basic auth.
- * Each result is one SSE event with `id: 1, 2, …` and `data: <JSON>`, without an event
+ * Each result is one SSE event with `id: 1, 2, …` (or the stream's own cursor, see
+ * SseOptions) and `data: <JSON>`, without an event
  * name, so a browser EventSource's `onmessage` receives it. Errors before the stream
  * starts answer with the HTTP status and a JSON `{"errors": […]}` body. Never rejects.
  */
-export function createSseHandler(pipeline: Pipeline) {
+export interface SseOptions {
+  /**
+   * The SSE id of a result: a string to send as `id:`, null to send none (the client keeps
+   * its last one), undefined for the running count MongooseIM sends.
+   */
+  eventId?: (result: { data?: unknown }) => string | null | undefined;
+}
+
+export function createSseHandler(pipeline: Pipeline, options: SseOptions = {}) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       if (req.method !== "GET") {
@@ -30,7 +39,10 @@ export function createSseHandler(pipeline: Pipeline) {
         if (!(error instanceof RequestRefused)) throw error;
         raw = error;
       }
-      const outcome = await pipeline.serve("sse", raw, { authorization: req.headers.authorization, clientIp: clientIpOf(req) });
+      const lastEventId = req.headers["last-event-id"];
+      const outcome = await pipeline.serve("sse", raw, { authorization: req.headers.authorization, clientIp: clientIpOf(req) }, {
+        ...(typeof lastEventId === "string" && lastEventId !== "" && { resumeFrom: lastEventId }),
+      });
       if (outcome.kind === "result") return sendOutcome(req, res, outcome);
       res.writeHead(200, {
         ...corsHeaders(req),
@@ -46,7 +58,9 @@ export function createSseHandler(pipeline: Pipeline) {
       try {
         for await (const result of outcome.results) {
           id += 1;
-          res.write(`id: ${id}\ndata: ${JSON.stringify(result)}\n\n`);
+          const eventId = options.eventId?.(result);
+          const idLine = eventId === null ? "" : `id: ${eventId ?? id}\n`;
+          res.write(`${idLine}data: ${JSON.stringify(result)}\n\n`);
         }
       } finally {
         clearInterval(keepAlive);

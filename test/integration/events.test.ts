@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
 import { basicAuth, startGateway, type TestGateway } from "../support/gateway.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
-import { subscribeWs, untilLive, type Subscriber } from "../support/subscribers.js";
+import { subscribeSse, subscribeWs, untilLive, type Subscriber } from "../support/subscribers.js";
 import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
 
 const STREAM = `subscription Events($since: String, $types: [EventType!]) {
@@ -22,7 +22,7 @@ const STREAM = `subscription Events($since: String, $types: [EventType!]) {
 
 const PING = () => xml("iq", { type: "get" }, xml("ping", { xmlns: "urn:xmpp:ping" }));
 const chat = (to: string, body: string, extra: Element[] = []) => xml("message", { to, type: "chat" }, xml("body", {}, body), ...extra);
-const event = (e: any) => e?.payload?.data?.events?.stream ?? e?.data?.events?.stream;
+const event = (e: any) => e?.data?.events?.stream ?? e?.data?.data?.events?.stream;
 const bodyOf = (e: any) => event(e)?.message?.body as string | undefined;
 
 let gw: TestGateway;
@@ -225,5 +225,30 @@ describe("events.stream", () => {
     const bad = await streamWith(alice!, { since: "not a cursor!" });
     const refused = await bad.waitFor((e) => !!e.error || !!e.errors || !!e.payload?.errors);
     expect(JSON.stringify(refused)).toContain("invalid_input");
+  });
+
+  it("SSE: each archived event's id is its cursor, and Last-Event-ID resumes exactly where the client left off", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2, "ev-sse");
+    const bobClient = await raw(bob!);
+    const query = STREAM.replace("($since: String, $types: [EventType!])", "").replace("stream(since: $since, types: $types)", "stream");
+    const first = await subscribeSse(gw.url, basicAuth(alice!), query);
+    subs.push(first);
+    expect(first.status, JSON.stringify(first.events)).toBe(200);
+    await untilLive(first, (b) => bobClient.send(chat(alice!.jid, b)), bodyOf);
+    await bobClient.send(chat(alice!.jid, "before the drop"));
+    const last = await first.waitFor((e) => bodyOf(e) === "before the drop");
+    expect(last.id).toBe(event(last).cursor);
+    await first.stop();
+    const bodies = Array.from({ length: 20 }, (_, i) => `sse gap ${i}`);
+    for (const body of bodies) await bobClient.send(chat(alice!.jid, body));
+    await bobClient.send(xml("message", { to: alice!.jid, type: "chat" }, xml("composing", { xmlns: "http://jabber.org/protocol/chatstates" })));
+    await bobClient.iq(PING());
+    const resumed = await subscribeSse(gw.url, basicAuth(alice!), query, { "last-event-id": last.id! });
+    subs.push(resumed);
+    await resumed.waitFor((e) => bodyOf(e) === "sse gap 19", 10_000);
+    const replayed = resumed.events.filter((e) => event(e)?.__typename === "MessageEvent");
+    expect(replayed.map(bodyOf)).toEqual(bodies);
+    expect(replayed.every((e) => event(e).replayed && e.id === event(e).cursor)).toBe(true);
+    expect(resumed.events.filter((e) => event(e)?.__typename === "ChatStateEvent" && event(e).replayed)).toEqual([]);
   });
 });

@@ -65,12 +65,17 @@ export async function subscribeWs(baseUrl: string, connectionParams: Record<stri
 export interface SseEvent { id?: string; event?: string; data: any }
 
 /** Opens MongooseIM's SSE endpoint; resolves when the response headers arrive. */
-export async function subscribeSse(baseUrl: string, authorization: string | undefined, query = SUBSCRIBE): Promise<Subscriber<SseEvent> & { status: number; contentType: string | null }> {
+export async function subscribeSse(
+  baseUrl: string,
+  authorization: string | undefined,
+  query = SUBSCRIBE,
+  headers: Record<string, string> = {},
+): Promise<Subscriber<SseEvent> & { status: number; contentType: string | null }> {
   const c = collector<SseEvent>();
   const record = firstResultRecorder(serverOf(baseUrl), query);
   const abort = new AbortController();
   const response = await fetch(`${baseUrl}/api/graphql/sse?query=${encodeURIComponent(query)}`, {
-    headers: authorization ? { authorization, accept: "text/event-stream" } : { accept: "text/event-stream" },
+    headers: { ...(authorization && { authorization }), accept: "text/event-stream", ...headers },
     signal: abort.signal,
   });
   if (response.status === 200) {
