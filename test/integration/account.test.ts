@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 let gw: TestGateway;
 const clients: RawClient[] = [];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, basicAuth, type TestGateway } from "../support/gateway.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 // The HTTP contract: endpoint, auth, and MongooseIM's codes and statuses for bad requests.
 let gw: TestGateway;

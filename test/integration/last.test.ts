@@ -3,7 +3,7 @@ import { xml } from "@xmpp/xml";
 import { basicAuth, SERVER, startGateway, type TestGateway } from "../support/gateway.js";
 import { subscribeWs, untilLive } from "../support/subscribers.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const NS_LAST = "jabber:iq:last";
 const GET = "query($u: JID) { last { getLast(user: $u) { user timestamp status } } }";

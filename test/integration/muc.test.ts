@@ -4,7 +4,7 @@ import { xml, type Element } from "@xmpp/xml";
 import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
 import { subscribeWs, untilLive } from "../support/subscribers.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const NS_MUC = "http://jabber.org/protocol/muc";
 const NS_MUC_USER = "http://jabber.org/protocol/muc#user";

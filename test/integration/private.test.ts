@@ -3,7 +3,7 @@ import { xml, type Element } from "@xmpp/xml";
 import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const NS_PRIVATE = "jabber:iq:private";
 const GET = "query($e: String!, $ns: NonEmptyString!) { private { getPrivate(element: $e, nameSpace: $ns) } }";

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { xml } from "@xmpp/client";
 import { basicAuth } from "../support/gateway.js";
-import { canConnect, features, isAlive, login, readPid } from "../support/sandbox-checks.js";
+import { canConnect, features, isAlive, login, readPid, saslMechanisms } from "../support/sandbox-checks.js";
 import { startEjabberd, type EjabberdSandbox } from "../../scripts/sandbox/ejabberd.js";
 
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
@@ -230,6 +230,21 @@ describe("ejabberd sandbox", () => {
     await sandbox.restart();
     // A cheap existence check: registering the same name again is refused.
     await expect(sandbox.createUser(user.username)).rejects.toThrow(/taken/);
+  });
+
+  it("takes server settings that replace its own: PLAIN offered only when asked", async () => {
+    expect(await saslMechanisms(sandbox)).not.toContain("PLAIN");
+    const other = await startEjabberd({ serverConfig: { disable_sasl_mechanisms: ["DIGEST-MD5", "X-OAUTH2"] } });
+    try {
+      expect(await saslMechanisms(other)).toEqual(expect.arrayContaining(["SCRAM-SHA-1", "PLAIN"]));
+      const user = await other.createUser();
+      const c = await login(other, user);
+      expect(c.jid!.toString().startsWith(`${user.jid}/`)).toBe(true);
+      await c.stop();
+    } finally {
+      await other.stop();
+    }
+    await expect(startEjabberd({ serverConfig: { "modules:\n  x": 1 } })).rejects.toThrow(/not an ejabberd option name/);
   });
 
   it("stop() leaves no process, port or dir behind, and is idempotent", async () => {

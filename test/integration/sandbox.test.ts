@@ -1,15 +1,16 @@
 import { existsSync } from "node:fs";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { xml } from "@xmpp/client";
-import { canConnect, features, isAlive, login, readPid } from "../support/sandbox-checks.js";
-import { startProsody, type ProsodySandbox } from "../../scripts/sandbox/prosody.js";
+import { canConnect, features, isAlive, login, readPid, saslMechanisms } from "../support/sandbox-checks.js";
+import { startProsody } from "../../scripts/sandbox/prosody.js";
+import type { XmppSandbox } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
 const NS_UPLOAD = "urn:xmpp:http:upload:0";
 
 describe("Prosody sandbox", () => {
-  let sandbox: ProsodySandbox;
+  let sandbox: XmppSandbox;
 
   beforeAll(async () => {
     const t0 = performance.now();
@@ -127,6 +128,21 @@ describe("Prosody sandbox", () => {
     await sandbox.restart();
     // A cheap existence check: registering the same name again is refused.
     await expect(sandbox.createUser(user.username)).rejects.toThrow(/taken/);
+  });
+
+  it("takes server settings that replace its own: PLAIN offered only when asked", async () => {
+    expect(await saslMechanisms(sandbox)).toEqual(["SCRAM-SHA-1"]);
+    const other = await startProsody({ serverConfig: { allow_unencrypted_plain_auth: true } });
+    try {
+      expect(await saslMechanisms(other)).toEqual(expect.arrayContaining(["SCRAM-SHA-1", "PLAIN"]));
+      const user = await other.createUser();
+      const c = await login(other, user);
+      expect(c.jid!.toString().startsWith(`${user.jid}/`)).toBe(true);
+      await c.stop();
+    } finally {
+      await other.stop();
+    }
+    await expect(startProsody({ serverConfig: { "not an option": 1 } })).rejects.toThrow(/not a Prosody option name/);
   });
 
   it("stop() kills the process and removes the dir, and is idempotent", async () => {

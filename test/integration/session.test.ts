@@ -4,7 +4,7 @@ import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
 import { XmppSession } from "../../src/xmpp/session.js";
 import { PROBE_WINDOW_MS } from "../../src/session/session.api.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const devices: XmppSession[] = [];
 const observers: RawClient[] = [];

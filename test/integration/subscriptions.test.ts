@@ -3,7 +3,7 @@ import { xml, type Element } from "@xmpp/xml";
 import { startGateway, basicAuth, type TestGateway } from "../support/gateway.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
 import { subscribeSse, subscribeWs, untilLive } from "../support/subscribers.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 import { XmppSession } from "../../src/xmpp/session.js";
 
 let gw: TestGateway;

@@ -3,14 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
-import type { ProsodySandbox, SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { XmppSandbox, SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 import { startGateway, startTestSandbox, type TestGateway } from "../support/gateway.js";
 import { connectRawClient } from "../support/xmpp-client.js";
 import { subscribeSse, subscribeWs } from "../support/subscribers.js";
 import { startRedis, type RedisSandbox } from "../support/redis.js";
 
 const SECRET = "test-secret-that-is-long-enough-0123456789";
-let sandbox: ProsodySandbox;
+let sandbox: XmppSandbox;
 let dir: string;
 let gw: TestGateway;
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
 import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const NS = "vcard-temp";
 

@@ -1,6 +1,7 @@
 /**
  * What the sandbox tests (one file per server) check a sandbox with: a login through
- * xmpp.js's default client stack, disco features, and whether the server process lives.
+ * xmpp.js's default client stack, disco features, the SASL mechanisms offered, and whether
+ * the server process lives.
  */
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -61,5 +62,37 @@ export function canConnect(port: number): Promise<boolean> {
       resolve(true);
     });
     socket.once("error", () => resolve(false));
+  });
+}
+
+/**
+ * The SASL mechanisms (RFC 6120 §6.4.1) the server offers a new c2s stream, read from its
+ * first `<stream:features/>` on a raw socket; rejects after `timeoutMs`.
+ */
+export function saslMechanisms(sandbox: XmppSandbox, timeoutMs = 5_000): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: sandbox.host, port: sandbox.c2sPort });
+    const timer = setTimeout(() => fail(new Error(`no <stream:features/> within ${timeoutMs} ms`)), timeoutMs);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(err);
+    };
+    let text = "";
+    socket.setEncoding("utf8");
+    socket.on("error", fail);
+    socket.on("connect", () =>
+      socket.write(
+        `<?xml version='1.0'?><stream:stream to='${sandbox.domain}' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>`,
+      ),
+    );
+    socket.on("data", (chunk: string) => {
+      text += chunk;
+      const features = /<stream:features[\s\S]*?<\/stream:features>/.exec(text)?.[0];
+      if (!features) return;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve([...features.matchAll(/<mechanism>([^<]+)<\/mechanism>/g)].map((m) => m[1]!));
+    });
   });
 }
