@@ -1,27 +1,15 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, basicAuth, type TestGateway } from "../support/gateway.js";
-import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
+import { describe, expect, it } from "vitest";
+import { startGateway, basicAuth } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
+import type { RawClient } from "../support/xmpp-client.js";
 import { subscribeWs } from "../support/subscribers.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
-let gw: TestGateway;
-const clients: RawClient[] = [];
+const gw = useGateway();
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.stop()));
-  await gw?.stop();
-});
-
-async function raw(user: SandboxUser) {
-  const c = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, { resource: "observer" });
-  clients.push(c);
-  return c;
-}
+const raw = (user: SandboxUser) => gw.connect(user, { resource: "observer" });
 
 /** Sends a message through the gateway and returns the full JID the recipient saw it from. */
 async function gatewayResourceOf(user: SandboxUser, observer: RawClient, body: string): Promise<string> {
