@@ -6,10 +6,11 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { connect } from "node:net";
-import { client, type Element, type FullClient } from "@xmpp/client";
+import { client, xml, type Element, type FullClient } from "@xmpp/client";
 import type { SandboxUser, XmppSandbox } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
+const NS_UPLOAD = "urn:xmpp:http:upload:0";
 
 /** Logs in with xmpp.js's default stack (its slow WebCrypto SCRAM: ~1 s on Prosody, ~0.4 s on ejabberd). */
 export async function login(sandbox: XmppSandbox, user: SandboxUser): Promise<FullClient> {
@@ -95,4 +96,43 @@ export function saslMechanisms(sandbox: XmppSandbox, timeoutMs = 5_000): Promise
       resolve([...features.matchAll(/<mechanism>([^<]+)<\/mechanism>/g)].map((m) => m[1]!));
     });
   });
+}
+
+/** Logs `user` in with {@link login} and out again; resolves with the full JID the server bound. */
+export async function loginJid(sandbox: XmppSandbox, user: SandboxUser): Promise<string> {
+  const c = await login(sandbox, user);
+  try {
+    return c.jid!.toString();
+  } finally {
+    await c.stop();
+  }
+}
+
+/** What {@link uploadThroughSlot} saw: the slot's PUT URL and both HTTP answers. */
+export interface UploadRoundTrip {
+  putUrl: string;
+  putStatus: number;
+  getStatus: number;
+  got: string;
+}
+
+/**
+ * Asks the sandbox's upload component for a slot (XEP-0363 §4) as `c`, PUTs `body` as
+ * text/plain to it with the slot's headers, and GETs it back.
+ */
+export async function uploadThroughSlot(sandbox: XmppSandbox, c: FullClient, body: string): Promise<UploadRoundTrip> {
+  const reply = await c.iqCaller.request(
+    xml(
+      "iq",
+      { type: "get", to: sandbox.uploadDomain },
+      xml("request", { xmlns: NS_UPLOAD, filename: "hello.txt", size: String(Buffer.byteLength(body)), "content-type": "text/plain" }),
+    ),
+  );
+  const slot = reply.getChild("slot", NS_UPLOAD)!;
+  const putUrl = slot.getChild("put")!.attrs.url!;
+  const headers: Record<string, string> = { "content-type": "text/plain" };
+  for (const h of slot.getChild("put")!.getChildren("header")) headers[h.attrs.name!] = h.getText();
+  const put = await fetch(putUrl, { method: "PUT", headers, body });
+  const got = await fetch(slot.getChild("get")!.attrs.url!);
+  return { putUrl, putStatus: put.status, getStatus: got.status, got: await got.text() };
 }
