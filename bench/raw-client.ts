@@ -1,6 +1,6 @@
 import { xml, type Element } from "@xmpp/xml";
 import { XmppSession } from "../src/xmpp/session.js";
-import type { SandboxUser } from "../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../scripts/sandbox/xmpp-sandbox.js";
 import { NS_ROSTER } from "../src/xmpp/namespaces.js";
 
 /*

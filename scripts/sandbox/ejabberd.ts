@@ -1,6 +1,6 @@
 /**
  * A throwaway ejabberd for integration tests and benchmarks: the second server of the
- * compatibility matrix, with the same shape as the Prosody sandbox (`./prosody.ts`).
+ * compatibility matrix, with the shape every sandbox has (`./sandbox-base.ts`).
  *
  * Each call to {@link startEjabberd} writes an `ejabberd.yml` into a fresh temp dir, picks
  * free loopback ports and runs the Erlang VM as a foreground child process — `erl` with
@@ -12,34 +12,27 @@
  * (~0.5 s) per user.
  */
 import { accessSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chown, mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { ejabberdSaslSettings, parseSaslProfile, writeSelfSignedCertificate, type SandboxCertificate, type SaslProfile } from "./sasl-profile.js";
 import { installDebianPackage, stopSystemService } from "./debian-package.js";
-import { readLogTail, SandboxProcess } from "./process-hooks.js";
-import type { ProsodySandbox, SandboxUser } from "./prosody.js";
 import {
-  LOOPBACK,
-  findExecutable,
-  freePorts,
-  newAccount,
-  newAccounts,
-  randomHex,
-  registerInBand,
-  registeredAccounts,
-  type IbrResult,
-  type RegistrationRequest,
-} from "./xmpp-wire.js";
+  BaseSandbox,
+  startInTempDir,
+  type SandboxOptions,
+  type SandboxPlace,
+  type ServerConfig,
+  type XmppSandbox,
+} from "./sandbox-base.js";
+import { certificateFor } from "./sandbox-base.js";
+import { ejabberdSaslSettings, parseSaslProfile, type SandboxCertificate, type SaslProfile } from "./sasl-profile.js";
+import { findExecutable, randomHex, sleep, type IbrResult, type RegisteredAccount } from "./xmpp-wire.js";
 
-export type { SandboxUser } from "./prosody.js";
-
-
-/** A running (or killed, or stopped) throwaway ejabberd: the Prosody sandbox's members plus its REST API. */
-export interface EjabberdSandbox extends ProsodySandbox {
+/** A running (or killed, or stopped) throwaway ejabberd: what every sandbox has, plus its REST API. */
+export interface EjabberdSandbox extends XmppSandbox {
+  readonly kind: "ejabberd";
   /**
    * Port of the HTTP listener serving mod_http_api. The same listener serves the upload
-   * PUT/GET URLs, so this equals {@link ProsodySandbox.httpPort}.
+   * PUT/GET URLs, so this equals {@link XmppSandbox.httpPort}.
    */
   apiPort: number;
   /**
@@ -48,14 +41,12 @@ export interface EjabberdSandbox extends ProsodySandbox {
    * `user@domain:password`; e.g. `get_roster` takes `{"user": "alice", "host": "localhost"}`.
    */
   apiUrl: string;
-  /** Erlang node name, `ejabberd-<random>@localhost`; kept across {@link ProsodySandbox.restart}. */
+  /** Erlang node name, `ejabberd-<random>@localhost`; kept across {@link XmppSandbox.restart}. */
   node: string;
 }
 
 /** Options for {@link startEjabberd}. */
-export interface StartEjabberdOptions {
-  /** Virtual host name; `localhost` by default. Services become `muc.<domain>` and `upload.<domain>`. */
-  domain?: string;
+export interface StartEjabberdOptions extends SandboxOptions {
   /**
    * Minimum level in `<dir>/ejabberd.log`: ejabberd's names (`none`, `critical`, `error`,
    * `warning`, `notice`, `info` (default), `debug`) or Prosody's `warn`.
@@ -67,21 +58,10 @@ export interface StartEjabberdOptions {
    * `scram` that is one PBKDF2 (4 096 rounds) per request.
    */
   passwordFormat?: "scram" | "plain";
-  /** What login the server offers (see sasl-profile.ts); `scram-sha-1` by default. */
-  sasl?: SaslProfile;
 }
 
-const HOST = LOOPBACK;
-const READY_TIMEOUT_MS = 30_000;
-/**
- * On SIGTERM the VM runs init:stop() (listeners, sessions, mnesia), which takes ~3 s;
- * SIGKILL only after this.
- */
-const STOP_GRACE_MS = 10_000;
-/** disk_log's write cache lifetime (2 s) plus a margin; see {@link Sandbox.kill}. */
+/** disk_log's write cache lifetime (2 s) plus a margin; see {@link Ejabberd.kill}. */
 const MNESIA_WRITE_CACHE_MS = 2_200;
-/** Longest silence while waiting for a registration reply. */
-const IBR_IDLE_TIMEOUT_MS = 10_000;
 const LOG_LEVELS: Record<string, string> = {
   none: "none",
   emergency: "emergency",
@@ -130,41 +110,25 @@ export async function startEjabberd(opts: StartEjabberdOptions = {}): Promise<Ej
   await ensureEjabberdInstalled();
   const installation = findInstallation();
   if (!installation) throw new Error("ejabberd is installed but its libraries or `erl` cannot be found");
-  const domain = opts.domain ?? "localhost";
   const logLevel = LOG_LEVELS[opts.logLevel ?? "info"];
   if (!logLevel) throw new Error(`logLevel must be one of ${Object.keys(LOG_LEVELS).join(", ")}, not ${opts.logLevel}`);
   const passwordFormat = opts.passwordFormat ?? "scram";
   if (passwordFormat !== "scram" && passwordFormat !== "plain") {
     throw new Error(`passwordFormat must be scram or plain, not ${String(passwordFormat)}`);
   }
+  const serverConfig = opts.serverConfig ?? {};
+  // Checked before anything starts: a bad key would otherwise surface as a YAML error in the log.
+  overrideTopLevelKeys("", serverConfig);
 
   const runAs = serviceAccount();
-  const dir = await mkdtemp(join(tmpdir(), "xmpp-graphql-ejabberd-"));
-  try {
+  const sasl = parseSaslProfile(opts.sasl);
+  const settings = { logLevel, passwordFormat, serverConfig, installation, runAs, sasl };
+  const domain = opts.domain ?? "localhost";
+  return startInTempDir("ejabberd", 3, async (dir, [c2sPort, httpPort, distPort]) => {
     if (runAs) assertReachable(dir, runAs);
-    const [c2sPort, httpPort, distPort] = await freePorts(3);
-    const sasl = parseSaslProfile(opts.sasl);
-    const cert = sasl === "plain-tls" ? await writeSelfSignedCertificate(dir, domain) : undefined;
-    const sandbox = new Sandbox({
-      sasl,
-      cert,
-      domain,
-      dir,
-      c2sPort: c2sPort!,
-      httpPort: httpPort!,
-      distPort: distPort!,
-      logLevel,
-      passwordFormat,
-      installation,
-      runAs,
-    });
-    await sandbox.writeConfig();
-    await sandbox.launch();
-    return sandbox;
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
+    const cert = await certificateFor(sasl, dir, domain);
+    return new Ejabberd({ domain, dir, c2sPort: c2sPort!, httpPort: httpPort!, cert }, distPort!, settings);
+  });
 }
 
 interface Installation {
@@ -179,66 +143,40 @@ interface Account {
   gid: number;
 }
 
-interface SandboxSettings {
-  domain: string;
-  dir: string;
-  c2sPort: number;
-  httpPort: number;
-  distPort: number;
+/** ejabberd's own settings, beside where it lives. */
+interface EjabberdSettings {
   logLevel: string;
   passwordFormat: "scram" | "plain";
+  serverConfig: ServerConfig;
   installation: Installation;
   runAs: Account | null;
   sasl: SaslProfile;
-  cert: SandboxCertificate | undefined;
 }
 
-class Sandbox implements EjabberdSandbox {
+class Ejabberd extends BaseSandbox implements EjabberdSandbox {
   readonly kind = "ejabberd" as const;
-  readonly domain: string;
-  readonly mucDomain: string;
-  readonly uploadDomain: string;
-  readonly host = HOST;
-  readonly c2sPort: number;
-  readonly httpPort: number;
   readonly apiPort: number;
   readonly apiUrl: string;
-  readonly service: string;
-  readonly dir: string;
-  readonly node: string;
-  readonly tlsCaFile: string | undefined;
-  readonly sasl: SaslProfile;
-  readonly cert: SandboxCertificate | undefined;
-  private readonly distPort: number;
+  /** Mnesia stamps its schema with the node name: restart() must reuse it to find the data. */
+  readonly node = `ejabberd-${randomHex(4)}@localhost`;
   private readonly cookie = randomHex(16);
-  private readonly logLevel: string;
-  private readonly passwordFormat: "scram" | "plain";
-  private readonly installation: Installation;
-  private readonly runAs: Account | null;
-  /** The server process across restarts, and the temp dir; what the process-exit hooks kill. */
-  private readonly proc: SandboxProcess;
 
-  constructor(s: SandboxSettings) {
-    this.domain = s.domain;
-    this.mucDomain = `muc.${s.domain}`;
-    this.uploadDomain = `upload.${s.domain}`;
-    this.c2sPort = s.c2sPort;
-    this.httpPort = s.httpPort;
-    this.apiPort = s.httpPort;
-    this.apiUrl = `http://${HOST}:${s.httpPort}/api`;
-    this.service = `xmpp://${HOST}:${s.c2sPort}`;
-    this.dir = s.dir;
-    this.proc = new SandboxProcess(s.dir, STOP_GRACE_MS);
-    // Mnesia stamps its schema with the node name: restart() must reuse it to find the data.
-    this.node = `ejabberd-${randomHex(4)}@localhost`;
-    this.distPort = s.distPort;
-    this.logLevel = s.logLevel;
-    this.passwordFormat = s.passwordFormat;
-    this.installation = s.installation;
-    this.runAs = s.runAs;
-    this.sasl = s.sasl;
-    this.cert = s.cert;
-    this.tlsCaFile = s.cert?.certFile;
+  constructor(
+    place: SandboxPlace,
+    /** Erlang distribution listens here, loopback only, instead of registering with epmd. */
+    private readonly distPort: number,
+    private readonly settings: EjabberdSettings,
+  ) {
+    super(place, {
+      name: "ejabberd",
+      readyTimeoutMs: 30_000,
+      // On SIGTERM the VM runs init:stop() (listeners, sessions, mnesia), which takes ~3 s.
+      stopGraceMs: 10_000,
+      logFiles: ["ejabberd.log", "error.log", "console.log"],
+      registrationHint: "is mod_register loaded?",
+    });
+    this.apiPort = place.httpPort;
+    this.apiUrl = `http://${this.host}:${place.httpPort}/api`;
   }
 
   get configPath(): string {
@@ -247,7 +185,8 @@ class Sandbox implements EjabberdSandbox {
 
   async writeConfig(): Promise<void> {
     for (const sub of ["database", "upload", "modules", "modules.d"]) await mkdir(join(this.dir, sub), { recursive: true });
-    await writeFile(this.configPath, renderConfig(this, this.logLevel, this.passwordFormat));
+    const { logLevel, passwordFormat, serverConfig, runAs } = this.settings;
+    await writeFile(this.configPath, overrideTopLevelKeys(renderConfig(this, logLevel, passwordFormat, this.settings.sasl, this.cert), serverConfig));
     // Only for a human debugging a live sandbox:
     //   ejabberdctl --config-dir <dir> --spool <dir>/database --logs <dir> --node <node> status
     // (ERL_DIST_PORT makes the ctl client dial the node's port directly, without epmd).
@@ -256,12 +195,12 @@ class Sandbox implements EjabberdSandbox {
       `# Generated by scripts/sandbox/ejabberd.ts; lets ejabberdctl reach this sandbox's node.\n` +
         `ERL_DIST_PORT=${this.distPort}\nERL_OPTIONS="-setcookie ${this.cookie}"\nEJABBERD_BYPASS_WARNINGS=true\n`,
     );
-    if (this.runAs) await chownTree(this.dir, this.runAs);
+    if (runAs) await chownTree(this.dir, runAs);
   }
 
-  async launch(): Promise<void> {
-    if (this.proc.stopped) throw new Error("this ejabberd sandbox was stopped; start a new one");
+  protected spawnServer(): void {
     const dir = this.dir;
+    const { installation, runAs } = this.settings;
     // What `ejabberdctl foreground` runs, minus the system paths, plus: our own cookie, no
     // epmd (the node listens on distPort, loopback only), and +Bd so that a Ctrl-C reaching
     // the VM ends it instead of opening the break menu.
@@ -287,7 +226,7 @@ class Sandbox implements EjabberdSandbox {
       EJABBERD_CONFIG_PATH: this.configPath,
       EJABBERD_LOG_PATH: join(dir, "ejabberd.log"),
       EJABBERD_PID_PATH: join(dir, "ejabberd.pid"),
-      ERL_LIBS: this.installation.erlLibs,
+      ERL_LIBS: installation.erlLibs,
       ERL_CRASH_DUMP: join(dir, "erl_crash.dump"),
       ERL_MAX_PORTS: "32000",
       ERL_MAX_ETS_TABLES: "1400",
@@ -296,41 +235,20 @@ class Sandbox implements EjabberdSandbox {
     };
     // `erl` execs erlexec, which execs beam.smp: the child's pid is the VM's pid, so the
     // signals SandboxProcess sends reach the VM itself.
-    this.proc.spawn(this.installation.erl, args, {
+    this.proc.spawn(installation.erl, args, {
       cwd: dir,
       env,
-      ...(this.runAs ? { uid: this.runAs.uid, gid: this.runAs.gid } : {}),
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     });
-    await this.proc.untilListening(this, { serverName: "ejabberd", timeoutMs: READY_TIMEOUT_MS, logTail: () => this.logTail() });
   }
 
-  async createUser(username?: string, password?: string): Promise<SandboxUser> {
-    return (await this.register([newAccount(username, password)]))[0]!;
+  protected async registrationStreamFailed(error: Error): Promise<IbrResult[]> {
+    throw new Error(`in-band registration on ${this.service} failed: ${error.message}\n${await this.logTail()}`);
   }
 
-  async createUsers(n: number, prefix = "user"): Promise<SandboxUser[]> {
-    return this.register(newAccounts(n, prefix));
-  }
-
-  private async register(wanted: RegistrationRequest[]): Promise<SandboxUser[]> {
-    if (wanted.length === 0) return [];
-    let results: IbrResult[];
-    try {
-      results = await registerInBand(HOST, this.c2sPort, this.domain, wanted, {
-        idleTimeoutMs: IBR_IDLE_TIMEOUT_MS,
-        missingFeatureHint: "is mod_register loaded?",
-      });
-    } catch (err) {
-      throw new Error(`in-band registration on ${this.service} failed: ${(err as Error).message}\n${await this.logTail()}`);
-    }
+  protected async registrationRefused({ jid }: RegisteredAccount, reason: string): Promise<void> {
     // Unlike Prosody's, no CLI fallback: `ejabberdctl register` boots a VM (~0.5 s) per account.
-    return registeredAccounts(this.domain, wanted, results, async ({ jid }, reason) => {
-      throw new Error(`cannot create ${jid}: in-band registration failed (${reason})`);
-    });
-  }
-
-  async stop(): Promise<void> {
-    await this.proc.stop();
+    throw new Error(`cannot create ${jid}: in-band registration failed (${reason})`);
   }
 
   /**
@@ -342,26 +260,39 @@ class Sandbox implements EjabberdSandbox {
    * a crash at least {@link MNESIA_WRITE_CACHE_MS} after the last write; what clients see
    * (connections cut without a stream close) is unchanged.
    */
-  async kill(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, MNESIA_WRITE_CACHE_MS));
-    await this.proc.kill();
-  }
-
-  async restart(): Promise<void> {
-    // After stop() there is no process to terminate, and launch() refuses.
-    await this.proc.terminate();
-    await this.launch();
-  }
-
-  /** Last lines of ejabberd's logs and console output, for error messages. */
-  logTail(lines = 30): Promise<string> {
-    return readLogTail(this.dir, ["ejabberd.log", "error.log", "console.log"], lines);
+  override async kill(): Promise<void> {
+    await sleep(MNESIA_WRITE_CACHE_MS);
+    await super.kill();
   }
 }
 
-function renderConfig(s: Sandbox, logLevel: string, passwordFormat: string): string {
+/**
+ * `yaml` with the top-level keys of `overrides` replaced (a key's block runs from its
+ * `key:` line to the next line that starts in column 0) or, when absent, appended. Values
+ * are written as JSON, which YAML reads as flow style. Throws on a key that is not a
+ * plain ejabberd option name.
+ */
+export function overrideTopLevelKeys(yaml: string, overrides: ServerConfig): string {
+  const lines = yaml.split("\n");
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new Error(`serverConfig: ${JSON.stringify(key)} is not an ejabberd option name`);
+    const replacement = `${key}: ${JSON.stringify(value)}`;
+    const start = lines.findIndex((line) => line.startsWith(`${key}:`));
+    if (start < 0) {
+      // Before the final empty line of a file that ends in a newline.
+      lines.splice(lines.at(-1) === "" ? lines.length - 1 : lines.length, 0, replacement);
+      continue;
+    }
+    let end = start + 1;
+    while (end < lines.length && (lines[end] === "" || /^\s/.test(lines[end]!))) end++;
+    lines.splice(start, end - start, replacement);
+  }
+  return lines.join("\n");
+}
+
+function renderConfig(s: Ejabberd, logLevel: string, passwordFormat: string, sasl: SaslProfile, cert: SandboxCertificate | undefined): string {
   const q = (v: string) => JSON.stringify(v); // a JSON string is a valid YAML double-quoted scalar
-  const httpBase = `http://${HOST}:${s.httpPort}`;
+  const httpBase = `http://${s.host}:${s.httpPort}`;
   return `# Generated by scripts/sandbox/ejabberd.ts for a throwaway server; deleted on stop().
 loglevel: ${logLevel}
 hosts:
@@ -376,7 +307,7 @@ acme:
 listen:
   -
     port: ${s.c2sPort}
-    ip: ${q(HOST)}
+    ip: ${q(s.host)}
     module: ejabberd_c2s
     # The listener default is 5: a few dozen parallel logins overflow it and connections
     # stall for a SYN retransmit (1 s, 3 s, …).
@@ -385,10 +316,10 @@ listen:
     # The stock config throttles c2s to 3 000 B/s.
     shaper: none
     access: c2s
-    starttls: ${s.sasl === "plain-tls"}
+    starttls: ${sasl === "plain-tls"}
   -
     port: ${s.httpPort}
-    ip: ${q(HOST)}
+    ip: ${q(s.host)}
     module: ejabberd_http
     backlog: 1024
     request_handlers:
@@ -399,7 +330,7 @@ listen:
 # only, like the Prosody sandbox without TLS, unless a SASL profile says otherwise.
 auth_method: internal
 auth_password_format: ${passwordFormat}
-${ejabberdSaslSettings(s.sasl, s.cert)}# Otherwise one registration per IP address per 600 s.
+${ejabberdSaslSettings(sasl, cert)}# Otherwise one registration per IP address per 600 s.
 registration_timeout: infinity
 # Outgoing s2s as on a real deployment (s2s_access defaults to all): a stanza to another
 # domain is tried and bounces with remote-server-not-found when its DNS lookup fails,

@@ -8,93 +8,31 @@
  * per user (~40 ms+ each).
  */
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { installDebianPackage } from "./debian-package.js";
-import { readLogTail, SandboxProcess } from "./process-hooks.js";
 import {
-  parseSaslProfile, prosodySaslModules, prosodySaslSettings, writeSelfSignedCertificate, type SandboxCertificate, type SaslProfile,
-} from "./sasl-profile.js";
-import {
-  LOOPBACK,
-  findExecutable,
-  freePorts,
-  newAccount,
-  newAccounts,
-  registerInBand,
-  registeredAccounts,
-  type RegistrationRequest,
-} from "./xmpp-wire.js";
+  BaseSandbox,
+  startInTempDir,
+  type SandboxOptions,
+  type SandboxPlace,
+  type ServerConfig,
+  type ServerConfigValue,
+  type XmppSandbox,
+} from "./sandbox-base.js";
+import { certificateFor } from "./sandbox-base.js";
+import { parseSaslProfile, prosodySaslModules, prosodySaslSettings, type SaslProfile } from "./sasl-profile.js";
+import { findExecutable, type IbrResult, type RegisteredAccount, type RegistrationRequest } from "./xmpp-wire.js";
 
 const execFileAsync = promisify(execFile);
 
-/** An account on the sandbox server. */
-export interface SandboxUser {
-  /** Local part, lowercase (Prosody nodepreps it anyway). */
-  username: string;
-  password: string;
-  /** Bare JID, `username@domain`. */
-  jid: string;
-}
-
-/** A running (or killed, or stopped) throwaway Prosody. */
-export interface ProsodySandbox {
-  /** Which server this sandbox runs (both sandboxes share this interface). */
-  readonly kind: "prosody" | "ejabberd";
-  /** The virtual host users live on, `localhost` by default. */
-  domain: string;
-  /** MUC component (XEP-0045, with MUC MAM): `muc.<domain>`. */
-  mucDomain: string;
-  /** HTTP File Upload component (XEP-0363): `upload.<domain>`. */
-  uploadDomain: string;
-  /** Always `127.0.0.1`: every listener is loopback-only. */
-  host: string;
-  c2sPort: number;
-  /** Plain HTTP listener serving the upload component's PUT/GET URLs. */
-  httpPort: number;
-  /** `xmpp://127.0.0.1:<c2sPort>`, as `@xmpp/client` takes it. */
-  service: string;
-  /** The temp dir holding config, data, pidfile and logs. */
-  dir: string;
-  /** The certificate a client must trust, when the server offers STARTTLS (SASL profile `plain-tls`). */
-  tlsCaFile?: string;
-  /**
-   * Registers an account. A random unique lowercase name and a random password are used
-   * when omitted. Throws when the name is taken or registration fails by every route.
-   */
-  createUser(username?: string, password?: string): Promise<SandboxUser>;
-  /**
-   * Registers `n` accounts named `<prefix>-<random>-<i>` with random passwords, pipelined
-   * on one XMPP stream (one server round trip in total, not n process boots).
-   */
-  createUsers(n: number, prefix?: string): Promise<SandboxUser[]>;
-  /** SIGTERM, wait for exit (SIGKILL after a few seconds), remove the temp dir. Idempotent. */
-  stop(): Promise<void>;
-  /** SIGKILL without cleanup (for fault tests); the dir stays so that {@link restart} works. */
-  kill(): Promise<void>;
-  /** Stops the server if it runs, then starts it again on the same ports with the same data. */
-  restart(): Promise<void>;
-}
-
 /** Options for {@link startProsody}. */
-export interface StartProsodyOptions {
-  /** Virtual host name; `localhost` by default. Components become `muc.<domain>` and `upload.<domain>`. */
-  domain?: string;
-  /** Prosody's minimum log level in `<dir>/prosody.log`: `debug`, `info` (default), `warn` or `error`. */
-  logLevel?: string;
+export interface StartProsodyOptions extends SandboxOptions {
   /** Global modules to leave out (e.g. `["mam"]` for a server without an archive), for fault tests. */
   withoutModules?: string[];
-  /** What login the server offers (see sasl-profile.ts); `scram-sha-1` by default. */
-  sasl?: SaslProfile;
 }
 
-const HOST = LOOPBACK;
-const READY_TIMEOUT_MS = 15_000;
-const STOP_GRACE_MS = 4_000;
-/** Longest silence while waiting for a registration reply (Prosody hashes ~3-4 ms per account). */
-const IBR_IDLE_TIMEOUT_MS = 10_000;
 const LOG_LEVELS = new Set(["debug", "info", "warn", "error"]);
 
 /**
@@ -119,70 +57,43 @@ export async function ensureProsodyInstalled(): Promise<void> {
  * Resolves once c2s answers an XMPP stream header; rejects after ~15 s (or as soon as the
  * process dies) with the tail of Prosody's log in the message.
  */
-export async function startProsody(opts: StartProsodyOptions = {}): Promise<ProsodySandbox> {
+export async function startProsody(opts: StartProsodyOptions = {}): Promise<XmppSandbox> {
   await ensureProsodyInstalled();
-  const domain = opts.domain ?? "localhost";
   const logLevel = opts.logLevel ?? "info";
   if (!LOG_LEVELS.has(logLevel)) throw new Error(`logLevel must be one of ${[...LOG_LEVELS].join(", ")}, not ${logLevel}`);
-
-  const dir = await mkdtemp(join(tmpdir(), "xmpp-graphql-prosody-"));
-  try {
-    const [c2sPort, httpPort] = await freePorts(2);
-    const sasl = parseSaslProfile(opts.sasl);
-    const cert = sasl === "plain-tls" ? await writeSelfSignedCertificate(dir, domain) : undefined;
-    const sandbox = new Sandbox({ domain, dir, c2sPort: c2sPort!, httpPort: httpPort!, logLevel, withoutModules: opts.withoutModules ?? [], sasl, cert });
-    await sandbox.writeConfig();
-    await sandbox.launch();
-    return sandbox;
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
+  const serverConfig = opts.serverConfig ?? {};
+  // Checked before anything starts: a bad name would otherwise surface as a Lua syntax error in the log.
+  renderLuaGlobals(serverConfig);
+  const settings = { logLevel, withoutModules: opts.withoutModules ?? [], serverConfig };
+  const sasl = parseSaslProfile(opts.sasl);
+  const domain = opts.domain ?? "localhost";
+  return startInTempDir("prosody", 2, async (dir, [c2sPort, httpPort]) =>
+    new Prosody({ domain, dir, c2sPort: c2sPort!, httpPort: httpPort!, cert: await certificateFor(sasl, dir, domain) }, { ...settings, sasl }),
+  );
 }
 
-interface SandboxSettings {
-  domain: string;
-  dir: string;
-  c2sPort: number;
-  httpPort: number;
+/** Prosody's own settings, beside where it lives. */
+interface ProsodySettings {
   logLevel: string;
-  withoutModules: string[];
+  withoutModules: readonly string[];
+  serverConfig: ServerConfig;
   sasl: SaslProfile;
-  cert: SandboxCertificate | undefined;
 }
 
-class Sandbox implements ProsodySandbox {
+class Prosody extends BaseSandbox {
   readonly kind = "prosody" as const;
-  readonly domain: string;
-  readonly mucDomain: string;
-  readonly uploadDomain: string;
-  readonly host = HOST;
-  readonly c2sPort: number;
-  readonly httpPort: number;
-  readonly service: string;
-  readonly dir: string;
-  readonly tlsCaFile: string | undefined;
-  private readonly logLevel: string;
-  private readonly withoutModules: readonly string[];
-  private readonly sasl: SaslProfile;
-  private readonly cert: SandboxCertificate | undefined;
-  /** The server process across restarts, and the temp dir; what the process-exit hooks kill. */
-  private readonly proc: SandboxProcess;
 
-  constructor(s: SandboxSettings) {
-    this.domain = s.domain;
-    this.mucDomain = `muc.${s.domain}`;
-    this.uploadDomain = `upload.${s.domain}`;
-    this.c2sPort = s.c2sPort;
-    this.httpPort = s.httpPort;
-    this.service = `xmpp://${HOST}:${s.c2sPort}`;
-    this.dir = s.dir;
-    this.proc = new SandboxProcess(s.dir, STOP_GRACE_MS);
-    this.logLevel = s.logLevel;
-    this.withoutModules = s.withoutModules;
-    this.sasl = s.sasl;
-    this.cert = s.cert;
-    this.tlsCaFile = s.cert?.certFile;
+  constructor(
+    place: SandboxPlace,
+    private readonly settings: ProsodySettings,
+  ) {
+    super(place, {
+      name: "Prosody",
+      readyTimeoutMs: 15_000,
+      stopGraceMs: 4_000,
+      logFiles: ["prosody.log", "console.log"],
+      registrationHint: "is allow_registration on?",
+    });
   }
 
   get configPath(): string {
@@ -194,85 +105,78 @@ class Sandbox implements ProsodySandbox {
     // An empty certificate dir: Prosody indexes `certificates` at startup and would log
     // errors about the system-wide /etc/prosody/certs otherwise. No listener uses TLS.
     await mkdir(join(this.dir, "certs"), { recursive: true });
-    let config = renderConfig(this, this.logLevel);
+    let config = renderConfig(this, this.settings.logLevel);
     // Entries of the global modules_enabled list look like `"name";`; component lists do not.
-    for (const module of this.withoutModules) config = config.replaceAll(`"${module}";`, "");
+    for (const module of this.settings.withoutModules) config = config.replaceAll(`"${module}";`, "");
     // The SASL profile: its modules move from modules_disabled to modules_enabled, and its
     // settings go last in the global section, so that they win.
-    for (const module of prosodySaslModules(this.sasl)) {
+    for (const module of prosodySaslModules(this.settings.sasl)) {
       config = config.replace(`"${module}"; `, "").replace(`"http";\n}`, `"http"; "${module}";\n}`);
     }
-    config = config.replace("\nVirtualHost ", `\n${prosodySaslSettings(this.sasl, this.cert)}\nVirtualHost `);
+    config = config.replace("\nVirtualHost ", `\n${prosodySaslSettings(this.settings.sasl, this.cert)}\nVirtualHost `);
+    // Global options end where the first host section starts.
+    const globalsEnd = config.indexOf("\nVirtualHost ");
+    const overrides = renderLuaGlobals(this.settings.serverConfig);
+    if (overrides) config = `${config.slice(0, globalsEnd)}\n-- serverConfig overrides\n${overrides}${config.slice(globalsEnd)}`;
     await writeFile(this.configPath, config);
   }
 
-  async launch(): Promise<void> {
-    if (this.proc.stopped) throw new Error("this Prosody sandbox was stopped; start a new one");
+  protected spawnServer(): void {
     const prosody = findExecutable("prosody") ?? "/usr/bin/prosody";
     // `-F`: stay in the foreground as our child (see `daemonize = false` in the config).
     this.proc.spawn(prosody, ["--config", this.configPath, "-F"], { cwd: this.dir });
-    await this.proc.untilListening(this, { serverName: "Prosody", timeoutMs: READY_TIMEOUT_MS, logTail: () => this.logTail() });
   }
 
-  async createUser(username?: string, password?: string): Promise<SandboxUser> {
-    return (await this.register([newAccount(username, password)]))[0]!;
-  }
-
-  async createUsers(n: number, prefix = "user"): Promise<SandboxUser[]> {
-    return this.register(newAccounts(n, prefix));
-  }
-
-  private async register(wanted: RegistrationRequest[]): Promise<SandboxUser[]> {
-    if (wanted.length === 0) return [];
+  protected async registrationStreamFailed(error: Error, wanted: readonly RegistrationRequest[]): Promise<IbrResult[]> {
     // A stream that fails as a whole counts as a refusal of every account, so that each
     // still gets its `prosodyctl register` fallback.
-    const results = await registerInBand(HOST, this.c2sPort, this.domain, wanted, {
-      idleTimeoutMs: IBR_IDLE_TIMEOUT_MS,
-      missingFeatureHint: "is allow_registration on?",
-    }).catch((err: Error) => wanted.map(() => ({ ok: false as const, condition: "stream", text: err.message })));
-    return registeredAccounts(this.domain, wanted, results, async ({ username, password, jid }, reason) => {
-      try {
-        await this.registerWithProsodyctl(username, password);
-      } catch (err) {
-        throw new Error(
-          `cannot create ${jid}: in-band registration failed (${reason}) ` +
-            `and so did \`prosodyctl register\` (${(err as Error).message.trim()}).\n${await this.logTail()}`,
-        );
-      }
-    });
+    return wanted.map(() => ({ ok: false as const, condition: "stream", text: error.message }));
   }
 
-  private async registerWithProsodyctl(username: string, password: string): Promise<void> {
+  protected async registrationRefused({ username, password, jid }: RegisteredAccount, reason: string): Promise<void> {
+    // `prosodyctl register` boots a Lua VM per account (~40 ms+): only a fallback.
     const prosodyctl = findExecutable("prosodyctl") ?? "/usr/bin/prosodyctl";
-    await execFileAsync(prosodyctl, ["--config", this.configPath, "register", username, this.domain, password], {
-      cwd: this.dir,
-      timeout: 15_000,
-    });
-  }
-
-  async stop(): Promise<void> {
-    await this.proc.stop();
-  }
-
-  async kill(): Promise<void> {
-    await this.proc.kill();
-  }
-
-  async restart(): Promise<void> {
-    // After stop() there is no process to terminate, and launch() refuses.
-    await this.proc.terminate();
-    await this.launch();
-  }
-
-  /** Last lines of Prosody's log and console output, for error messages. */
-  logTail(lines = 30): Promise<string> {
-    return readLogTail(this.dir, ["prosody.log", "console.log"], lines);
+    try {
+      await execFileAsync(prosodyctl, ["--config", this.configPath, "register", username, this.domain, password], {
+        cwd: this.dir,
+        timeout: 15_000,
+      });
+    } catch (err) {
+      throw new Error(
+        `cannot create ${jid}: in-band registration failed (${reason}) ` +
+          `and so did \`prosodyctl register\` (${(err as Error).message.trim()}).\n${await this.logTail()}`,
+      );
+    }
   }
 }
 
-function renderConfig(s: Sandbox, logLevel: string): string {
+/**
+ * Lua assignments of global options, one a line: a later assignment of a global replaces
+ * an earlier one, so these, written after the sandbox's own, override them.
+ * Throws on a name that is not a Lua identifier.
+ */
+export function renderLuaGlobals(config: ServerConfig): string {
+  return Object.entries(config)
+    .map(([name, value]) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`serverConfig: ${JSON.stringify(name)} is not a Prosody option name`);
+      return `${name} = ${luaValue(value)}\n`;
+    })
+    .join("");
+}
+
+/** A JSON-like value as a Lua expression: arrays become sequences, objects tables with string keys. */
+function luaValue(value: ServerConfigValue): string {
+  // JSON string escapes are valid Lua string escapes.
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `{ ${value.map((v) => `${luaValue(v)};`).join(" ")} }`;
+  const entries = Object.entries(value as Record<string, ServerConfigValue>);
+  return `{ ${entries.map(([k, v]) => `[${JSON.stringify(k)}] = ${luaValue(v)};`).join(" ")} }`;
+}
+
+function renderConfig(s: Prosody, logLevel: string): string {
   const q = (v: string) => JSON.stringify(v); // JSON string escapes are valid Lua string escapes
-  const httpBase = `http://${HOST}:${s.httpPort}/`;
+  const httpBase = `http://${s.host}:${s.httpPort}/`;
   return `-- Generated by scripts/sandbox/prosody.ts for a throwaway server; deleted on stop().
 
 -- We run as root in containers and CI; Prosody refuses to start as root without this.
@@ -288,8 +192,8 @@ log = {
 
 -- Loopback only, on the free ports we picked; every other listener off, so two sandboxes
 -- (or a system Prosody) never fight over 5222/5269/5280/5281/5347.
-interfaces = { ${q(HOST)} }
-local_interfaces = { ${q(HOST)} }
+interfaces = { ${q(s.host)} }
+local_interfaces = { ${q(s.host)} }
 c2s_ports = { ${s.c2sPort} }
 c2s_direct_tls_ports = {}
 legacy_ssl_ports = {}
@@ -297,7 +201,7 @@ s2s_ports = {}
 s2s_direct_tls_ports = {}
 component_ports = {}
 http_ports = { ${s.httpPort} }
-http_interfaces = { ${q(HOST)} }
+http_interfaces = { ${q(s.host)} }
 https_ports = {}
 
 -- No TLS on loopback. SCRAM-SHA-1 is still offered without it; PLAIN is not.
@@ -339,7 +243,7 @@ archive_expires_after = "1w"
 default_archive_policy = true
 
 -- Unknown Host headers (e.g. "localhost:<port>") fall back to the upload routes.
-http_default_host = ${q(HOST)}
+http_default_host = ${q(s.host)}
 
 VirtualHost ${q(s.domain)}
 
@@ -359,7 +263,7 @@ Component ${q(s.uploadDomain)} "http_file_share"
   -- mod_http routes by Host header: by default this component's PUT/GET URLs live under
   -- Host "${s.uploadDomain}", which nothing on loopback resolves to, and requests to
   -- 127.0.0.1:<port> get 404. Route and advertise on the address clients really use.
-  http_host = ${q(HOST)}
+  http_host = ${q(s.host)}
   http_external_url = ${q(httpBase)}
   -- The default quota (100 MB a day per user) would fail upload benchmarks part-way.
   http_file_share_daily_quota = 1024 * 1024 * 1024

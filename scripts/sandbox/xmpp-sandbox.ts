@@ -4,29 +4,15 @@
  * (`XmppSandbox`), so a test written once runs against both.
  */
 import { startEjabberd, type EjabberdSandbox, type StartEjabberdOptions } from "./ejabberd.js";
-import { startProsody, type ProsodySandbox } from "./prosody.js";
-import type { SaslProfile } from "./sasl-profile.js";
+import { startProsody, type StartProsodyOptions } from "./prosody.js";
+import type { SandboxKind, SandboxOptions, XmppSandbox } from "./sandbox-base.js";
 
-export type { SandboxUser } from "./prosody.js";
-export type { EjabberdSandbox } from "./ejabberd.js";
+export type { SandboxKind, SandboxOptions, SandboxUser, ServerConfig, ServerConfigValue, XmppSandbox } from "./sandbox-base.js";
+export type { EjabberdSandbox, StartEjabberdOptions } from "./ejabberd.js";
+export type { StartProsodyOptions } from "./prosody.js";
 
-/** The members both sandboxes have (the Prosody sandbox's interface). */
-export type XmppSandbox = ProsodySandbox;
-
-/** The servers a sandbox can run. */
-export type SandboxKind = "prosody" | "ejabberd";
-
+/** Every kind, in the order the compatibility matrix lists them. */
 export const SANDBOX_KINDS: readonly SandboxKind[] = ["prosody", "ejabberd"];
-
-/** Options both sandboxes take. */
-export interface StartSandboxOptions {
-  /** Virtual host name; `localhost` by default. */
-  domain?: string;
-  /** Minimum log level: `debug`, `info` (default), `warn` or `error`. */
-  logLevel?: string;
-  /** What login the server offers (see sasl-profile.ts); `scram-sha-1` by default. */
-  sasl?: SaslProfile;
-}
 
 /**
  * Starts a throwaway server of the given kind on free loopback ports.
@@ -34,9 +20,9 @@ export interface StartSandboxOptions {
  * timeout with the log tail), or an Error for an unknown kind.
  */
 export function startSandbox(kind: "ejabberd", opts?: StartEjabberdOptions): Promise<EjabberdSandbox>;
-export function startSandbox(kind: "prosody", opts?: StartSandboxOptions): Promise<ProsodySandbox>;
-export function startSandbox(kind: SandboxKind, opts?: StartSandboxOptions): Promise<XmppSandbox>;
-export function startSandbox(kind: SandboxKind, opts: StartSandboxOptions = {}): Promise<XmppSandbox> {
+export function startSandbox(kind: "prosody", opts?: StartProsodyOptions): Promise<XmppSandbox>;
+export function startSandbox(kind: SandboxKind, opts?: SandboxOptions): Promise<XmppSandbox>;
+export function startSandbox(kind: SandboxKind, opts: SandboxOptions = {}): Promise<XmppSandbox> {
   switch (kind) {
     case "prosody":
       return startProsody(opts);

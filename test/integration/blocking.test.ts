@@ -1,26 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
-import { startGateway, type TestGateway } from "../support/gateway.js";
-import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import { useGateway } from "../support/use-gateway.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 // muc_light.getBlockingList / setBlockingList, mapped onto XEP-0191 blocking.
-let gw: TestGateway;
-const clients: RawClient[] = [];
+const gw = useGateway();
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.stop()));
-  await gw?.stop();
-});
-
-async function raw(user: SandboxUser, resource: string) {
-  const c = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, { resource });
-  clients.push(c);
-  return c;
-}
+const raw = (user: SandboxUser, resource: string) => gw.connect(user, { resource });
 
 const SET = "mutation($items: [BlockingInput!]!) { muc_light { setBlockingList(items: $items) } }";
 const GET = "{ muc_light { getBlockingList { entityType action entity } } }";

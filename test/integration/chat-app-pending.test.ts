@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type TestGateway } from "../support/gateway.js";
+import { describe, expect, it } from "vitest";
+import { useGateway } from "../support/use-gateway.js";
 
 // The chat-app extension's operations whose issue has not landed yet answer a coded
 // not_implemented naming the field — never a fake success. Each row leaves this file
@@ -24,13 +24,7 @@ const PENDING: Array<[field: string, document: string]> = [
   ["ConversationUserMutation.setRoomData", 'mutation { conversations { setRoomData(room: "r@muc.localhost", subject: "s") { id } } }'],
 ];
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGateway();
 
 describe("chat-app operations not built yet", () => {
   it.each(PENDING)("%s answers not_implemented naming the field", async (field, document) => {

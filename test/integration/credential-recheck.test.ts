@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 import { buildPasswordChange } from "../../src/account/account.stanzas.js";
-import { basicAuth, startGateway, type GqlResponse, type TestGateway } from "../support/gateway.js";
+import { basicAuth, type GqlResponse } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
 import { connectRawClient } from "../support/xmpp-client.js";
 import { subscribeWs } from "../support/subscribers.js";
 
@@ -16,21 +17,16 @@ const BOUND_MS = BOUND_S * 1000;
 const REFUSED_WITHIN_MS = BOUND_MS + 4000;
 
 const WHO = "{ checkAuth { username authStatus } }";
-let gw: TestGateway;
 let dir: string;
-
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "xg-recheck-"));
-  gw = await startGateway({
-    CREDENTIAL_RECHECK_S: String(BOUND_S),
-    TOKEN_SECRET: "test-secret-that-is-long-enough-0123456789",
-    TOKEN_STORE_PATH: join(dir, "revocations.json"),
-  });
 });
-afterAll(async () => {
-  await gw?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const gw = useGateway(() => ({
+  CREDENTIAL_RECHECK_S: String(BOUND_S),
+  TOKEN_SECRET: "test-secret-that-is-long-enough-0123456789",
+  TOKEN_STORE_PATH: join(dir, "revocations.json"),
+}));
 
 /** Changes the password the way another client of the user would: XEP-0077 §3.3, not through the gateway. */
 async function changePasswordElsewhere(user: SandboxUser, password: string): Promise<SandboxUser> {

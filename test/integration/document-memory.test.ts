@@ -1,8 +1,9 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, basicAuth, type TestGateway } from "../support/gateway.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import { basicAuth } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 // Issue 14 item 2: documents padded with comments (which the token limit does not count)
 // must not pin memory. The bound stated here: the process's RSS grows by less than
@@ -12,14 +13,12 @@ import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
 const RSS_BOUND_MB = 256;
 // What stays reachable: the document cache's budget (DOCUMENT_CACHE_BYTES, 32 MiB) and slack.
 const HEAP_BOUND_MB = 64;
-let gw: TestGateway;
+const gw = useGateway();
 let alice: SandboxUser;
 
 beforeAll(async () => {
-  gw = await startGateway();
   alice = await gw.sandbox.createUser();
 });
-afterAll(async () => gw?.stop());
 
 // The gateway runs in this process: force a full collection before each reading, so that
 // what is measured is what stays pinned, not garbage the client and server left behind.

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
-import { basicAuth, startGateway, type TestGateway } from "../support/gateway.js";
-import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
+import { basicAuth } from "../support/gateway.js";
+import { useGateway, type RawClientOptions } from "../support/use-gateway.js";
+import type { RawClient } from "../support/xmpp-client.js";
 import { subscribeSse, subscribeWs, untilLive, type Subscriber } from "../support/subscribers.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const STREAM = `subscription Events($since: String, $types: [EventType!]) {
   events { stream(since: $since, types: $types) {
@@ -25,29 +26,18 @@ const chat = (to: string, body: string, extra: Element[] = []) => xml("message",
 const event = (e: any) => e?.data?.events?.stream ?? e?.data?.data?.events?.stream;
 const bodyOf = (e: any) => event(e)?.message?.body as string | undefined;
 
-let gw: TestGateway;
-const clients: RawClient[] = [];
+const gw = useGateway();
 const subs: Subscriber[] = [];
-
-beforeAll(async () => {
-  gw = await startGateway();
-});
+// Registered after useGateway's: vitest runs afterAll hooks in reverse, so streams end first.
 afterAll(async () => {
   await Promise.all(subs.map((s) => s.stop()));
-  await Promise.all(clients.map((c) => c.stop()));
-  await gw?.stop();
 });
 
-async function raw(user: SandboxUser, options: Parameters<typeof connectRawClient>[3] = {}): Promise<RawClient> {
-  const client = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, options);
-  clients.push(client);
-  return client;
-}
+const raw = (user: SandboxUser, options: RawClientOptions = {}): Promise<RawClient> => gw.connect(user, options);
 
-async function stream(user: SandboxUser, variables: Record<string, unknown> = {}): Promise<Subscriber> {
+async function stream(user: SandboxUser): Promise<Subscriber> {
   const sub = await subscribeWs(gw.url, { Authorization: basicAuth(user) }, STREAM);
   subs.push(sub);
-  void variables;
   return sub;
 }
 

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
+import { SERVER } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
 
 // XMPP servers that misbehave: one that accepts TCP and never answers, and a real
 // server (Prosody or ejabberd, see XMPP_SERVER) frozen mid-session (SIGSTOP). Requests fail fast with stable codes, the
@@ -10,8 +11,8 @@ import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
 
 describe("a server that accepts connections and never answers", () => {
   let blackHole: Server;
+  let port: number;
   const sockets: Socket[] = [];
-  let gw: TestGateway;
 
   beforeAll(async () => {
     blackHole = createServer((socket) => {
@@ -20,15 +21,14 @@ describe("a server that accepts connections and never answers", () => {
       socket.resume(); // read and ignore everything, so the client's close is noticed
     });
     await new Promise<void>((resolve) => blackHole.listen(0, "127.0.0.1", resolve));
-    const port = (blackHole.address() as { port: number }).port;
-    gw = await startGateway({ XMPP_SERVICE: `xmpp://127.0.0.1:${port}`, XMPP_CONNECT_TIMEOUT_MS: "800" });
+    port = (blackHole.address() as { port: number }).port;
   });
   afterAll(async () => {
-    await gw?.stop();
     for (const s of sockets) s.destroy();
     await new Promise<void>((resolve) => blackHole.close(() => resolve()));
-    await gw?.sandbox.stop();
   });
+  // Registered after the hooks above: starts once the black hole listens, stops before it closes.
+  const gw = useGateway(() => ({ XMPP_SERVICE: `xmpp://127.0.0.1:${port}`, XMPP_CONNECT_TIMEOUT_MS: "800" }));
 
   it("answers 503 xmpp_unavailable within the connect timeout, every time, and holds no connection", async () => {
     const user = { username: "alice", password: "pw", jid: "alice@localhost" };
@@ -47,13 +47,7 @@ describe("a server that accepts connections and never answers", () => {
 });
 
 describe("a server that stops answering mid-session", () => {
-  let gw: TestGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ XMPP_IQ_TIMEOUT_MS: "700" });
-  });
-  afterAll(async () => {
-    await gw?.stop();
-  });
+  const gw = useGateway({ XMPP_IQ_TIMEOUT_MS: "700" });
 
   it("times requests out with `timeout` while frozen and serves them again once it resumes", async () => {
     const alice = await gw.sandbox.createUser();

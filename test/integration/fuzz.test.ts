@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startGateway, basicAuth, type TestGateway } from "../support/gateway.js";
+import { basicAuth } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
 import { prng, randomRequest } from "../support/fuzz-cases.js";
 
 // Hostile and malformed input: every answer is bounded in time, carries an
@@ -8,12 +9,7 @@ import { prng, randomRequest } from "../support/fuzz-cases.js";
 // the count for an on-demand run (npm run fuzz).
 const COUNT = Number(process.env.FUZZ_REQUESTS ?? 2000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
-let gw: TestGateway;
-
-beforeAll(async () => {
-  gw = await startGateway({ MAX_BODY_BYTES: "65536", LOGIN_FAILURES_PER_USER: "1000000", LOGIN_FAILURES_PER_IP: "1000000" });
-});
-afterAll(async () => gw?.stop());
+const gw = useGateway({ MAX_BODY_BYTES: "65536", LOGIN_FAILURES_PER_USER: "1000000", LOGIN_FAILURES_PER_IP: "1000000" });
 
 describe("fuzzed HTTP requests", () => {
   it(`${COUNT} hostile requests: no crash, no hang, every error has a code`, async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { serverAudits } from "graphql-http";
-import { startGateway, type TestGateway } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
 
 // GraphQL-over-HTTP conformance, audited by graphql-http. MongooseIM answers refused
 // documents with 400 even to application/json clients; the spec's SHOULD (200) loses.
@@ -10,11 +10,7 @@ const KNOWN_SHOULD_FAILURES = [
   "SHOULD use a status code of 200 on variable coercion failure when accepting application/json",
 ];
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => gw?.stop());
+const gw = useGateway();
 
 describe("graphql-http server audits", () => {
   it("passes every MUST; the failing SHOULDs are exactly the documented ones", async () => {

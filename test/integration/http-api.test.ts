@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, basicAuth, type TestGateway } from "../support/gateway.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { basicAuth } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 // The HTTP contract: endpoint, auth, and MongooseIM's codes and statuses for bad requests.
-let gw: TestGateway;
+const gw = useGateway();
 let alice: SandboxUser;
 
 beforeAll(async () => {
-  gw = await startGateway();
   alice = await gw.sandbox.createUser();
 });
-afterAll(async () => gw?.stop());
 
 async function post(body: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${gw.url}/api/graphql`, {

@@ -1,24 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
-import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
-import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
+import { SERVER } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
+import type { RawClient } from "../support/xmpp-client.js";
 
 const GET_URL = `mutation($f: NonEmptyString!, $s: PosInt!, $c: String, $t: PosInt!) {
   httpUpload { getUrl(filename: $f, size: $s, contentType: $c, timeout: $t) { putUrl getUrl headers { name value } } }
 }`;
 const NS_UPLOAD = "urn:xmpp:http:upload:0";
 
-let gw: TestGateway;
-const clients: RawClient[] = [];
-
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.stop()));
-  await gw?.stop();
-});
+const gw = useGateway();
 
 type Slot = { putUrl: string; getUrl: string; headers: Array<{ name: string; value: string }> };
 
@@ -80,8 +72,7 @@ describe("httpUpload.getUrl", () => {
 
   it("refuses a size above the service's max-file-size with file_too_large_error", async () => {
     const alice = await gw.sandbox.createUser();
-    const client = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, alice, { presence: false });
-    clients.push(client);
+    const client = await gw.connect(alice, { presence: false });
     const max = await maxFileSize(client);
     const atMax = await gw.gql(GET_URL, { f: "big.bin", s: max, t: 60 }, alice);
     expect(atMax.body.errors).toBeUndefined();

@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
-import { startGateway, type TestGateway } from "../support/gateway.js";
-import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
+import { useGateway } from "../support/use-gateway.js";
 
 const FLUSH = "mutation($d: PosInt) { inbox { flushBin(days: $d) } }";
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 
-let gw: TestGateway;
-const clients: RawClient[] = [];
-
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.stop()));
-  await gw?.stop();
-});
+const gw = useGateway();
 
 describe("inbox.flushBin", () => {
   it("Prosody advertises no inbox: an independent client's discovery finds none", async () => {
     const alice = await gw.sandbox.createUser();
-    const client = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, alice, { presence: false });
-    clients.push(client);
+    const client = await gw.connect(alice, { presence: false });
     for (const to of [gw.sandbox.domain, alice.jid]) {
       const info = await client.iq(xml("iq", { type: "get", to }, xml("query", { xmlns: NS_DISCO_INFO })));
       const features = info.getChild("query", NS_DISCO_INFO)!.getChildren("feature").map((f) => f.attrs.var);

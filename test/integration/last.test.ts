@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
-import { basicAuth, SERVER, startGateway, type TestGateway } from "../support/gateway.js";
+import { basicAuth, SERVER } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
 import { subscribeWs, untilLive } from "../support/subscribers.js";
-import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const NS_LAST = "jabber:iq:last";
 const GET = "query($u: JID) { last { getLast(user: $u) { user timestamp status } } }";
@@ -17,22 +17,9 @@ const ONLINE_HIDES_RECORD = SERVER === "ejabberd";
 /** The status a read answers right after `status` was set through the gateway. */
 const readBack = (status: string) => (ONLINE_HIDES_RECORD ? "" : status);
 
-let gw: TestGateway;
-const clients: RawClient[] = [];
+const gw = useGateway();
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.stop()));
-  await gw?.stop();
-});
-
-async function raw(user: SandboxUser, presence: false | { priority: number } = false): Promise<RawClient> {
-  const c = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, { presence });
-  clients.push(c);
-  return c;
-}
+const raw = (user: SandboxUser, presence: false | { priority: number } = false) => gw.connect(user, { presence });
 
 /** Makes `watcher` subscribed to `target`'s presence (target's roster: watcher FROM). */
 async function subscribe(watcher: SandboxUser, target: SandboxUser): Promise<void> {

@@ -1,23 +1,19 @@
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, basicAuth, type TestGateway } from "../support/gateway.js";
+import { describe, expect, it } from "vitest";
+import { basicAuth } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
 import { subscribeSse, subscribeWs } from "../support/subscribers.js";
 
 // Abuse limits: graphql-armor's document limits, body size, and failed-login throttling.
-let gw: TestGateway;
-
-beforeAll(async () => {
-  gw = await startGateway({
-    MAX_QUERY_DEPTH: "6",
-    MAX_QUERY_ALIASES: "3",
-    MAX_QUERY_TOKENS: "200",
-    MAX_QUERY_COST: "500",
-    MAX_BODY_BYTES: "4096",
-    LOGIN_FAILURES_PER_USER: "3",
-    LOGIN_FAILURES_PER_IP: "8",
-  });
+const gw = useGateway({
+  MAX_QUERY_DEPTH: "6",
+  MAX_QUERY_ALIASES: "3",
+  MAX_QUERY_TOKENS: "200",
+  MAX_QUERY_COST: "500",
+  MAX_BODY_BYTES: "4096",
+  LOGIN_FAILURES_PER_USER: "3",
+  LOGIN_FAILURES_PER_IP: "8",
 });
-afterAll(async () => gw?.stop());
 
 const deep = "{ a: checkAuth { username } roster { listContacts { jid } } }";
 

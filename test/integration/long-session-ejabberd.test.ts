@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type XmppSandbox } from "../../scripts/sandbox/xmpp-sandbox.js";
-import { startGateway, type TestGateway } from "../support/gateway.js";
-import { connectRawClient } from "../support/xmpp-client.js";
+import { describe, expect, it } from "vitest";
+import { useGateway } from "../support/use-gateway.js";
 
 // ejabberd closes a session that leaves more than 5 000 stanzas unacknowledged under
 // XEP-0198 (xmpp.js 0.14 never counts IQ replies). The pool does not enable stream
 // management, so one pooled session carries any number of requests.
-let sandbox: XmppSandbox;
-let gw: TestGateway;
-
-beforeAll(async () => {
-  sandbox = await startSandbox("ejabberd");
-  gw = await startGateway({}, sandbox);
-}, 60_000);
-afterAll(async () => {
-  await gw?.stop();
-  await sandbox?.stop();
-});
+// Only the ejabberd project runs this file (vitest.config.ts), so the sandbox is ejabberd.
+const gw = useGateway();
 
 describe("a long-lived pooled session on ejabberd", () => {
   it("answers 6 000 queries on one session, which stays up", async () => {
-    const [alice, bob] = await sandbox.createUsers(2);
-    const observer = await connectRawClient(sandbox.service, sandbox.domain, bob!, { resource: "observer" });
+    expect(gw.sandbox.kind).toBe("ejabberd");
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const observer = await gw.connect(bob!, { resource: "observer" });
     // The recipient sees which session sent a message: the same before and after.
     const senderOf = async (body: string) => {
       await gw.gql("mutation($to: JID!, $b: String!) { stanza { sendMessage(to: $to, body: $b) { id } } }", { to: observer.jid, b: body }, alice);

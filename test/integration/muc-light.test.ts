@@ -1,24 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
-import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
-import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import { SERVER } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
+import type { RawClient } from "../support/xmpp-client.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const NS_MUC = "http://jabber.org/protocol/muc";
 const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 
-let gw: TestGateway;
-const clients: RawClient[] = [];
-
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.stop()));
-  await gw?.stop();
-});
+const gw = useGateway();
 
 const s = JSON.stringify;
 const newId = () => `ml-${randomBytes(5).toString("hex")}`;
@@ -52,11 +44,7 @@ async function invite(inviter: SandboxUser, room: string, recipient: SandboxUser
   expect(r.data).toBe("User invited successfully");
 }
 
-async function raw(user: SandboxUser, resource = "raw"): Promise<RawClient> {
-  const c = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, { resource });
-  clients.push(c);
-  return c;
-}
+const raw = (user: SandboxUser, resource = "raw") => gw.connect(user, { resource });
 
 function upcoming(c: RawClient): (predicate: (s: Element) => boolean, timeoutMs?: number) => Promise<Element> {
   const start = c.received.length;

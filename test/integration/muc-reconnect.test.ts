@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type TestGateway } from "../support/gateway.js";
+import { describe, expect, it } from "vitest";
+import { useGateway } from "../support/use-gateway.js";
 
 // Room occupancy created through the API belongs to the pooled session, and comes back
 // after the connection to the server is lost and restored.
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => gw?.stop());
+const gw = useGateway();
 
 const USERS = "query($room: BareJID!) { muc { listRoomUsers(room: $room) { nick role } } }";
 

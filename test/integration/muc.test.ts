@@ -1,25 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
-import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
-import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
+import { SERVER } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
+import type { RawClient } from "../support/xmpp-client.js";
 import { subscribeWs, untilLive } from "../support/subscribers.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const NS_MUC = "http://jabber.org/protocol/muc";
 const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 
-let gw: TestGateway;
-const clients: RawClient[] = [];
-
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.stop()));
-  await gw?.stop();
-});
+const gw = useGateway();
 
 const s = JSON.stringify;
 const newRoom = () => `room-${randomBytes(5).toString("hex")}@${gw.sandbox.mucDomain}`;
@@ -47,11 +39,7 @@ async function configure(owner: SandboxUser, room: string, config: string): Prom
   return muc(owner, "mutation", `changeRoomConfiguration(room: ${s(room)}, config: { ${config} }) { title persistent membersOnly anonymous passwordProtected password }`);
 }
 
-async function raw(user: SandboxUser, resource = "raw"): Promise<RawClient> {
-  const c = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, { resource });
-  clients.push(c);
-  return c;
-}
+const raw = (user: SandboxUser, resource = "raw") => gw.connect(user, { resource });
 
 /** Waits for a stanza received after this call (the raw client keeps its whole history). */
 function upcoming(c: RawClient): (predicate: (s: Element) => boolean, timeoutMs?: number) => Promise<Element> {

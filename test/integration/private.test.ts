@@ -1,30 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
-import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
-import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
+import { SERVER } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
+import type { RawClient } from "../support/xmpp-client.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const NS_PRIVATE = "jabber:iq:private";
 const GET = "query($e: String!, $ns: NonEmptyString!) { private { getPrivate(element: $e, nameSpace: $ns) } }";
 const SET = "mutation($x: XmlElement!) { private { setPrivate(elementString: $x) } }";
 
-let gw: TestGateway;
-const clients: RawClient[] = [];
+const gw = useGateway();
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.stop()));
-  await gw?.stop();
-});
-
-async function raw(user: SandboxUser): Promise<RawClient> {
-  const c = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, { presence: false });
-  clients.push(c);
-  return c;
-}
+const raw = (user: SandboxUser) => gw.connect(user, { presence: false });
 
 /** What an independent client of the same account reads from private storage. */
 async function storedSeenBy(client: RawClient, name: string, ns: string): Promise<Element> {

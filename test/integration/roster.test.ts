@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
-import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
-import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import { SERVER } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
+import type { RawClient } from "../support/xmpp-client.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
-let gw: TestGateway;
-const clients: RawClient[] = [];
+const gw = useGateway();
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.stop()));
-  await gw?.stop();
-});
-
-async function raw(user: SandboxUser, presence: false | { priority: number } = { priority: 0 }) {
-  const c = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, { presence });
-  clients.push(c);
-  return c;
-}
+const raw = (user: SandboxUser, presence: false | { priority: number } = { priority: 0 }) => gw.connect(user, { presence });
 
 /** The roster as an independent client of the same account reads it. */
 async function rosterSeenBy(client: RawClient) {

@@ -1,22 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getIntrospectionQuery } from "graphql";
-import { startGateway, basicAuth, type TestGateway } from "../support/gateway.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import { basicAuth } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 // One request pipeline: the same request through every HTTP route that serves it (JSON
 // POST, GET, SSE) gets the same status, body and headers. Requests that fail before the
 // operation's type is looked at fail alike on all three routes; queries succeed alike
 // on POST and GET.
-let gw: TestGateway;
+const LIMITS = { MAX_QUERY_BYTES: "8000", MAX_QUERY_TOKENS: "1000", MAX_QUERY_ALIASES: "3" };
+const gw = useGateway({ ...LIMITS, LOGIN_FAILURES_PER_USER: "1000000", LOGIN_FAILURES_PER_IP: "1000000" });
 let alice: SandboxUser;
 
-const LIMITS = { MAX_QUERY_BYTES: "8000", MAX_QUERY_TOKENS: "1000", MAX_QUERY_ALIASES: "3" };
-
 beforeAll(async () => {
-  gw = await startGateway({ ...LIMITS, LOGIN_FAILURES_PER_USER: "1000000", LOGIN_FAILURES_PER_IP: "1000000" });
   alice = await gw.sandbox.createUser();
 });
-afterAll(async () => gw?.stop());
 
 type Route = "post" | "get" | "sse";
 type Auth = "alice" | "none" | string;

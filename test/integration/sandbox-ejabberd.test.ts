@@ -2,13 +2,12 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { xml } from "@xmpp/client";
 import { basicAuth } from "../support/gateway.js";
-import { canConnect, features, isAlive, login, readPid } from "../support/sandbox-checks.js";
+import { canConnect, features, isAlive, login, loginJid, readPid, saslMechanisms, uploadThroughSlot } from "../support/sandbox-checks.js";
 import { startEjabberd, type EjabberdSandbox } from "../../scripts/sandbox/ejabberd.js";
 
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
 const NS_ROSTER = "jabber:iq:roster";
-const NS_UPLOAD = "urn:xmpp:http:upload:0";
 
 /** Pids of `pid`'s children (the VM's erl_child_setup, port programs), from /proc. */
 function childrenOf(pid: number): number[] {
@@ -153,25 +152,8 @@ describe("ejabberd sandbox", () => {
       expect(stored.getChild("query")!.getChild("note", "test:sandbox")!.getText()).toBe("kept");
 
       // The upload service's URLs must point at the loopback HTTP port and route there.
-      const body = "hello sandbox";
-      const slotReply = await c.iqCaller.request(
-        xml(
-          "iq",
-          { type: "get", to: sandbox.uploadDomain },
-          xml("request", { xmlns: NS_UPLOAD, filename: "hello.txt", size: String(body.length), "content-type": "text/plain" }),
-        ),
-      );
-      const slot = slotReply.getChild("slot", NS_UPLOAD)!;
-      const putUrl = slot.getChild("put")!.attrs.url!;
-      const getUrl = slot.getChild("get")!.attrs.url!;
-      expect(putUrl.startsWith(`http://127.0.0.1:${sandbox.httpPort}/`)).toBe(true);
-      const headers: Record<string, string> = { "content-type": "text/plain" };
-      for (const h of slot.getChild("put")!.getChildren("header")) headers[h.attrs.name!] = h.getText();
-      const put = await fetch(putUrl, { method: "PUT", headers, body });
-      expect(put.status).toBe(201);
-      const got = await fetch(getUrl);
-      expect(got.status).toBe(200);
-      expect(await got.text()).toBe(body);
+      const upload = await uploadThroughSlot(sandbox, c, "hello sandbox");
+      expect(upload).toEqual({ putUrl: expect.stringMatching(`^http://127\\.0\\.0\\.1:${sandbox.httpPort}/`), putStatus: 201, getStatus: 200, got: "hello sandbox" });
     } finally {
       await c.stop();
     }
@@ -230,6 +212,19 @@ describe("ejabberd sandbox", () => {
     await sandbox.restart();
     // A cheap existence check: registering the same name again is refused.
     await expect(sandbox.createUser(user.username)).rejects.toThrow(/taken/);
+  });
+
+  it("takes server settings that replace its own: PLAIN offered only when asked", async () => {
+    expect(await saslMechanisms(sandbox)).not.toContain("PLAIN");
+    const other = await startEjabberd({ serverConfig: { disable_sasl_mechanisms: ["DIGEST-MD5", "X-OAUTH2"] } });
+    try {
+      expect(await saslMechanisms(other)).toEqual(expect.arrayContaining(["SCRAM-SHA-1", "PLAIN"]));
+      const user = await other.createUser();
+      expect(await loginJid(other, user)).toMatch(new RegExp(`^${user.jid}/`));
+    } finally {
+      await other.stop();
+    }
+    await expect(startEjabberd({ serverConfig: { "modules:\n  x": 1 } })).rejects.toThrow(/not an ejabberd option name/);
   });
 
   it("stop() leaves no process, port or dir behind, and is idempotent", async () => {

@@ -1,15 +1,15 @@
 import { existsSync } from "node:fs";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { xml } from "@xmpp/client";
-import { canConnect, features, isAlive, login, readPid } from "../support/sandbox-checks.js";
-import { startProsody, type ProsodySandbox } from "../../scripts/sandbox/prosody.js";
+import { canConnect, features, isAlive, login, loginJid, readPid, saslMechanisms, uploadThroughSlot } from "../support/sandbox-checks.js";
+import { startProsody } from "../../scripts/sandbox/prosody.js";
+import type { XmppSandbox } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
-const NS_UPLOAD = "urn:xmpp:http:upload:0";
 
 describe("Prosody sandbox", () => {
-  let sandbox: ProsodySandbox;
+  let sandbox: XmppSandbox;
 
   beforeAll(async () => {
     const t0 = performance.now();
@@ -84,25 +84,8 @@ describe("Prosody sandbox", () => {
       expect(jids).toEqual(expect.arrayContaining([sandbox.mucDomain, sandbox.uploadDomain]));
 
       // The upload component's URLs must point at the loopback HTTP port and route there.
-      const body = "hello sandbox";
-      const slotReply = await c.iqCaller.request(
-        xml(
-          "iq",
-          { type: "get", to: sandbox.uploadDomain },
-          xml("request", { xmlns: NS_UPLOAD, filename: "hello.txt", size: String(body.length), "content-type": "text/plain" }),
-        ),
-      );
-      const slot = slotReply.getChild("slot", NS_UPLOAD)!;
-      const putUrl = slot.getChild("put")!.attrs.url!;
-      const getUrl = slot.getChild("get")!.attrs.url!;
-      expect(putUrl.startsWith(`http://127.0.0.1:${sandbox.httpPort}/`)).toBe(true);
-      const headers: Record<string, string> = { "content-type": "text/plain" };
-      for (const h of slot.getChild("put")!.getChildren("header")) headers[h.attrs.name!] = h.getText();
-      const put = await fetch(putUrl, { method: "PUT", headers, body });
-      expect(put.status).toBe(201);
-      const got = await fetch(getUrl);
-      expect(got.status).toBe(200);
-      expect(await got.text()).toBe(body);
+      const upload = await uploadThroughSlot(sandbox, c, "hello sandbox");
+      expect(upload).toEqual({ putUrl: expect.stringMatching(`^http://127\\.0\\.0\\.1:${sandbox.httpPort}/`), putStatus: 201, getStatus: 200, got: "hello sandbox" });
     } finally {
       await c.stop();
     }
@@ -127,6 +110,19 @@ describe("Prosody sandbox", () => {
     await sandbox.restart();
     // A cheap existence check: registering the same name again is refused.
     await expect(sandbox.createUser(user.username)).rejects.toThrow(/taken/);
+  });
+
+  it("takes server settings that replace its own: PLAIN offered only when asked", async () => {
+    expect(await saslMechanisms(sandbox)).toEqual(["SCRAM-SHA-1"]);
+    const other = await startProsody({ serverConfig: { allow_unencrypted_plain_auth: true } });
+    try {
+      expect(await saslMechanisms(other)).toEqual(expect.arrayContaining(["SCRAM-SHA-1", "PLAIN"]));
+      const user = await other.createUser();
+      expect(await loginJid(other, user)).toMatch(new RegExp(`^${user.jid}/`));
+    } finally {
+      await other.stop();
+    }
+    await expect(startProsody({ serverConfig: { "not an option": 1 } })).rejects.toThrow(/not a Prosody option name/);
   });
 
   it("stop() kills the process and removes the dir, and is idempotent", async () => {

@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll,  describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
-import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
-import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
+import { SERVER,  type TestGateway } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
 import { XmppSession } from "../../src/xmpp/session.js";
 import { PROBE_WINDOW_MS } from "../../src/session/session.api.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const devices: XmppSession[] = [];
-const observers: RawClient[] = [];
 afterAll(async () => {
-  await Promise.all([...devices.map((d) => d.close()), ...observers.map((o) => o.stop())]);
+  await Promise.all(devices.map((d) => d.close()));
 });
 
 /**
@@ -45,13 +44,7 @@ async function fourClients(gw: TestGateway, user: SandboxUser): Promise<void> {
 const ALL = "{ session { listResources countResources listSessions { user connection ip port priority node uptime } } }";
 
 describe.runIf(SERVER === "ejabberd")("session on ejabberd (which lists a user's sessions in disco#items)", () => {
-  let gw: TestGateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(async () => {
-    await gw?.stop();
-  });
+  const gw = useGateway();
 
   it("lists the connected resources, available or not, never the gateway's own session", async () => {
     const alice = await gw.sandbox.createUser();
@@ -135,13 +128,7 @@ describe.runIf(SERVER === "ejabberd")("session on ejabberd (which lists a user's
 
 // Each block runs in its server's project (XMPP_SERVER): they assert the documented behaviour of each.
 describe.runIf(SERVER === "prosody")("session on Prosody (which does not list a user's sessions)", () => {
-  let gw: TestGateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(async () => {
-    await gw?.stop();
-  });
+  const gw = useGateway();
 
   it("answers deps_not_loaded for every field rather than a wrong empty list", async () => {
     const alice = await gw.sandbox.createUser();
@@ -161,8 +148,7 @@ describe.runIf(SERVER === "prosody")("session on Prosody (which does not list a 
 
   it("does not announce the gateway's session to the user's clients while asking", async () => {
     const alice = await gw.sandbox.createUser();
-    const phone = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, alice, { resource: "phone" });
-    observers.push(phone);
+    const phone = await gw.connect(alice, { resource: "phone" });
     await gw.gql("{ session { listResources } }", undefined, alice);
     // A stanza the phone receives after the request: the gateway's presence would arrive before it.
     const marker = await online(gw, alice, "marker", { priority: 0 });

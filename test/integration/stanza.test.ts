@@ -1,25 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { xml } from "@xmpp/xml";
-import { startGateway, type TestGateway } from "../support/gateway.js";
-import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import { describe, expect, it } from "vitest";
+import { useGateway } from "../support/use-gateway.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
-let gw: TestGateway;
-const clients: RawClient[] = [];
+const gw = useGateway();
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.stop()));
-  await gw?.stop();
-});
-
-async function raw(user: SandboxUser, resource = "raw") {
-  const c = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, { resource });
-  clients.push(c);
-  return c;
-}
+const raw = (user: SandboxUser, resource = "raw") => gw.connect(user, { resource });
 
 const isChatFrom = (jid: string, body: string) => (s: { name: string; attrs: Record<string, string | undefined>; getChildText(n: string): string | null }) =>
   s.name === "message" && (s.attrs.from ?? "").startsWith(jid) && s.getChildText("body") === body;

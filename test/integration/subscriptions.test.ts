@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
-import { startGateway, basicAuth, type TestGateway } from "../support/gateway.js";
+import { startGateway, basicAuth } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
 import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
 import { subscribeSse, subscribeWs, untilLive } from "../support/subscribers.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 import { XmppSession } from "../../src/xmpp/session.js";
 
-let gw: TestGateway;
-const clients: RawClient[] = [];
+const gw = useGateway();
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.stop()));
-  await gw?.stop();
-});
-
-async function raw(user: SandboxUser, resource = "raw", presence: false | { priority: number } = { priority: 0 }) {
-  const c = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, { resource, presence });
-  clients.push(c);
-  return c;
-}
+const raw = (user: SandboxUser, resource = "raw", presence: false | { priority: number } = { priority: 0 }) => gw.connect(user, { resource, presence });
 
 const chat = (to: string, body: string) => xml("message", { to, type: "chat", id: `m-${body}` }, xml("body", {}, body));
 const bodyOf = (stanza: string) => /<body>([^<]*)<\/body>/.exec(stanza)?.[1];
@@ -66,21 +54,20 @@ describe("subscribeForMessages over graphql-ws", () => {
   });
 
   it("accepts the Authorization header on the upgrade request too", async () => {
-    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bob = await gw.sandbox.createUser();
     const { createClient } = await import("graphql-ws");
     const WebSocket = (await import("ws")).default;
     class WithHeader extends WebSocket {
       constructor(url: string, protocols?: string | string[]) {
-        super(url, protocols, { headers: { authorization: basicAuth(bob!) } });
+        super(url, protocols, { headers: { authorization: basicAuth(bob) } });
       }
     }
     const client = createClient({ url: gw.url.replace("http", "ws") + "/api/graphql", webSocketImpl: WithHeader, retryAttempts: 0 });
     const result = await new Promise<any>((resolve, reject) => {
       client.subscribe({ query: "{ checkAuth { username authStatus } }" }, { next: resolve, error: reject, complete: () => undefined });
     });
-    expect(result.data.checkAuth).toEqual({ username: bob!.jid, authStatus: "AUTHORIZED" });
+    expect(result.data.checkAuth).toEqual({ username: bob.jid, authStatus: "AUTHORIZED" });
     await client.dispose();
-    expect(alice).toBeDefined();
   });
 
   it("closes the connection with 4403 for wrong credentials", async () => {

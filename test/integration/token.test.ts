@@ -3,27 +3,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
-import type { ProsodySandbox, SandboxUser } from "../../scripts/sandbox/prosody.js";
-import { startGateway, startTestSandbox, type TestGateway } from "../support/gateway.js";
-import { connectRawClient } from "../support/xmpp-client.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
+import { startGateway,  type TestGateway } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
 import { subscribeSse, subscribeWs } from "../support/subscribers.js";
 import { startRedis, type RedisSandbox } from "../support/redis.js";
 
 const SECRET = "test-secret-that-is-long-enough-0123456789";
-let sandbox: ProsodySandbox;
 let dir: string;
-let gw: TestGateway;
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "xg-tokens-"));
-  gw = await startGateway({ TOKEN_SECRET: SECRET, TOKEN_STORE_PATH: join(dir, "revocations.json") }, sandbox);
 });
-afterAll(async () => {
-  await gw?.stop();
-  await sandbox?.stop();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
+const gw = useGateway(() => ({ TOKEN_SECRET: SECRET, TOKEN_STORE_PATH: join(dir, "revocations.json") }));
 
 const REQUEST = "mutation { token { requestToken { access refresh } } }";
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
@@ -36,7 +30,7 @@ async function tokensFor(g: TestGateway, user: SandboxUser): Promise<{ access: s
 
 describe("tokens", () => {
   it("an access token authenticates HTTP, graphql-ws and SSE as the user", async () => {
-    const [alice, bob] = await sandbox.createUsers(2);
+    const [alice, bob] = await gw.sandbox.createUsers(2);
     const { access, refresh } = await tokensFor(gw, alice!);
     expect(access).toMatch(/^xg1\./);
     expect(refresh).toMatch(/^xg1\./);
@@ -57,7 +51,7 @@ describe("tokens", () => {
   });
 
   it("never carries the password: the token is sealed and holds no trace of it", async () => {
-    const alice = await sandbox.createUser(undefined, "very-recognisable-password");
+    const alice = await gw.sandbox.createUser(undefined, "very-recognisable-password");
     const { access, refresh } = await tokensFor(gw, alice);
     for (const token of [access, refresh]) {
       const bytes = Buffer.from(token.slice(4), "base64url");
@@ -67,7 +61,7 @@ describe("tokens", () => {
   });
 
   it("a refresh token only buys a new access token", async () => {
-    const alice = await sandbox.createUser();
+    const alice = await gw.sandbox.createUser();
     const first = await tokensFor(gw, alice);
     const refreshed = await gw.gql(REQUEST, undefined, null, bearer(first.refresh));
     const second = refreshed.body.data.token.requestToken;
@@ -81,7 +75,7 @@ describe("tokens", () => {
   });
 
   it("revokeToken kills every token of the user at once; a second revoke finds none", async () => {
-    const alice = await sandbox.createUser();
+    const alice = await gw.sandbox.createUser();
     const a = await tokensFor(gw, alice);
     const b = await tokensFor(gw, alice);
     const revoked = await gw.gql("mutation { token { revokeToken } }", undefined, null, bearer(a.access));
@@ -98,11 +92,11 @@ describe("tokens", () => {
   });
 
   it("revocation survives a restart of the gateway; live tokens keep working", async () => {
-    const [alice, bob] = await sandbox.createUsers(2);
+    const [alice, bob] = await gw.sandbox.createUsers(2);
     const revokedToken = (await tokensFor(gw, alice!)).access;
     await gw.gql("mutation { token { revokeToken } }", undefined, alice);
     const liveToken = (await tokensFor(gw, bob!)).access;
-    const restarted = await startGateway({ TOKEN_SECRET: SECRET, TOKEN_STORE_PATH: join(dir, "revocations.json") }, sandbox);
+    const restarted = await startGateway({ TOKEN_SECRET: SECRET, TOKEN_STORE_PATH: join(dir, "revocations.json") }, gw.sandbox);
     try {
       expect((await restarted.gql("{ checkAuth { authStatus } }", undefined, null, bearer(revokedToken))).status).toBe(401);
       expect((await restarted.gql("{ checkAuth { authStatus } }", undefined, null, bearer(liveToken))).body.data.checkAuth.authStatus).toBe("AUTHORIZED");
@@ -112,10 +106,10 @@ describe("tokens", () => {
   });
 
   it("a password change makes old tokens fail", async () => {
-    const alice = await sandbox.createUser();
+    const alice = await gw.sandbox.createUser();
     const { access } = await tokensFor(gw, alice);
-    const raw = await connectRawClient(sandbox.service, sandbox.domain, alice, { presence: false });
-    await raw.iq(xml("iq", { type: "set", to: sandbox.domain }, xml("query", { xmlns: "jabber:iq:register" },
+    const raw = await gw.connect(alice, { presence: false });
+    await raw.iq(xml("iq", { type: "set", to: gw.sandbox.domain }, xml("query", { xmlns: "jabber:iq:register" },
       xml("username", {}, alice.username), xml("password", {}, "a-brand-new-password"))));
     await raw.stop();
     await gw.app.pool.drop(alice.jid); // the pooled session was opened before the change
@@ -125,13 +119,13 @@ describe("tokens", () => {
   });
 
   it("refuses tokens it did not seal, and tampered ones", async () => {
-    const alice = await sandbox.createUser();
+    const alice = await gw.sandbox.createUser();
     const { access } = await tokensFor(gw, alice);
     const tampered = access.slice(0, -2) + (access.endsWith("A") ? "BB" : "AA");
     for (const token of ["nonsense", "xg1.AAAA", tampered]) {
       expect((await gw.gql("{ checkAuth { authStatus } }", undefined, null, bearer(token))).status).toBe(401);
     }
-    const other = await startGateway({ TOKEN_SECRET: "another-secret-that-is-long-enough-987654", TOKEN_STORE_PATH: join(dir, "other.json") }, sandbox);
+    const other = await startGateway({ TOKEN_SECRET: "another-secret-that-is-long-enough-987654", TOKEN_STORE_PATH: join(dir, "other.json") }, gw.sandbox);
     try {
       expect((await other.gql("{ checkAuth { authStatus } }", undefined, null, bearer(access))).status).toBe(401);
     } finally {
@@ -141,8 +135,8 @@ describe("tokens", () => {
 
   it("without TOKEN_SECRET, tokens work out of the box and survive a restart", async () => {
     const settings = { TOKEN_STORE_PATH: join(dir, "plain", "revocations.json") };
-    const alice = await sandbox.createUser();
-    const plain = await startGateway(settings, sandbox);
+    const alice = await gw.sandbox.createUser();
+    const plain = await startGateway(settings, gw.sandbox);
     let access: string;
     try {
       access = (await tokensFor(plain, alice)).access;
@@ -152,7 +146,7 @@ describe("tokens", () => {
     }
     // The generated secret sits in the data directory, readable by the gateway's user only.
     expect(statSync(join(dir, "plain", "token-secret")).mode & 0o777).toBe(0o600);
-    const restarted = await startGateway(settings, sandbox);
+    const restarted = await startGateway(settings, gw.sandbox);
     try {
       expect((await restarted.gql("{ checkAuth { username } }", undefined, null, bearer(access))).body.data.checkAuth.username).toBe(alice.jid);
     } finally {
@@ -170,10 +164,10 @@ describe("tokens with Redis (REDIS_URL)", () => {
 
   it("two gateway instances share revocations", async () => {
     const settings = { TOKEN_SECRET: SECRET, REDIS_URL: redis.url };
-    const one = await startGateway(settings, sandbox);
-    const two = await startGateway(settings, sandbox);
+    const one = await startGateway(settings, gw.sandbox);
+    const two = await startGateway(settings, gw.sandbox);
     try {
-      const alice = await sandbox.createUser();
+      const alice = await gw.sandbox.createUser();
       const { access } = await tokensFor(one, alice);
       expect((await two.gql("{ checkAuth { authStatus } }", undefined, null, bearer(access))).status).toBe(200);
       expect((await two.gql("mutation { token { revokeToken } }", undefined, alice)).body.data.token.revokeToken).toBe("Revoked");
@@ -187,10 +181,10 @@ describe("tokens with Redis (REDIS_URL)", () => {
 
   it("two gateway instances share failed-login counts", async () => {
     const settings = { TOKEN_SECRET: SECRET, REDIS_URL: redis.url, LOGIN_FAILURES_PER_USER: "2", LOGIN_FAILURES_PER_IP: "1000" };
-    const one = await startGateway(settings, sandbox);
-    const two = await startGateway(settings, sandbox);
+    const one = await startGateway(settings, gw.sandbox);
+    const two = await startGateway(settings, gw.sandbox);
     try {
-      const alice = await sandbox.createUser();
+      const alice = await gw.sandbox.createUser();
       const wrong = { ...alice, password: "guess" };
       expect((await one.gql("{ checkAuth { authStatus } }", undefined, wrong)).status).toBe(401);
       expect((await two.gql("{ checkAuth { authStatus } }", undefined, wrong)).status).toBe(401);

@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
-import { SERVER, startGateway, type TestGateway } from "../support/gateway.js";
-import { connectRawClient, type RawClient } from "../support/xmpp-client.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import { SERVER } from "../support/gateway.js";
+import { useGateway } from "../support/use-gateway.js";
+import type { RawClient } from "../support/xmpp-client.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const NS = "vcard-temp";
 
-let gw: TestGateway;
-const clients: RawClient[] = [];
+const gw = useGateway();
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.stop()));
-  await gw?.stop();
-});
-
-async function raw(user: SandboxUser): Promise<RawClient> {
-  const c = await connectRawClient(gw.sandbox.service, gw.sandbox.domain, user, { presence: false });
-  clients.push(c);
-  return c;
-}
+const raw = (user: SandboxUser) => gw.connect(user, { presence: false });
 
 /** Every Vcard field; the agent's vCard one level deep (GraphQL fragments cannot recurse). */
 function vcardFields(depth = 1): string {

@@ -1,5 +1,4 @@
-import type { ProsodySandbox, SandboxUser } from "../../scripts/sandbox/prosody.js";
-import { parseSandboxKind, startSandbox, type SandboxKind, type XmppSandbox } from "../../scripts/sandbox/xmpp-sandbox.js";
+import { parseSandboxKind, startSandbox, type SandboxKind, type SandboxUser, type XmppSandbox } from "../../scripts/sandbox/xmpp-sandbox.js";
 import { createApp, type App } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { recordResult, registerGateway } from "./compat-record.js";
@@ -29,7 +28,7 @@ export interface TestGateway {
   url: string;
   app: App;
   config: Config;
-  sandbox: ProsodySandbox;
+  sandbox: XmppSandbox;
   /** POSTs a GraphQL request as `user` (Basic auth), or anonymously. */
   gql(query: string, variables?: Record<string, unknown>, user?: SandboxUser | null, init?: { headers?: Record<string, string> }): Promise<GqlResponse>;
   stop(): Promise<void>;
@@ -44,7 +43,7 @@ export function basicAuth(user: { jid: string; password: string }): string {
  * Starts a sandbox server ({@link SERVER}) and the gateway on a free loopback port. Each test file gets
  * its own pair; users are created per test with `sandbox.createUser()`.
  */
-export async function startGateway(overrides: Record<string, string> = {}, existing?: ProsodySandbox): Promise<TestGateway> {
+export async function startGateway(overrides: Record<string, string> = {}, existing?: XmppSandbox): Promise<TestGateway> {
   const sandbox = existing ?? (await startTestSandbox());
   const config = loadConfig({
     XMPP_SERVICE: sandbox.service,

@@ -1,14 +1,16 @@
 /**
  * What the sandbox tests (one file per server) check a sandbox with: a login through
- * xmpp.js's default client stack, disco features, and whether the server process lives.
+ * xmpp.js's default client stack, disco features, the SASL mechanisms offered, and whether
+ * the server process lives.
  */
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { connect } from "node:net";
-import { client, type Element, type FullClient } from "@xmpp/client";
+import { client, xml, type Element, type FullClient } from "@xmpp/client";
 import type { SandboxUser, XmppSandbox } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
+const NS_UPLOAD = "urn:xmpp:http:upload:0";
 
 /** Logs in with xmpp.js's default stack (its slow WebCrypto SCRAM: ~1 s on Prosody, ~0.4 s on ejabberd). */
 export async function login(sandbox: XmppSandbox, user: SandboxUser): Promise<FullClient> {
@@ -62,4 +64,75 @@ export function canConnect(port: number): Promise<boolean> {
     });
     socket.once("error", () => resolve(false));
   });
+}
+
+/**
+ * The SASL mechanisms (RFC 6120 §6.4.1) the server offers a new c2s stream, read from its
+ * first `<stream:features/>` on a raw socket; rejects after `timeoutMs`.
+ */
+export function saslMechanisms(sandbox: XmppSandbox, timeoutMs = 5_000): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: sandbox.host, port: sandbox.c2sPort });
+    const timer = setTimeout(() => fail(new Error(`no <stream:features/> within ${timeoutMs} ms`)), timeoutMs);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(err);
+    };
+    let text = "";
+    socket.setEncoding("utf8");
+    socket.on("error", fail);
+    socket.on("connect", () =>
+      socket.write(
+        `<?xml version='1.0'?><stream:stream to='${sandbox.domain}' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>`,
+      ),
+    );
+    socket.on("data", (chunk: string) => {
+      text += chunk;
+      const features = /<stream:features[\s\S]*?<\/stream:features>/.exec(text)?.[0];
+      if (!features) return;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve([...features.matchAll(/<mechanism>([^<]+)<\/mechanism>/g)].map((m) => m[1]!));
+    });
+  });
+}
+
+/** Logs `user` in with {@link login} and out again; resolves with the full JID the server bound. */
+export async function loginJid(sandbox: XmppSandbox, user: SandboxUser): Promise<string> {
+  const c = await login(sandbox, user);
+  try {
+    return c.jid!.toString();
+  } finally {
+    await c.stop();
+  }
+}
+
+/** What {@link uploadThroughSlot} saw: the slot's PUT URL and both HTTP answers. */
+export interface UploadRoundTrip {
+  putUrl: string;
+  putStatus: number;
+  getStatus: number;
+  got: string;
+}
+
+/**
+ * Asks the sandbox's upload component for a slot (XEP-0363 §4) as `c`, PUTs `body` as
+ * text/plain to it with the slot's headers, and GETs it back.
+ */
+export async function uploadThroughSlot(sandbox: XmppSandbox, c: FullClient, body: string): Promise<UploadRoundTrip> {
+  const reply = await c.iqCaller.request(
+    xml(
+      "iq",
+      { type: "get", to: sandbox.uploadDomain },
+      xml("request", { xmlns: NS_UPLOAD, filename: "hello.txt", size: String(Buffer.byteLength(body)), "content-type": "text/plain" }),
+    ),
+  );
+  const slot = reply.getChild("slot", NS_UPLOAD)!;
+  const putUrl = slot.getChild("put")!.attrs.url!;
+  const headers: Record<string, string> = { "content-type": "text/plain" };
+  for (const h of slot.getChild("put")!.getChildren("header")) headers[h.attrs.name!] = h.getText();
+  const put = await fetch(putUrl, { method: "PUT", headers, body });
+  const got = await fetch(slot.getChild("get")!.attrs.url!);
+  return { putUrl, putStatus: put.status, getStatus: got.status, got: await got.text() };
 }

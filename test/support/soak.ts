@@ -20,6 +20,10 @@ export interface SoakReport {
 }
 
 const SUBSCRIBE = "subscription { stanza { subscribeForMessages { stanza } } }";
+/** The body of the messages that check a subscription is live; not counted as soak traffic. */
+const PROBE = "soak-probe";
+/** How long a round of probes waits for answers before probing the silent subscribers again. */
+const PROBE_ROUND_MS = 1_000;
 /** At most this many messages from one sender (see runSoak). */
 const MESSAGES_PER_SENDER = 5_000;
 
@@ -54,6 +58,8 @@ export async function runSoak(options: { subscribers: number; seconds: number; r
     let received = 0;
     let duplicates = 0;
     let subscriptionErrors = 0;
+    const live = new Set<string>(); // subscribers that received a probe
+    let onLive: (() => void) | undefined;
 
     for (const user of subscribers) {
       seen.set(user.jid, new Set());
@@ -61,7 +67,13 @@ export async function runSoak(options: { subscribers: number; seconds: number; r
       clients.push(client);
       client.subscribe({ query: SUBSCRIBE }, {
         next: (result: any) => {
-          const match = /<body>soak (\d+) (\d+)<\/body>/.exec(result.data?.stanza?.subscribeForMessages?.stanza ?? "");
+          const stanza: string = result.data?.stanza?.subscribeForMessages?.stanza ?? "";
+          if (stanza.includes(`<body>${PROBE}</body>`)) {
+            live.add(user.jid);
+            onLive?.();
+            return;
+          }
+          const match = /<body>soak (\d+) (\d+)<\/body>/.exec(stanza);
           if (!match) {
             if (result.errors) subscriptionErrors++;
             return;
@@ -77,14 +89,27 @@ export async function runSoak(options: { subscribers: number; seconds: number; r
         complete: () => undefined,
       });
     }
-    // Wait until every subscription is live (its session holds presence in the pool).
-    const deadline = Date.now() + 60_000;
-    while (subscribers.some((u) => !gw.app.pool.has(u.jid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 1000));
-
     for (const user of senderUsers) {
       senders.push(await XmppSession.open({ service: gw.sandbox.service, domain: gw.sandbox.domain, username: user.username, password: user.password, iqTimeoutMs: 10_000, connectTimeoutMs: 10_000 }));
     }
+    // A subscription is live once a message sent after it subscribed reaches it: probe every
+    // subscriber that has not answered yet, round after round, until all have (a message to
+    // a subscription not yet live is not delivered to it, so the count starts clean).
+    const deadline = Date.now() + 60_000;
+    while (live.size < subscribers.length) {
+      if (Date.now() > deadline) throw new Error(`only ${live.size} of ${subscribers.length} subscriptions became live within 60 s`);
+      const waiting = subscribers.filter((u) => !live.has(u.jid));
+      await Promise.all(waiting.map((u, i) => senders[i % senders.length]!.send(xml("message", { to: u.jid, type: "chat" }, xml("body", {}, PROBE)))));
+      await new Promise<void>((resolve) => {
+        const nextRound = setTimeout(resolve, PROBE_ROUND_MS);
+        onLive = () => {
+          if (live.size < subscribers.length) return;
+          clearTimeout(nextRound);
+          resolve();
+        };
+      });
+    }
+    onLive = undefined;
 
     const rss: number[] = [];
     const sentTo = new Map<number, string>();

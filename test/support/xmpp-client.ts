@@ -1,6 +1,6 @@
 import { client, xml, type Element } from "@xmpp/client";
 import { NodeScramSha1 } from "../../src/xmpp/scram.js";
-import type { SandboxUser } from "../../scripts/sandbox/prosody.js";
+import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 /**
  * An independent XMPP client (xmpp.js's own @xmpp/client stack) that tests use to see
