@@ -289,15 +289,13 @@ export const MATRIX_ROWS: MatrixRow[] = [
   },
   {
     namespace: "blocking",
-    operations: ["blocking.list", "blocking.block", "blocking.unblock"],
-    protocol: "Blocking Command (XEP-0191)",
-    documentedError: pending("live events"),
+    operations: ["blocking.list", "blocking.block", "blocking.unblock", "blocking.blockDomains", "blocking.unblockDomains"],
+    protocol: "Blocking Command (XEP-0191): blocklist get, block, unblock",
   },
   {
     namespace: "chat",
     operations: ["chat.sendChatState"],
-    protocol: "Chat State Notifications (XEP-0085) with a no-store hint (XEP-0334)",
-    documentedError: pending("live events"),
+    protocol: "Chat State Notifications (XEP-0085) with a no-store hint (XEP-0334); `groupchat` when the JID is on a conference service",
   },
   {
     namespace: "chat",

@@ -17,6 +17,8 @@ import { mucResolvers } from "../muc/muc.resolvers.js";
 import { mucLightResolvers } from "../muc-light/muc-light.resolvers.js";
 import { tokenResolvers } from "../token/token.resolvers.js";
 import { eventsResolvers } from "../events/events.resolvers.js";
+import { blockingResolvers } from "../blocking/blocking.resolvers.js";
+import { chatResolvers } from "../chat/chat.resolvers.js";
 
 /**
  * Builds the executable schema: the SDL plus every domain's resolvers. This is the one
@@ -26,7 +28,7 @@ export function createSchema(): GraphQLSchema {
   const resolvers: Resolvers[] = [
     rootResolvers, scalarResolvers as Resolvers, rosterResolvers, stanzaResolvers, vcardResolvers, lastResolvers,
     privateResolvers, accountResolvers, sessionResolvers, httpUploadResolvers, inboxResolvers, mucResolvers,
-    mucLightResolvers, tokenResolvers, eventsResolvers,
+    mucLightResolvers, tokenResolvers, eventsResolvers, blockingResolvers, chatResolvers,
   ];
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
   addNotImplementedResolvers(schema);

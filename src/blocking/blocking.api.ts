@@ -1,5 +1,6 @@
 import type { XmppSession } from "../xmpp/session.js";
 import { toApiError } from "../errors/xmpp-errors.js";
+import { ApiError } from "../errors/api-error.js";
 import { serverComponents } from "../xmpp/disco.js";
 import { buildBlockChange, buildBlocklistGet, parseBlocklist } from "./blocking.stanzas.js";
 
@@ -44,4 +45,34 @@ export async function setBlockingList(session: XmppSession, items: readonly Bloc
     throw toApiError(error, {}, { user: session.bareJid });
   }
   return "User blocking list updated successfully";
+}
+
+/**
+ * The caller's XEP-0191 block list as given: users, full JIDs and whole domains.
+ * @throws ApiError `deps_not_loaded` when the server has no XEP-0191.
+ */
+export async function listBlocked(session: XmppSession): Promise<string[]> {
+  try {
+    return parseBlocklist(await session.iq(buildBlocklistGet()), "full");
+  } catch (error) {
+    throw toApiError(error, {}, { user: session.bareJid });
+  }
+}
+
+/**
+ * Blocks (`block`) or unblocks (`unblock`) JIDs — unblock with `null` (never an empty list) lifts every block
+ * (XEP-0191 §3.4, an empty `<unblock/>`) — and returns the whole list afterwards.
+ * @throws ApiError `deps_not_loaded` when the server has no XEP-0191, `invalid_input` for a
+ *         block of nothing.
+ */
+export async function changeBlocked(session: XmppSession, kind: "block" | "unblock", jids: readonly string[] | null): Promise<string[]> {
+  // XEP-0191: a block without items is a bad request (§3.3), and an unblock without items
+  // lifts every block (§3.4) — which only `null` may ask for, never an empty list.
+  if (jids !== null && jids.length === 0) throw new ApiError("invalid_input", `Name at least one JID to ${kind}${kind === "unblock" ? " (null unblocks all)" : ""}`, { field: "jids" });
+  try {
+    await session.iq(buildBlockChange(kind, jids ?? []));
+  } catch (error) {
+    throw toApiError(error, {}, { user: session.bareJid });
+  }
+  return listBlocked(session);
 }

@@ -15,12 +15,17 @@ export function buildBlockChange(kind: "block" | "unblock", jids: readonly strin
   return xml("iq", { type: "set" }, xml(kind, { xmlns: NS_BLOCKING }, ...jids.map((jid) => xml("item", { jid }))));
 }
 
-/** The blocked JIDs of a blocklist result, normalised; unparsable ones are skipped. */
-export function parseBlocklist(reply: Element): string[] {
+/**
+ * The blocked JIDs of a blocklist result, normalised (bare, or as given with `full`);
+ * unparsable ones are skipped.
+ */
+export function parseBlocklist(reply: Element, keep: "bare" | "full" = "bare"): string[] {
   const list = reply.getChild("blocklist", NS_BLOCKING);
   return (list?.getChildren("item") ?? []).flatMap((item) => {
     try {
-      return item.attrs.jid ? [formatJid(bareJid(parseJid(item.attrs.jid)))] : [];
+      if (!item.attrs.jid) return [];
+      const jid = parseJid(item.attrs.jid);
+      return [formatJid(keep === "bare" ? bareJid(jid) : jid)];
     } catch {
       return [];
     }

@@ -249,8 +249,12 @@ export type BlockingUserMutation = {
   __typename?: 'BlockingUserMutation';
   /** Blocks these JIDs (users, full JIDs or domains) and returns the whole block list afterwards. */
   block?: Maybe<Array<Scalars['JID']['output']>>;
-  /** Unblocks these JIDs, or every blocked JID when `jids` is null, and returns the whole block list afterwards. */
+  /** Blocks whole domains (every JID on them), which `block` cannot name: a JID needs a local part. Returns the whole block list afterwards. */
+  blockDomains?: Maybe<Array<Scalars['JID']['output']>>;
+  /** Unblocks these JIDs, or every blocked JID and domain when `jids` is null, and returns the whole block list afterwards. */
   unblock?: Maybe<Array<Scalars['JID']['output']>>;
+  /** Unblocks whole domains blocked with `blockDomains` (or by another client). Returns the whole block list afterwards. */
+  unblockDomains?: Maybe<Array<Scalars['JID']['output']>>;
 };
 
 
@@ -261,14 +265,26 @@ export type BlockingUserMutationBlockArgs = {
 
 
 /** Changes to the caller's block list. A blocked JID's messages, presence and IQs no longer reach the caller, and the caller appears offline to it. */
+export type BlockingUserMutationBlockDomainsArgs = {
+  domains: Array<Scalars['DomainName']['input']>;
+};
+
+
+/** Changes to the caller's block list. A blocked JID's messages, presence and IQs no longer reach the caller, and the caller appears offline to it. */
 export type BlockingUserMutationUnblockArgs = {
   jids?: InputMaybe<Array<Scalars['JID']['input']>>;
+};
+
+
+/** Changes to the caller's block list. A blocked JID's messages, presence and IQs no longer reach the caller, and the caller appears offline to it. */
+export type BlockingUserMutationUnblockDomainsArgs = {
+  domains: Array<Scalars['DomainName']['input']>;
 };
 
 /** Reads of the caller's block list. */
 export type BlockingUserQuery = {
   __typename?: 'BlockingUserQuery';
-  /** Every JID the caller blocks: users (`user@domain`), full JIDs, or whole domains (`domain`). Fails with `deps_not_loaded` when the server has no XEP-0191. */
+  /** Every JID the caller blocks: users (`user@domain`), full JIDs, and whole domains (`domain`, blocked with `blockDomains` or by another client). Fails with `deps_not_loaded` when the server has no XEP-0191. */
   list?: Maybe<Array<Scalars['JID']['output']>>;
 };
 
@@ -2732,7 +2748,9 @@ export type BlockingItemResolvers<ContextType = GraphQLContext, ParentType exten
 
 export type BlockingUserMutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BlockingUserMutation'] = ResolversParentTypes['BlockingUserMutation']> = {
   block?: Resolver<Maybe<Array<ResolversTypes['JID']>>, ParentType, ContextType, RequireFields<BlockingUserMutationBlockArgs, 'jids'>>;
+  blockDomains?: Resolver<Maybe<Array<ResolversTypes['JID']>>, ParentType, ContextType, RequireFields<BlockingUserMutationBlockDomainsArgs, 'domains'>>;
   unblock?: Resolver<Maybe<Array<ResolversTypes['JID']>>, ParentType, ContextType, Partial<BlockingUserMutationUnblockArgs>>;
+  unblockDomains?: Resolver<Maybe<Array<ResolversTypes['JID']>>, ParentType, ContextType, RequireFields<BlockingUserMutationUnblockDomainsArgs, 'domains'>>;
 };
 
 export type BlockingUserQueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BlockingUserQuery'] = ResolversParentTypes['BlockingUserQuery']> = {

@@ -201,8 +201,10 @@ describe("events.stream", () => {
     await resumed.waitFor((e) => bodyOf(e) === "gap 19", 10_000);
     await bobClient.send(chat(alice!.jid, "live again"));
     await resumed.waitFor((e) => bodyOf(e) === "live again");
-    const seen = resumed.events.map(event).filter((e: any) => e?.__typename === "MessageEvent");
-    expect(seen.map((e: any) => e.message.body)).toEqual([...bodies, "live again"]);
+    // A probe the first stream never got (ejabberd kept it offline while that stream's
+    // session was not yet available) comes now, once: it is not part of this check.
+    const seen = resumed.events.map(event).filter((e: any) => e?.__typename === "MessageEvent" && !e.message.body.startsWith("probe-"));
+    expect(seen.map((e: any) => e.message.body), JSON.stringify(seen.map((e: any) => [e.message.body, e.cursor, e.replayed]))).toEqual([...bodies, "live again"]);
     expect(seen.slice(0, 20).every((e: any) => e.replayed)).toBe(true);
     expect(seen[20].replayed).toBe(false);
     expect(resumed.events.map(event).filter((e: any) => e?.__typename === "ChatStateEvent" && e.replayed)).toEqual([]);

@@ -15,6 +15,7 @@ describe("XEP-0191 stanzas", () => {
     const reply = xml("iq", { type: "result" }, xml("blocklist", { xmlns: "urn:xmpp:blocking" },
       xml("item", { jid: "Bob@Localhost/phone" }), xml("item", { jid: "bad@" }), xml("item", {}), xml("item", { jid: "muc.localhost" })));
     expect(parseBlocklist(reply)).toEqual(["bob@localhost", "muc.localhost"]);
+    expect(parseBlocklist(reply, "full")).toEqual(["bob@localhost/phone", "muc.localhost"]);
     expect(parseBlocklist(xml("iq", { type: "result" }))).toEqual([]);
   });
 });
