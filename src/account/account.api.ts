@@ -1,8 +1,9 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
-import { toApiError, XmppConnectionError, XmppTimeoutError, type ConditionMapping } from "../errors/xmpp-errors.js";
-import { ACCOUNT_ERRORS, NOT_ALLOWED_MESSAGE } from "../errors/account-errors.js";
+import { toApiError, type ConditionMapping } from "../errors/map-error.js";
+import { XmppConnectionError, XmppTimeoutError } from "../xmpp/errors.js";
+import { ACCOUNT_ERRORS, NOT_ALLOWED_MESSAGE } from "./account.errors.js";
 import { buildPasswordChange, buildUnregister } from "./account.stanzas.js";
 import { isXmlText } from "../xmpp/xml.js";
 

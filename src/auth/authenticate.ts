@@ -1,5 +1,6 @@
 import { ApiError } from "../errors/api-error.js";
-import { XmppAuthError, NO_MECHANISM, toApiError } from "../errors/xmpp-errors.js";
+import { XmppAuthError, NO_MECHANISM } from "../xmpp/errors.js";
+import { toApiError } from "../errors/map-error.js";
 import type { Caller, Services } from "../graphql/context.js";
 import type { PoolCredential } from "../pool/session-pool.js";
 import { parseBareJid } from "../scalars/jid.js";

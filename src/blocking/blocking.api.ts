@@ -1,5 +1,5 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { toApiError } from "../errors/xmpp-errors.js";
+import { toApiError } from "../errors/map-error.js";
 import { serverComponents } from "../xmpp/disco.js";
 import { buildBlockChange, buildBlocklistGet, parseBlocklist } from "./blocking.stanzas.js";
 

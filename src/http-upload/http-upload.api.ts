@@ -1,7 +1,8 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
-import { StanzaError, toApiError } from "../errors/xmpp-errors.js";
-import { HTTP_UPLOAD_ERRORS, UPLOAD_SERVICE_GONE, fileTooLarge, noUploadService, unreadableSlot } from "../errors/http-upload-errors.js";
+import { StanzaError } from "../xmpp/errors.js";
+import { toApiError } from "../errors/map-error.js";
+import { HTTP_UPLOAD_ERRORS, UPLOAD_SERVICE_GONE, fileTooLarge, noUploadService, unreadableSlot } from "./http-upload.errors.js";
 import { buildSlotRequest, parseSlot, parseUploadService, type FileUrls, type UploadService } from "./http-upload.stanzas.js";
 import { buildDiscoInfoGet, buildDiscoItemsGet, parseDiscoItems } from "../xmpp/disco.js";
 

@@ -1,7 +1,8 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
-import { StanzaError, toApiError } from "../errors/xmpp-errors.js";
-import { INBOX_ERRORS, daysNotSupported, inboxNotLoaded, unreadableEmptyBin } from "../errors/inbox-errors.js";
+import { StanzaError } from "../xmpp/errors.js";
+import { toApiError } from "../errors/map-error.js";
+import { INBOX_ERRORS, daysNotSupported, inboxNotLoaded, unreadableEmptyBin } from "./inbox.errors.js";
 import { buildDiscoInfoGet, parseDiscoInfo } from "../xmpp/disco.js";
 import { NS_ESL_INBOX, buildEmptyBin, parseEmptyBinResult } from "./inbox.stanzas.js";
 

@@ -1,6 +1,6 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { toApiError, type ConditionMapping } from "../errors/xmpp-errors.js";
-import { LAST_ERRORS, timestampNotNow, unreadableLastReply } from "../errors/last-errors.js";
+import { toApiError, type ConditionMapping } from "../errors/map-error.js";
+import { LAST_ERRORS, timestampNotNow, unreadableLastReply } from "./last.errors.js";
 import { bareJid, formatJid, parseJid } from "../scalars/jid.js";
 import { buildLastQuery, lastActiveAt, parseLastReply, type LastActivity } from "./last.stanzas.js";
 

@@ -1,5 +1,6 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { StanzaError, toApiError } from "../errors/xmpp-errors.js";
+import { StanzaError } from "../xmpp/errors.js";
+import { toApiError } from "../errors/map-error.js";
 import { buildPrivateGet, buildPrivateSet, parsePrivateResult } from "../private/private.stanzas.js";
 import { newStanzaId, parseArchiveFin, parseArchiveResult } from "../stanza/stanza.stanzas.js";
 import {

@@ -1,11 +1,11 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
-import { StanzaError, toApiError } from "../errors/xmpp-errors.js";
+import { StanzaError } from "../xmpp/errors.js";
+import { toApiError, type ConditionMapping } from "../errors/map-error.js";
 import {
-  MUC_ERRORS, MUC_MESSAGES, configNotApplied, lastOwner, mucServerNotFound, occupantsOnlyInside, toMucError, unsupportedConfig,
-  type MucConditionMapping,
-} from "../errors/muc-errors.js";
+  MUC_ERRORS, MUC_MESSAGES, configNotApplied, lastOwner, mucServerNotFound, occupantsOnlyInside, MUC_CONTEXT, unsupportedConfig,
+} from "./muc.errors.js";
 import { newStanzaId, type StanzaRecord } from "../stanza/stanza.stanzas.js";
 import {
   buildAdminListGet, buildAffiliationChange, buildConfigFormGet, buildConfigSubmit, buildDiscoInfoGet,
@@ -211,7 +211,7 @@ export async function enterRoom(session: XmppSession, room: string, nick: string
   try {
     await MucOccupancy.of(session, options.timeoutMs).enter(room, nick, password);
   } catch (error) {
-    throw toMucError(error, MUC_ERRORS.join, context);
+    throw toApiError(error, MUC_ERRORS.join, context, MUC_CONTEXT);
   }
   return "Entering room message sent successfully";
 }
@@ -318,7 +318,7 @@ export async function setUserAffiliation(session: XmppSession, room: string, use
     if (value !== "owner" && target.toLowerCase() === session.bareJid.toLowerCase() && (await isSoleOwner(session, room, error))) {
       throw lastOwner(room);
     }
-    throw toMucError(error, MUC_ERRORS.setAffiliation, { room, value });
+    throw toApiError(error, MUC_ERRORS.setAffiliation, { room, value }, MUC_CONTEXT);
   }
   return "Affiliation set successfully";
 }
@@ -361,7 +361,7 @@ export async function listRoomUsers(session: XmppSession, room: string, options:
     replies = await Promise.all(roles.map((role) => session.iq(buildAdminListGet(room, { role }))));
   } catch (error) {
     if (isRefusal(error) && (await isOwnerOrAdmin(session, room))) throw occupantsOnlyInside(room);
-    throw toMucError(error, MUC_ERRORS.readRoom, { room });
+    throw toApiError(error, MUC_ERRORS.readRoom, { room }, MUC_CONTEXT);
   }
   const users = replies.flatMap((reply, i) =>
     parseAdminItems(reply).flatMap((item) =>
@@ -403,7 +403,7 @@ export async function listRoomAffiliations(session: XmppSession, room: string, a
   try {
     replies = await Promise.all(kinds.map((kind) => session.iq(buildAdminListGet(room, { affiliation: kind }))));
   } catch (error) {
-    throw toMucError(error, MUC_ERRORS.readRoom, context);
+    throw toApiError(error, MUC_ERRORS.readRoom, context, MUC_CONTEXT);
   }
   return replies.flatMap((reply, i) =>
     parseAdminItems(reply).flatMap((item) =>
@@ -426,7 +426,7 @@ export async function deleteRoom(session: XmppSession, room: string, reason: str
   try {
     await destroyRoom(session, room, reason ?? DEFAULT_REASONS.destroy);
   } catch (error) {
-    throw toMucError(error, MUC_ERRORS.deleteRoom, { room });
+    throw toApiError(error, MUC_ERRORS.deleteRoom, { room }, MUC_CONTEXT);
   }
   return "Room deleted successfully";
 }
@@ -455,7 +455,7 @@ export async function changeRoomConfiguration(session: XmppSession, room: string
     try {
       await session.iq(buildConfigSubmit(room, plan.values));
     } catch (error) {
-      throw toMucError(error, MUC_ERRORS.changeRoomConfig, { room });
+      throw toApiError(error, MUC_ERRORS.changeRoomConfig, { room }, MUC_CONTEXT);
     }
   }
   const after = await readConfigSources(session, room, MUC_ERRORS.changeRoomConfig);
@@ -470,7 +470,7 @@ export async function changeRoomConfiguration(session: XmppSession, room: string
  * muc#owner request to a missing room by creating it, owned by the caller, with the
  * default form (see {@link deleteRoom}).
  */
-async function readConfigSources(session: XmppSession, room: string, table: MucConditionMapping): Promise<{ form: DataForm; info: RoomInfo | null }> {
+async function readConfigSources(session: XmppSession, room: string, table: ConditionMapping): Promise<{ form: DataForm; info: RoomInfo | null }> {
   let info: RoomInfo | null = null;
   try {
     info = parseRoomInfo(await discoInfo(session, room));
@@ -483,7 +483,7 @@ async function readConfigSources(session: XmppSession, room: string, table: MucC
   try {
     form = parseConfigForm(await session.iq(buildConfigFormGet(room)));
   } catch (error) {
-    throw toMucError(error, table, { room });
+    throw toApiError(error, table, { room }, MUC_CONTEXT);
   }
   if (!form) throw new ApiError("internal", "The room answered without a configuration form", { room });
   return { form, info };
@@ -512,7 +512,7 @@ export async function getRoomMessages(
   try {
     await session.iq(buildRoomArchiveQuery(room, { queryId, before, max: limit }));
   } catch (error) {
-    throw toMucError(error, MUC_ERRORS.roomArchive, context);
+    throw toApiError(error, MUC_ERRORS.roomArchive, context, MUC_CONTEXT);
   } finally {
     stop();
   }
@@ -568,7 +568,7 @@ async function roomInfoOrFail(session: XmppSession, room: string, context: Recor
   try {
     return parseRoomInfo(await discoInfo(session, room));
   } catch (error) {
-    throw toMucError(error, { "item-not-found": { code: "could_not_create_room", message: MUC_MESSAGES.creationFailed } }, context);
+    throw toApiError(error, { "item-not-found": { code: "could_not_create_room", message: MUC_MESSAGES.creationFailed } }, context, MUC_CONTEXT);
   }
 }
 
@@ -576,11 +576,11 @@ async function roomInfoOrFail(session: XmppSession, room: string, context: Recor
  * Rooms answer `item-not-found` both for a missing room and a missing nick; the room's
  * disco#info tells them apart.
  */
-async function roomAwareError(session: XmppSession, room: string, error: unknown, table: MucConditionMapping, context: Record<string, unknown>): Promise<ApiError> {
+async function roomAwareError(session: XmppSession, room: string, error: unknown, table: ConditionMapping, context: Record<string, unknown>): Promise<ApiError> {
   if (error instanceof StanzaError && error.condition === "item-not-found" && !(await roomExists(session, room, { room }))) {
     return new ApiError("room_not_found", MUC_MESSAGES.roomNotFound, { room });
   }
-  return toMucError(error, table, context);
+  return toApiError(error, table, context, MUC_CONTEXT);
 }
 
 /**
@@ -589,7 +589,7 @@ async function roomAwareError(session: XmppSession, room: string, error: unknown
  * (XEP-0045 §7.4, §7.5, §7.8.2 errors) arrives before the query's answer.
  * @throws ApiError `room_not_found` when the room does not exist; a bounce through `table`.
  */
-export async function sendThroughRoom(session: XmppSession, room: string, message: Element, table: MucConditionMapping, context: Record<string, unknown>): Promise<void> {
+export async function sendThroughRoom(session: XmppSession, room: string, message: Element, table: ConditionMapping, context: Record<string, unknown>): Promise<void> {
   const id = message.attrs.id;
   const bounced: { error: StanzaError | null } = { error: null };
   const stop = session.onStanza((stanza) => {
@@ -607,7 +607,7 @@ export async function sendThroughRoom(session: XmppSession, room: string, messag
   } finally {
     stop();
   }
-  if (bounced.error) throw toMucError(bounced.error, table, context);
+  if (bounced.error) throw toApiError(bounced.error, table, context, MUC_CONTEXT);
 }
 
 function toRoomUser(occupant: Occupant): RoomUser[] {

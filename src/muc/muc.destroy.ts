@@ -1,5 +1,5 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { StanzaError, XmppTimeoutError } from "../errors/xmpp-errors.js";
+import { StanzaError, XmppTimeoutError } from "../xmpp/errors.js";
 import { buildDestroyRoom, buildDiscoInfoGet } from "./muc.stanzas.js";
 
 /** How long {@link untilGone} waits for one answer, and for the room to be gone in all. */

@@ -1,6 +1,6 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
-import { XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
+import { XmppConnectionError, XmppTimeoutError } from "../xmpp/errors.js";
 import { destroyRoom } from "./muc.destroy.js";
 import {
   MUC_STATUS, buildJoinPresence, buildLeavePresence, buildNickChangePresence, parseOccupantPresence, parsePresenceError,

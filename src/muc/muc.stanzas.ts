@@ -1,7 +1,7 @@
 import { xml, type Element } from "@xmpp/xml";
 import { NS_DATA, NS_DISCO_INFO, NS_DISCO_ITEMS, NS_RSM } from "../xmpp/namespaces.js";
-import { parseStanzaError } from "../xmpp/stanza-error.js";
-import type { StanzaError } from "../errors/xmpp-errors.js";
+import { parseStanzaError } from "../xmpp/errors.js";
+import type { StanzaError } from "../xmpp/errors.js";
 import { buildArchiveQuery, parseArchiveResult, type StanzaRecord } from "../stanza/stanza.stanzas.js";
 
 /*

@@ -1,7 +1,7 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
-import { toApiError } from "../errors/xmpp-errors.js";
-import { PRIVATE_ERRORS, invalidElementName, missingNamespace, reservedNamespace } from "../errors/private-errors.js";
+import { toApiError } from "../errors/map-error.js";
+import { PRIVATE_ERRORS, invalidElementName, missingNamespace, reservedNamespace } from "./private.errors.js";
 import {
   buildPrivateGet, buildPrivateSet, emptyPrivateElement, isElementName, isReservedNamespace, namespaceOf,
   parsePrivateResult, serializeXml,

@@ -1,6 +1,8 @@
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
-import { StanzaError, toApiError, ROSTER_ERRORS } from "../errors/xmpp-errors.js";
+import { StanzaError } from "../xmpp/errors.js";
+import { toApiError } from "../errors/map-error.js";
+import { ROSTER_ERRORS } from "./roster.errors.js";
 import {
   buildRosterGet, buildRosterRemove, buildRosterSet, buildServerPing, buildSubscriptionPresence, parseRosterItems,
   type RosterItem, type SubscriptionPresence,

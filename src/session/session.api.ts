@@ -1,7 +1,8 @@
 import type { XmppSession } from "../xmpp/session.js";
 import { discoItems } from "../xmpp/disco.js";
-import { toApiError, XmppConnectionError } from "../errors/xmpp-errors.js";
-import { sessionsNotListed } from "../errors/session-errors.js";
+import { toApiError } from "../errors/map-error.js";
+import { XmppConnectionError } from "../xmpp/errors.js";
+import { sessionsNotListed } from "./session.errors.js";
 import {
   GATEWAY_RESOURCE, buildPresenceProbe, ownResource, ownResources, parsePresencePriority,
 } from "./session.stanzas.js";

@@ -1,6 +1,7 @@
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
-import { toApiError, XmppConnectionError } from "../errors/xmpp-errors.js";
+import { toApiError } from "../errors/map-error.js";
+import { XmppConnectionError } from "../xmpp/errors.js";
 import { MessageStream, RecentKeys } from "./message-stream.js";
 import { buildArchiveQuery, newStanzaId, parseArchiveFin, parseArchiveResult, parseIncomingMessage, type StanzaRecord } from "./stanza.stanzas.js";
 

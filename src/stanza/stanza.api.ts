@@ -1,7 +1,8 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
-import { toApiError, STANZA_ERRORS } from "../errors/xmpp-errors.js";
+import { toApiError } from "../errors/map-error.js";
+import { STANZA_ERRORS } from "./stanza.errors.js";
 import { parseJid, formatJid, bareJid } from "../scalars/jid.js";
 import {
   buildArchiveQuery, buildChatMessage, buildHeadlineMessage, newStanzaId, parseArchiveResult, type StanzaRecord,

@@ -1,6 +1,6 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { toApiError } from "../errors/xmpp-errors.js";
-import { VCARD_ERRORS, invalidVcardInput, vcardNotFound } from "../errors/vcard-errors.js";
+import { toApiError } from "../errors/map-error.js";
+import { VCARD_ERRORS, invalidVcardInput, vcardNotFound } from "./vcard.errors.js";
 import { bareJid, formatJid, parseJid } from "../scalars/jid.js";
 import {
   buildVcardGet, buildVcardSet, parseVcardResult, type ImageInput, type Vcard, type VcardInput,

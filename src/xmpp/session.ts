@@ -12,10 +12,10 @@ import sasl from "@xmpp/sasl";
 import resourceBinding from "@xmpp/resource-binding";
 import SASLFactory from "saslmechanisms";
 import { xml, type Element } from "@xmpp/xml";
-import { NO_MECHANISM, XmlCharacterError, XmppAuthError, XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
+import { NO_MECHANISM, XmlCharacterError, XmppAuthError, XmppConnectionError, XmppTimeoutError } from "./errors.js";
 import { isXmlSafe } from "./xml.js";
 import { NodeScramSha1, ScramKeysOutdatedError, type ScramKeys } from "./scram.js";
-import { parseStanzaError } from "./stanza-error.js";
+import { parseStanzaError } from "./errors.js";
 import { NS_CARBONS } from "./namespaces.js";
 import {
   buildAvailablePresence, buildUnavailablePresence, GATEWAY_RESOURCE, gatewayPriority, newGatewayResource,

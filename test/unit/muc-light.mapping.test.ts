@@ -4,8 +4,9 @@ import {
   decodeDescription, encodeDescription, fullRoom, givenRoom, invitedRoom, parseRoomList, participantsFrom, toConfigMap,
 } from "../../src/muc-light/muc-light.mapping.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
-import { isNotMember, isRoomMissing, toChangeError, toMembershipError } from "../../src/errors/muc-light-errors.js";
-import { StanzaError, XmppTimeoutError } from "../../src/errors/xmpp-errors.js";
+import { MUC_LIGHT_ERRORS, isNotMember, isRoomMissing } from "../../src/muc-light/muc-light.errors.js";
+import { toApiError } from "../../src/errors/map-error.js";
+import { StanzaError, XmppTimeoutError } from "../../src/xmpp/errors.js";
 
 const x = parseXmlElement;
 const ROOM = "birds@muc.localhost";
@@ -133,11 +134,12 @@ describe("room list record (private storage)", () => {
 describe("error mapping", () => {
   const ctx = { room: ROOM };
   it("a missing room, then a refusal of a non-member, in MongooseIM's codes", () => {
-    expect(toMembershipError(new StanzaError("item-not-found", "cancel", undefined), ctx)).toMatchObject({ code: "room_not_found", message: "Room not found", context: ctx });
-    expect(toMembershipError(new StanzaError("forbidden", "auth", undefined), ctx)).toMatchObject({ code: "not_room_member", message: "Given user does not occupy this room" });
-    expect(toChangeError(new StanzaError("not-allowed", "cancel", undefined), "m", ctx)).toMatchObject({ code: "not_allowed", message: "m" });
-    expect(toChangeError(new XmppTimeoutError(5), "m", ctx).code).toBe("timeout");
+    expect(toApiError(new StanzaError("item-not-found", "cancel", undefined), MUC_LIGHT_ERRORS.membership, ctx)).toMatchObject({ code: "room_not_found", message: "Room not found", context: ctx });
+    expect(toApiError(new StanzaError("forbidden", "auth", undefined), MUC_LIGHT_ERRORS.membership, ctx)).toMatchObject({ code: "not_room_member", message: "Given user does not occupy this room" });
+    expect(toApiError(new StanzaError("not-allowed", "cancel", undefined), MUC_LIGHT_ERRORS.deleteRoom, ctx)).toMatchObject({ code: "not_allowed", message: "Given user cannot delete this room" });
+    expect(toApiError(new XmppTimeoutError(5), MUC_LIGHT_ERRORS.deleteRoom, ctx).code).toBe("timeout");
     expect(isRoomMissing(new StanzaError("gone", "cancel", undefined))).toBe(true);
     expect(isNotMember(new StanzaError("registration-required", "auth", undefined))).toBe(true);
+    expect(toApiError(new StanzaError("service-unavailable", "cancel", undefined), MUC_LIGHT_ERRORS.leave, ctx).message).toMatch(/owner of the room must remove/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
 import type { XmppSession } from "../../src/xmpp/session.js";
 import { MucOccupancy } from "../../src/muc/muc.occupancy.js";
-import { StanzaError, XmppConnectionError } from "../../src/errors/xmpp-errors.js";
+import { StanzaError, XmppConnectionError } from "../../src/xmpp/errors.js";
 
 const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
 const NS_MUC_OWNER = "http://jabber.org/protocol/muc#owner";

@@ -3,7 +3,7 @@ import {
   GATEWAY_RESOURCE, buildPresenceProbe, ownResource, ownResources, parsePresencePriority,
 } from "../../src/session/session.stanzas.js";
 import { parseDiscoItems } from "../../src/xmpp/disco.js";
-import { sessionsNotListed } from "../../src/errors/session-errors.js";
+import { sessionsNotListed } from "../../src/session/session.errors.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
 
 const ITEMS = "http://jabber.org/protocol/disco#items";

@@ -1,5 +1,5 @@
-import { ApiError } from "./api-error.js";
-import type { ConditionMapping } from "./xmpp-errors.js";
+import { ApiError } from "../errors/api-error.js";
+import type { ConditionMapping } from "../errors/map-error.js";
 
 /*
  * Inbox bin refusals in MongooseIM's codes and messages (mod_inbox_api and its @use

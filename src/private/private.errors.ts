@@ -1,5 +1,5 @@
-import { ApiError } from "./api-error.js";
-import type { ConditionMapping } from "./xmpp-errors.js";
+import { ApiError } from "../errors/api-error.js";
+import type { ConditionMapping } from "../errors/map-error.js";
 
 /*
  * Private XML Storage (XEP-0049) refusals in MongooseIM's codes (mod_private_api), plus
