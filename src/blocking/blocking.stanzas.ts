@@ -1,5 +1,5 @@
 import { xml, type Element } from "@xmpp/xml";
-import { bareJid, formatJid, parseJid } from "../scalars/jid.js";
+import { bareJid, formatJid, parseJid } from "../xmpp/jid.js";
 
 /** XEP-0191 Blocking Command. */
 export const NS_BLOCKING = "urn:xmpp:blocking";

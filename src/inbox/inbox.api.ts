@@ -38,7 +38,7 @@ export async function flushBin(session: XmppSession, days: number | null | undef
 
 /** The features of the caller's domain and bare JID together (either may host an inbox). */
 async function inboxFeatures(session: XmppSession): Promise<Set<string>> {
-  const domain = session.bareJid.slice(session.bareJid.indexOf("@") + 1);
+  const domain = session.domain;
   const replies = await Promise.all([domain, session.bareJid].map((jid) => infoOrNothing(session.iq(buildDiscoInfoGet(jid)))));
   return new Set(replies.flatMap((reply) => (reply ? [...parseDiscoInfo(reply).features] : [])));
 }

@@ -3,7 +3,7 @@ import type { ConditionMapping } from "../errors/map-error.js";
 
 /*
  * Inbox bin refusals in MongooseIM's codes and messages (mod_inbox_api and its @use
- * directive). Conditions not listed here fall back to the generic table in xmpp-errors.ts.
+ * directive). Conditions not listed here fall back to the generic table in src/errors/map-error.ts.
  */
 
 const NOT_LOADED = "Some of the required modules are not loaded";

@@ -1,7 +1,7 @@
 import type { XmppSession } from "../xmpp/session.js";
 import { toApiError, type ConditionMapping } from "../errors/map-error.js";
 import { LAST_ERRORS, timestampNotNow, unreadableLastReply } from "./last.errors.js";
-import { bareJid, formatJid, parseJid } from "../scalars/jid.js";
+import { bareJid, formatJid, parseJid } from "../xmpp/jid.js";
 import { buildLastQuery, lastActiveAt, parseLastReply, type LastActivity } from "./last.stanzas.js";
 
 /** How far setLast's `timestamp` may be from the gateway's clock and still mean "now". */

@@ -25,7 +25,7 @@ import {
 } from "./muc-light.mapping.js";
 import { forgetRoom, rememberRoom, scanInvitations, updateRoomList } from "./muc-light.rooms.js";
 import { mapLimit } from "../util/map-limit.js";
-import { domainOfJid } from "../scalars/jid.js";
+import { bareOf, domainOfJid } from "../xmpp/jid.js";
 
 /*
  * MongooseIM's MUC Light operations on XEP-0045 rooms (see muc-light.mapping.ts for the
@@ -220,7 +220,7 @@ export async function changeRoomConfiguration(
  */
 export async function inviteUser(session: XmppSession, room: string, recipient: string, opts: MucLightOptions = {}): Promise<string> {
   const context = { room, recipient };
-  const invitee = recipient.split("/")[0]!.toLowerCase();
+  const invitee = bareOf(recipient);
   const { participants, own } = await membership(session, room, context);
   const already = participants.some((p) => p.jid === invitee);
   if (own === "OWNER" && !already) {
@@ -245,7 +245,7 @@ export async function inviteUser(session: XmppSession, room: string, recipient: 
  *         registration in rooms and lets only owners and admins change affiliations).
  */
 export async function kickUser(session: XmppSession, room: string, user: string | null | undefined): Promise<string> {
-  const target = (user ?? session.bareJid).split("/")[0]!.toLowerCase();
+  const target = bareOf(user ?? session.bareJid);
   const context = { user: user ?? session.bareJid };
   const { participants, own } = await membership(session, room, context);
   const self = target === session.bareJid;

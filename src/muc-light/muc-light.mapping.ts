@@ -1,6 +1,7 @@
 import { xml, type Element } from "@xmpp/xml";
 import { NS_DATA, NS_MAM, NS_RSM } from "../xmpp/namespaces.js";
 import { NS_MUC_USER, type AdminItem, type MucAffiliation } from "../muc/muc.stanzas.js";
+import { bareOf, hasLocal, resourceOf } from "../xmpp/jid.js";
 
 /*
  * MUC Light (MongooseIM's urn:xmpp:muclight:0) mapped onto XEP-0045 rooms, as pure
@@ -140,7 +141,7 @@ export function participantsFrom(items: ReadonlyArray<{ jid: string | null; affi
     if (!item.jid || item.affiliation === null) continue;
     const rank = AFFILIATION_RANK[item.affiliation];
     if (rank === undefined) continue;
-    const jid = item.jid.split("/")[0]!.toLowerCase();
+    const jid = bareOf(item.jid);
     best.set(jid, Math.min(rank, best.get(jid) ?? rank));
   }
   return [...best.entries()]
@@ -235,7 +236,7 @@ export function parseRoomList(element: Element | null): RoomList {
   const rooms = new Set<string>();
   for (const room of element?.getChildren("room") ?? []) {
     const jid = room.attrs.jid;
-    if (jid && jid.includes("@") && !jid.includes("/")) rooms.add(jid.toLowerCase());
+    if (jid && hasLocal(jid) && resourceOf(jid) === undefined) rooms.add(bareOf(jid));
   }
   return { rooms, scanned: element?.attrs.scanned || null };
 }
@@ -268,11 +269,11 @@ export const NS_CONFERENCE = "jabber:x:conference";
  */
 export function invitedRoom(message: Element, ownBareJid: string): string | null {
   if (message.name !== "message" || message.attrs.type === "error") return null;
-  const from = message.attrs.from?.split("/")[0]?.toLowerCase();
+  const from = message.attrs.from !== undefined ? bareOf(message.attrs.from) : undefined;
   if (!from || from === ownBareJid) return null;
   const direct = message.getChild("x", NS_CONFERENCE)?.attrs.jid;
   if (message.getChild("x", NS_MUC_USER)?.getChild("invite")) return from;
-  if (direct && direct.includes("@")) return direct.split("/")[0]!.toLowerCase();
+  if (direct && hasLocal(direct)) return bareOf(direct);
   return null;
 }
 

@@ -18,7 +18,7 @@ import { planConfigChange, readRoomConfig, unappliedChanges, type RoomConfig, ty
 import { MucOccupancy, type Occupant } from "./muc.occupancy.js";
 import { destroyRoom } from "./muc.destroy.js";
 import { mapLimit } from "../util/map-limit.js";
-import { domainOfJid } from "../scalars/jid.js";
+import { bareOf, domainOfJid, hasLocal, localOf, resourceOf } from "../xmpp/jid.js";
 
 /** MongooseIM's default (and maximum) page of a room's archive. */
 export const MAX_ROOM_ARCHIVE_PAGE = 50;
@@ -103,7 +103,7 @@ export async function listRooms(session: XmppSession, mucDomain: string, limit?:
     }
     rsm = null;
   }
-  const rooms = items.filter((i) => i.jid.includes("@") && !i.jid.includes("/"));
+  const rooms = items.filter((i) => hasLocal(i.jid) && resourceOf(i.jid) === undefined);
   let page: DiscoItem[];
   let count: number | null;
   let pageIndex: number;
@@ -120,8 +120,8 @@ export async function listRooms(session: XmppSession, mucDomain: string, limit?:
     pageIndex = index ?? 0;
     page = sorted.slice(pageIndex, limit != null ? pageIndex + limit : undefined);
     count = sorted.length;
-    first = page.length ? localPart(page[0]!.jid) : null;
-    last = page.length ? localPart(page[page.length - 1]!.jid) : null;
+    first = page.length ? localOf(page[0]!.jid) : null;
+    last = page.length ? localOf(page[page.length - 1]!.jid) : null;
   }
   if (page.length === 0) return { rooms: [], count, index: null, first: null, last: null };
   const descs = await mapLimit(page, ROOM_INFO_CONCURRENCY, (item) => describeRoom(session, item));
@@ -132,11 +132,11 @@ async function describeRoom(session: XmppSession, item: DiscoItem): Promise<Room
   const jid = item.jid.toLowerCase();
   try {
     const info = parseRoomInfo(await discoInfo(session, jid));
-    return { jid, title: info.name ?? item.name ?? localPart(jid), private: info.hidden, usersNumber: info.occupants };
+    return { jid, title: info.name ?? item.name ?? localOf(jid), private: info.hidden, usersNumber: info.occupants };
   } catch (error) {
     if (!(error instanceof StanzaError)) throw toApiError(error);
     // The room went away between the listing and its description: keep what the listing said.
-    return { jid, title: item.name ?? localPart(jid), private: null, usersNumber: null };
+    return { jid, title: item.name ?? localOf(jid), private: null, usersNumber: null };
   }
 }
 
@@ -182,7 +182,7 @@ export async function createInstantRoom(session: XmppSession, room: string, nick
     await makePublic(session, room);
     info = await roomInfoOrFail(session, room, context);
   }
-  return { jid: room, title: info.name ?? localPart(room), private: info.hidden ?? false, usersNumber: info.occupants };
+  return { jid: room, title: info.name ?? localOf(room), private: info.hidden ?? false, usersNumber: info.occupants };
 }
 
 async function makePublic(session: XmppSession, room: string): Promise<void> {
@@ -311,11 +311,11 @@ async function changeRole(session: XmppSession, room: string, nick: string, role
  */
 export async function setUserAffiliation(session: XmppSession, room: string, user: string, affiliation: AffiliationName): Promise<string> {
   const value = affiliation.toLowerCase() as MucAffiliation;
-  const target = user.split("/")[0]!;
+  const target = bareOf(user);
   try {
     await session.iq(buildAffiliationChange(room, target, value));
   } catch (error) {
-    if (value !== "owner" && target.toLowerCase() === session.bareJid.toLowerCase() && (await isSoleOwner(session, room, error))) {
+    if (value !== "owner" && target === session.bareJid && (await isSoleOwner(session, room, error))) {
       throw lastOwner(room);
     }
     throw toApiError(error, MUC_ERRORS.setAffiliation, { room, value }, MUC_CONTEXT);
@@ -332,7 +332,7 @@ async function isSoleOwner(session: XmppSession, room: string, error: unknown): 
   if (!(error instanceof StanzaError) || (error.condition !== "not-allowed" && error.condition !== "forbidden")) return false;
   try {
     const owners = parseAdminItems(await session.iq(buildAdminListGet(room, { affiliation: "owner" })));
-    return owners.length === 1 && owners[0]!.jid?.split("/")[0]!.toLowerCase() === session.bareJid.toLowerCase();
+    return owners.length === 1 && owners[0]!.jid !== null && bareOf(owners[0]!.jid) === session.bareJid;
   } catch {
     return false;
   }
@@ -377,10 +377,9 @@ function isRefusal(error: unknown): boolean {
 
 /** Whether the caller is on the room's owner or admin list (rooms give these lists to owners and admins). */
 async function isOwnerOrAdmin(session: XmppSession, room: string): Promise<boolean> {
-  const own = session.bareJid.toLowerCase();
   try {
     const lists = await Promise.all((["owner", "admin"] as const).map((affiliation) => session.iq(buildAdminListGet(room, { affiliation }))));
-    return lists.some((reply) => parseAdminItems(reply).some((item) => item.jid?.split("/")[0]!.toLowerCase() === own));
+    return lists.some((reply) => parseAdminItems(reply).some((item) => item.jid !== null && bareOf(item.jid) === session.bareJid));
   } catch {
     return false;
   }
@@ -407,7 +406,7 @@ export async function listRoomAffiliations(session: XmppSession, room: string, a
   }
   return replies.flatMap((reply, i) =>
     parseAdminItems(reply).flatMap((item) =>
-      item.jid ? [{ jid: item.jid.split("/")[0]!, affiliation: (item.affiliation ?? kinds[i]!).toUpperCase() as AffiliationName }] : [],
+      item.jid ? [{ jid: bareOf(item.jid), affiliation: (item.affiliation ?? kinds[i]!).toUpperCase() as AffiliationName }] : [],
     ),
   );
 }
@@ -615,11 +614,6 @@ function toRoomUser(occupant: Occupant): RoomUser[] {
   return [{ jid: occupant.jid, nick: occupant.nick, role: occupant.role.toUpperCase() as RoleName }];
 }
 
-
-function localPart(jid: string): string {
-  const at = jid.indexOf("@");
-  return at === -1 ? jid : jid.slice(0, at);
-}
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -3,6 +3,7 @@ import { NS_DATA, NS_DISCO_INFO, NS_DISCO_ITEMS, NS_RSM } from "../xmpp/namespac
 import { parseStanzaError } from "../xmpp/errors.js";
 import type { StanzaError } from "../xmpp/errors.js";
 import { buildArchiveQuery, parseArchiveResult, type StanzaRecord } from "../stanza/stanza.stanzas.js";
+import { bareOf, resourceOf } from "../xmpp/jid.js";
 
 /*
  * XEP-0045 Multi-User Chat as pure stanza builders and parsers, plus the parts of
@@ -55,10 +56,7 @@ export function occupantJid(room: string, nick: string): string {
 
 /** Splits `room@service/nick`; nick is "" for a bare JID. The room part is lower-cased. */
 export function splitOccupantJid(jid: string): { room: string; nick: string } {
-  const slash = jid.indexOf("/");
-  return slash === -1
-    ? { room: jid.toLowerCase(), nick: "" }
-    : { room: jid.slice(0, slash).toLowerCase(), nick: jid.slice(slash + 1) };
+  return { room: bareOf(jid), nick: resourceOf(jid) ?? "" };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { toApiError } from "../errors/map-error.js";
 import { XmppConnectionError } from "../xmpp/errors.js";
 import { MessageStream, RecentKeys } from "./message-stream.js";
 import { buildArchiveQuery, newStanzaId, parseArchiveFin, parseArchiveResult, parseIncomingMessage, type StanzaRecord } from "./stanza.stanzas.js";
+import { bareOf } from "../xmpp/jid.js";
 
 /** One event of a live feed: a message, or notice that messages may have been missed. */
 export type FeedEvent = { record: StanzaRecord } | { gap: ApiError };
@@ -107,7 +108,7 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncItera
       // The archive also holds what the user sent from other clients; a feed carries
       // only what reached the user. Outgoing ones still move the position forward.
       for (const record of page.records) {
-        if (record.sender?.split("/")[0]?.toLowerCase() === session.bareJid) {
+        if (record.sender !== null && bareOf(record.sender) === session.bareJid) {
           if (record.archiveId !== undefined) lastArchiveId = record.archiveId;
         } else {
           deliver(record);

@@ -3,7 +3,7 @@ import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
 import { toApiError } from "../errors/map-error.js";
 import { STANZA_ERRORS } from "./stanza.errors.js";
-import { parseJid, formatJid, bareJid } from "../scalars/jid.js";
+import { bareOf, parseJid, formatJid, bareJid } from "../xmpp/jid.js";
 import {
   buildArchiveQuery, buildChatMessage, buildHeadlineMessage, newStanzaId, parseArchiveResult, type StanzaRecord,
 } from "./stanza.stanzas.js";
@@ -15,7 +15,7 @@ const INVALID_SENDER = "Sender's JID is different from the user's JID";
 
 /** `from`, when given, must name the caller (any of its resources). */
 function checkSender(session: XmppSession, from: string | null | undefined): void {
-  if (from != null && from.split("/")[0] !== session.bareJid) {
+  if (from != null && bareOf(from) !== session.bareJid) {
     throw new ApiError("invalid_sender", INVALID_SENDER, { from });
   }
 }

@@ -1,11 +1,11 @@
 import type { XmppSession } from "../xmpp/session.js";
 import { toApiError } from "../errors/map-error.js";
 import { VCARD_ERRORS, invalidVcardInput, vcardNotFound } from "./vcard.errors.js";
-import { bareJid, formatJid, parseJid } from "../scalars/jid.js";
+import { bareJid, formatJid, parseJid } from "../xmpp/jid.js";
 import {
   buildVcardGet, buildVcardSet, parseVcardResult, type ImageInput, type Vcard, type VcardInput,
 } from "./vcard.stanzas.js";
-import { domainOfJid } from "../scalars/jid.js";
+import { domainOfJid } from "../xmpp/jid.js";
 
 /**
  * A user's vCard (XEP-0054 §3.3), or the caller's own (§3.1) when `user` is omitted. A

@@ -21,6 +21,7 @@ import {
   buildAvailablePresence, buildUnavailablePresence, GATEWAY_RESOURCE, gatewayPriority, newGatewayResource,
   parseOwnResourcePresence, PRIORITY_ALONE,
 } from "./presence.js";
+import { bareOf, domainOfJid, resourceOf } from "./jid.js";
 
 /** What is needed to open one logged-in c2s session. */
 export interface SessionOptions {
@@ -91,8 +92,8 @@ export class XmppSession {
     private readonly socket?: Socket,
   ) {
     this.jid = jid;
-    this.bareJid = jid.split("/")[0]!.toLowerCase();
-    this.domain = this.bareJid.slice(this.bareJid.indexOf("@") + 1);
+    this.bareJid = bareOf(jid);
+    this.domain = domainOfJid(jid);
     this.keys = keys;
     client.on("stanza", (stanza: Element) => this.dispatch(stanza));
     // `disconnect` is the socket closing (server gone, network fault); `offline` follows stop().
@@ -327,7 +328,7 @@ export class XmppSession {
   }
 
   private isOwnResource(resource: string): boolean {
-    return this.jid.slice(this.jid.indexOf("/") + 1) === resource;
+    return resourceOf(this.jid) === resource;
   }
 
   /**
