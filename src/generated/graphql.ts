@@ -4,7 +4,7 @@ import type { XmlElementOutput } from '../xmpp/xml.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Namespace } from '../graphql/namespace.js';
 import type { MessageEvent } from '../stanza/stanza.models.js';
-import type { StanzaRecord } from '../stanza/stanza.stanzas.js';
+import type { StanzaRecord } from '../xmpp/messages.js';
 import type { RosterItem } from '../roster/roster.stanzas.js';
 import type { GraphQLContext } from '../graphql/context.js';
 export type Maybe<T> = T | null | undefined;

@@ -98,7 +98,7 @@ export async function getUploadUrls(session: XmppSession, directory: UploadServi
  * discovery with an error simply offers nothing.
  */
 async function discover(session: XmppSession, domain: string): Promise<UploadService | null> {
-  const items = await askOrNothing(session.iq(buildDiscoItemsGet(domain)), parseDiscoItems, []);
+  const items = await askOrNothing(session.iq(buildDiscoItemsGet(domain)), (reply) => parseDiscoItems(reply).items.map((item) => item.jid), []);
   const candidates = [...items.filter((jid) => jid !== domain), domain];
   const services = await Promise.all(
     candidates.map((jid) => askOrNothing(session.iq(buildDiscoInfoGet(jid)), (reply) => parseUploadService(jid, reply), null)),

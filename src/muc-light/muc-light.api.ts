@@ -9,12 +9,13 @@ import {
   MUC_LIGHT_ERRORS, MUC_LIGHT_MESSAGES, isRoomMissing, mucLightServerNotFound,
   notAllowed, notRoomMember, roomAlreadyExists,
 } from "./muc-light.errors.js";
-import { newStanzaId, type StanzaRecord } from "../stanza/stanza.stanzas.js";
+import { newStanzaId, type StanzaRecord } from "../xmpp/messages.js";
 import {
   NS_MUC, buildAdminListGet, buildAffiliationChange, buildConfigFormGet, buildConfigSubmit, buildDestroyRoom,
-  buildDiscoInfoGet, buildGroupchatMessage, parseAdminItems, parseConfigForm, parseEntityInfo, parseRoomInfo,
+  buildGroupchatMessage, parseAdminItems, parseConfigForm, parseRoomInfo,
   type MucAffiliation,
 } from "../muc/muc.stanzas.js";
+import { buildDiscoInfoGet, parseDiscoInfo } from "../xmpp/disco.js";
 import { getRoomMessages as getMucRoomMessages, sendThroughRoom } from "../muc/muc.api.js";
 import { destroyRoom } from "../muc/muc.destroy.js";
 import { MucOccupancy } from "../muc/muc.occupancy.js";
@@ -58,7 +59,7 @@ async function requireService(session: XmppSession, domain: string, context: Rec
   if (mucServices.get(session)?.has(domain)) return;
   let ok = false;
   try {
-    ok = parseEntityInfo(await session.iq(buildDiscoInfoGet(domain))).features.has(NS_MUC);
+    ok = parseDiscoInfo(await session.iq(buildDiscoInfoGet(domain))).features.has(NS_MUC);
   } catch (error) {
     if (!(error instanceof StanzaError)) throw toApiError(error, {}, context);
   }
@@ -100,7 +101,7 @@ async function membership(session: XmppSession, room: string, context: Record<st
 
 /** The name and stored configuration, read from the room's disco#info (any participant may). */
 async function readConfig(session: XmppSession, room: string, context: Record<string, unknown>): Promise<{ name: string; stored: StoredConfig }> {
-  const info = parseRoomInfo(parseEntityInfo(await orApiError(session.iq(buildDiscoInfoGet(room)), MUC_LIGHT_ERRORS.membership, context)));
+  const info = parseRoomInfo(parseDiscoInfo(await orApiError(session.iq(buildDiscoInfoGet(room)), MUC_LIGHT_ERRORS.membership, context)));
   const description = info.extended?.fields.get("muc#roominfo_description")?.values[0] ?? null;
   return { name: info.name ?? "", stored: decodeDescription(description) };
 }

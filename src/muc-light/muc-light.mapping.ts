@@ -1,5 +1,4 @@
 import { xml, type Element } from "@xmpp/xml";
-import { NS_DATA, NS_MAM, NS_RSM } from "../xmpp/namespaces.js";
 import { NS_MUC_USER, type AdminItem, type MucAffiliation } from "../muc/muc.stanzas.js";
 import { bareOf, hasLocal, resourceOf } from "../xmpp/jid.js";
 
@@ -239,23 +238,6 @@ export function parseRoomList(element: Element | null): RoomList {
     if (jid && hasLocal(jid) && resourceOf(jid) === undefined) rooms.add(bareOf(jid));
   }
   return { rooms, scanned: element?.attrs.scanned || null };
-}
-
-/**
- * A query of the caller's own archive paging forward (oldest first) from after an
- * archive id, or from the start (XEP-0313 §4, XEP-0059 §2.2).
- */
-export function buildForwardArchiveQuery(queryId: string, after: string | null, max: number): Element {
-  return xml(
-    "iq",
-    { type: "set" },
-    xml(
-      "query",
-      { xmlns: NS_MAM, queryid: queryId },
-      xml("x", { xmlns: NS_DATA, type: "submit" }, xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, NS_MAM))),
-      xml("set", { xmlns: NS_RSM }, xml("max", {}, String(max)), after !== null ? xml("after", {}, after) : null),
-    ),
-  );
 }
 
 /** XEP-0249 §2: a direct invitation. */

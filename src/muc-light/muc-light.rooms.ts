@@ -2,9 +2,9 @@ import type { XmppSession } from "../xmpp/session.js";
 import { StanzaError } from "../xmpp/errors.js";
 import { toApiError } from "../errors/map-error.js";
 import { buildPrivateGet, buildPrivateSet, parsePrivateResult } from "../private/private.stanzas.js";
-import { newStanzaId, parseArchiveFin, parseArchiveResult } from "../stanza/stanza.stanzas.js";
+import { queryArchive } from "../xmpp/mam.js";
 import {
-  NS_ROOM_LIST, ROOM_LIST_ELEMENT, buildForwardArchiveQuery, buildRoomList, invitedRoom, parseRoomList, type RoomList,
+  NS_ROOM_LIST, ROOM_LIST_ELEMENT, buildRoomList, invitedRoom, parseRoomList, type RoomList,
 } from "./muc-light.mapping.js";
 
 /*
@@ -100,22 +100,12 @@ export async function scanInvitations(session: XmppSession, scanned: string | nu
   }
 }
 
+/** One page of the caller's archive, oldest first, from after `after` (from its start when null). */
 async function archivePage(session: XmppSession, after: string | null, rooms: Set<string>): Promise<{ last: string | null; complete: boolean; count: number }> {
-  const queryId = newStanzaId();
-  let count = 0;
-  let lastSeen: string | null = null;
-  const stop = session.onStanza((stanza) => {
-    const record = parseArchiveResult(stanza, queryId, session.bareJid);
-    if (!record) return;
-    count++;
-    lastSeen = record.archiveId ?? lastSeen;
+  const page = await queryArchive(session, { max: ARCHIVE_PAGE, afterId: after, from: "oldest" });
+  for (const record of page.records) {
     const room = invitedRoom(record.stanza, session.bareJid);
     if (room) rooms.add(room);
-  });
-  try {
-    const fin = parseArchiveFin(await session.iq(buildForwardArchiveQuery(queryId, after, ARCHIVE_PAGE)));
-    return { last: fin.last ?? lastSeen, complete: fin.complete, count };
-  } finally {
-    stop();
   }
+  return { last: page.last ?? null, complete: page.complete, count: page.records.length };
 }

@@ -2,18 +2,21 @@ import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
 import { StanzaError } from "../xmpp/errors.js";
-import { toApiError, type ConditionMapping } from "../errors/map-error.js";
+import { orApiError, toApiError, type ConditionMapping } from "../errors/map-error.js";
 import {
   MUC_ERRORS, MUC_MESSAGES, configNotApplied, lastOwner, mucServerNotFound, occupantsOnlyInside, MUC_CONTEXT, unsupportedConfig,
 } from "./muc.errors.js";
-import { newStanzaId, type StanzaRecord } from "../stanza/stanza.stanzas.js";
+import { newStanzaId, type StanzaRecord } from "../xmpp/messages.js";
+import { queryArchive } from "../xmpp/mam.js";
 import {
-  buildAdminListGet, buildAffiliationChange, buildConfigFormGet, buildConfigSubmit, buildDiscoInfoGet,
-  buildDiscoItemsGet, buildGroupchatMessage, buildInstantRoomSubmit, buildLeavePresence, buildMediatedInvite,
-  buildPrivateMessage, buildRoleChange, buildRoomArchiveQuery, isMucEntity, parseAdminItems, parseConfigForm,
-  parseEntityInfo, parseDiscoItems, parseMessageError, parseRoomArchiveResult, parseRoomInfo, splitOccupantJid,
-  type DataForm, type EntityInfo, type DiscoItem, type MucAffiliation, type MucRole, type RoomInfo,
+  buildAdminListGet, buildAffiliationChange, buildConfigFormGet, buildConfigSubmit,
+  buildGroupchatMessage, buildInstantRoomSubmit, buildLeavePresence, buildMediatedInvite,
+  buildPrivateMessage, buildRoleChange, isMucEntity, parseAdminItems, parseConfigForm,
+  parseMessageError, parseRoomInfo, splitOccupantJid,
+  type MucAffiliation, type MucRole, type RoomInfo,
 } from "./muc.stanzas.js";
+import { buildDiscoItemsGet, discoInfo, parseDiscoItems, type DiscoInfo, type DiscoItem } from "../xmpp/disco.js";
+import type { DataForm } from "../xmpp/forms.js";
 import { planConfigChange, readRoomConfig, unappliedChanges, type RoomConfig, type RoomConfigChanges } from "./muc.config.js";
 import { MucOccupancy, type Occupant } from "./muc.occupancy.js";
 import { destroyRoom } from "./muc.destroy.js";
@@ -502,28 +505,12 @@ export async function getRoomMessages(
   const context = { room };
   const limit = Math.min(pageSize ?? MAX_ROOM_ARCHIVE_PAGE, MAX_ROOM_ARCHIVE_PAGE);
   if (!(await isMucService(session, domainOfJid(room), context))) throw mucServerNotFound(domainOfJid(room), "room", room);
-  const queryId = newStanzaId();
-  const stanzas: StanzaRecord[] = [];
-  const stop = session.onStanza((stanza) => {
-    const record = parseRoomArchiveResult(stanza, queryId, room);
-    if (record) stanzas.push(record);
-  });
-  try {
-    await session.iq(buildRoomArchiveQuery(room, { queryId, before, max: limit }));
-  } catch (error) {
-    throw toApiError(error, MUC_ERRORS.roomArchive, context, MUC_CONTEXT);
-  } finally {
-    stop();
-  }
-  return { stanzas, limit };
+  const page = await orApiError(queryArchive(session, { to: room, before, max: limit }), MUC_ERRORS.roomArchive, context, MUC_CONTEXT);
+  return { stanzas: page.records, limit };
 }
 
 // ---------------------------------------------------------------------------------------
 // Helpers
-
-async function discoInfo(session: XmppSession, jid: string): Promise<EntityInfo> {
-  return parseEntityInfo(await session.iq(buildDiscoInfoGet(jid)));
-}
 
 /** MUC services a session has seen, so that only the first request per domain asks. */
 const knownServices = new WeakMap<XmppSession, Set<string>>();
@@ -535,7 +522,7 @@ const knownServices = new WeakMap<XmppSession, Set<string>>();
  */
 export async function isMucService(session: XmppSession, domain: string, context: Record<string, unknown>): Promise<boolean> {
   if (knownServices.get(session)?.has(domain)) return true;
-  let info: EntityInfo;
+  let info: DiscoInfo;
   try {
     info = await discoInfo(session, domain);
   } catch (error) {

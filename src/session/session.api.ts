@@ -1,5 +1,5 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { discoItems } from "../xmpp/disco.js";
+import { discoItemJids } from "../xmpp/disco.js";
 import { toApiError } from "../errors/map-error.js";
 import { XmppConnectionError } from "../xmpp/errors.js";
 import { sessionsNotListed } from "./session.errors.js";
@@ -39,7 +39,7 @@ export interface SessionInfo {
 export async function listResources(session: XmppSession): Promise<string[]> {
   let items: string[];
   try {
-    items = await discoItems(session, session.bareJid);
+    items = await discoItemJids(session, session.bareJid);
   } catch (error) {
     throw toApiError(error, {}, { user: session.bareJid });
   }

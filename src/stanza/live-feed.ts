@@ -3,7 +3,9 @@ import { ApiError } from "../errors/api-error.js";
 import { toApiError } from "../errors/map-error.js";
 import { XmppConnectionError } from "../xmpp/errors.js";
 import { MessageStream, RecentKeys } from "./message-stream.js";
-import { buildArchiveQuery, newStanzaId, parseArchiveFin, parseArchiveResult, parseIncomingMessage, type StanzaRecord } from "./stanza.stanzas.js";
+import { parseIncomingMessage } from "./stanza.stanzas.js";
+import type { StanzaRecord } from "../xmpp/messages.js";
+import { queryArchive } from "../xmpp/mam.js";
 import { bareOf } from "../xmpp/jid.js";
 
 /** One event of a live feed: a message, or notice that messages may have been missed. */
@@ -93,7 +95,7 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncItera
   };
 
   const newestArchiveId = async (session: XmppSession): Promise<string | undefined> => {
-    const page = await archivePage(session, { max: 1 });
+    const page = await queryArchive(session, { max: 1 });
     return page.records.at(-1)?.archiveId;
   };
 
@@ -104,7 +106,7 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncItera
     }
     let after = lastArchiveId;
     for (;;) {
-      const page = await archivePage(session, { max: CATCH_UP_PAGE, afterId: after });
+      const page = await queryArchive(session, { max: CATCH_UP_PAGE, afterId: after });
       // The archive also holds what the user sent from other clients; a feed carries
       // only what reached the user. Outgoing ones still move the position forward.
       for (const record of page.records) {
@@ -173,20 +175,4 @@ export function deliveryKey(record: StanzaRecord): string | undefined {
   if (record.archiveId !== undefined) return `archive ${record.archiveId}`;
   if (record.stanza_id !== "" && record.sender !== null) return `message ${record.sender} ${record.stanza_id}`;
   return undefined;
-}
-
-/** One page of the user's own archive, oldest first. */
-async function archivePage(session: XmppSession, query: { max: number; afterId?: string }) {
-  const queryId = newStanzaId();
-  const records: StanzaRecord[] = [];
-  const stop = session.onStanza((stanza) => {
-    const record = parseArchiveResult(stanza, queryId, session.bareJid);
-    if (record) records.push(record);
-  });
-  try {
-    const reply = await session.iq(buildArchiveQuery({ queryId, max: query.max, ...(query.afterId !== undefined && { afterId: query.afterId }) }));
-    return { records, ...parseArchiveFin(reply) };
-  } finally {
-    stop();
-  }
 }

@@ -22,6 +22,7 @@ import {
   parseOwnResourcePresence, PRIORITY_ALONE,
 } from "./presence.js";
 import { bareOf, domainOfJid, resourceOf } from "./jid.js";
+import { SessionMemo } from "./session-memo.js";
 
 /** What is needed to open one logged-in c2s session. */
 export interface SessionOptions {
@@ -65,6 +66,8 @@ export class XmppSession {
   readonly domain: string;
   /** SCRAM keys of the login, reusable for a reconnect without the password. */
   readonly keys: ScramKeys | undefined;
+  /** What the domains remember about this session; cleared when it closes. */
+  readonly memo = new SessionMemo();
   private readonly pending = new Map<string, PendingIq>();
   private readonly stanzaListeners = new Set<StanzaListener>();
   private readonly closeListeners = new Set<CloseListener>();
@@ -387,6 +390,7 @@ export class XmppSession {
     for (const listener of this.closeListeners) listener(reason);
     this.closeListeners.clear();
     this.stanzaListeners.clear();
+    this.memo.clear();
   }
 }
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
-  applyChanges, buildForwardArchiveQuery, buildInvitation, buildRoomList, buildSubjectMessage, buildUnregister, creationConfig,
+  applyChanges, buildInvitation, buildRoomList, buildSubjectMessage, buildUnregister, creationConfig,
   decodeDescription, encodeDescription, fullRoom, givenRoom, invitedRoom, parseRoomList, participantsFrom, toConfigMap,
 } from "../../src/muc-light/muc-light.mapping.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
 import { MUC_LIGHT_ERRORS, isNotMember, isRoomMissing } from "../../src/muc-light/muc-light.errors.js";
 import { toApiError } from "../../src/errors/map-error.js";
+import { buildArchiveQuery } from "../../src/xmpp/mam.js";
 import { StanzaError, XmppTimeoutError } from "../../src/xmpp/errors.js";
 
 const x = parseXmlElement;
@@ -95,10 +96,10 @@ describe("stanzas", () => {
   });
 
   it("pages the archive forward, from the start or after an id", () => {
-    expect(buildForwardArchiveQuery("q", null, 50).getChild("query")?.getChild("set")?.toString()).toBe(
+    expect(buildArchiveQuery({ queryId: "q", max: 50, afterId: null, from: "oldest" }).getChild("query")?.getChild("set")?.toString()).toBe(
       '<set xmlns="http://jabber.org/protocol/rsm"><max>50</max></set>',
     );
-    expect(buildForwardArchiveQuery("q", "id7", 50).getChild("query")?.getChild("set")?.getChildText("after")).toBe("id7");
+    expect(buildArchiveQuery({ queryId: "q", max: 50, afterId: "id7", from: "oldest" }).getChild("query")?.getChild("set")?.getChildText("after")).toBe("id7");
   });
 });
 
