@@ -14,7 +14,7 @@ import { parseAuthorizationHeader } from "./auth/authorization-header.js";
 import { authenticate } from "./auth/authenticate.js";
 import { SessionPool } from "./pool/session-pool.js";
 import { XmppSession } from "./xmpp/session.js";
-import { MucOccupancy } from "./muc/muc.occupancy.js";
+import { RoomReentry } from "./muc/muc.reentry.js";
 import { createLogger, type Logger } from "./logger.js";
 import { TokenService } from "./token/token.api.js";
 import { MemoryLoginThrottle, RedisLoginThrottle, type LoginThrottle } from "./auth/login-throttle.js";
@@ -80,11 +80,13 @@ export interface App {
 export function createApp(config: Config, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
   const log = (error: unknown) => logger.error("unexpected error", error);
+  // Rooms entered through the API are entered again after a connection fault; a user
+  // whose session does not come back within a day (or beyond the pool's size) is forgotten.
+  const roomReentry = new RoomReentry({ maxUsers: config.pool.maxSessions, keepMs: 24 * 60 * 60_000, timeoutMs: config.xmpp.iqTimeoutMs });
   const pool = new SessionPool({
     maxSessions: config.pool.maxSessions,
     idleTimeoutMs: config.pool.idleTimeoutMs,
-    // Rooms entered through the API are entered again after a connection fault.
-    onOpened: (session) => MucOccupancy.restore(session, config.xmpp.iqTimeoutMs),
+    onOpened: (session) => roomReentry.attach(session),
     open: (login) =>
       XmppSession.open({
         service: config.xmpp.service,

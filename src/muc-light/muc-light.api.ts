@@ -16,14 +16,16 @@ import {
   type MucAffiliation,
 } from "../muc/muc.stanzas.js";
 import { buildDiscoInfoGet, parseDiscoInfo } from "../xmpp/disco.js";
-import { getRoomMessages as getMucRoomMessages, sendThroughRoom } from "../muc/muc.api.js";
+import { getRoomMessages as getMucRoomMessages, mucServiceInfo, sendThroughRoom } from "../muc/muc.api.js";
 import { destroyRoom } from "../muc/muc.destroy.js";
 import { MucOccupancy } from "../muc/muc.occupancy.js";
 import {
-  DEFAULT_ROOM_NAME, DEFAULT_SUBJECT, REQUIRED_FIELDS, ROOMNAME_KEY, SUBJECT_KEY, applyChanges, buildInvitation,
-  buildSubjectMessage, buildUnregister, creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom,
+  DEFAULT_ROOM_NAME, DEFAULT_SUBJECT, REQUIRED_FIELDS, ROOMNAME_KEY, SUBJECT_KEY, applyChanges,
+  creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom,
   participantsFrom, toConfigMap, withAffiliation, type LightRoom, type Participant, type StoredConfig,
 } from "./muc-light.mapping.js";
+import { buildInvitation, buildSubjectMessage } from "./muc-light.stanzas.js";
+import { buildUnregister } from "../xmpp/register.js";
 import { forgetRoom, rememberRoom, scanInvitations, updateRoomList } from "./muc-light.rooms.js";
 import { mapLimit } from "../util/map-limit.js";
 import { bareOf, domainOfJid } from "../xmpp/jid.js";
@@ -47,26 +49,19 @@ type Options = ReadonlyArray<{ key: string; value: string }> | null | undefined;
 // ---------------------------------------------------------------------------------------
 // Checks
 
-/** Services seen to speak XEP-0045, per session. */
-const mucServices = new WeakMap<XmppSession, Set<string>>();
-
 /**
  * Whether `domain` is an XEP-0045 service: its disco#info lists the MUC feature. A
  * MongooseIM MUC Light service (urn:xmpp:muclight:0 only) does not count: the gateway
  * always maps onto XEP-0045.
  */
 async function requireService(session: XmppSession, domain: string, context: Record<string, unknown>): Promise<void> {
-  if (mucServices.get(session)?.has(domain)) return;
   let ok = false;
   try {
-    ok = parseDiscoInfo(await session.iq(buildDiscoInfoGet(domain))).features.has(NS_MUC);
+    ok = (await mucServiceInfo(session, domain)).features.has(NS_MUC);
   } catch (error) {
     if (!(error instanceof StanzaError)) throw toApiError(error, {}, context);
   }
   if (!ok) throw mucLightServerNotFound(context);
-  let known = mucServices.get(session);
-  if (!known) mucServices.set(session, (known = new Set()));
-  known.add(domain);
 }
 
 /**

@@ -5,7 +5,7 @@ import { buildPrivateGet, buildPrivateSet, parsePrivateResult } from "../private
 import { queryArchive } from "../xmpp/mam.js";
 import {
   NS_ROOM_LIST, ROOM_LIST_ELEMENT, buildRoomList, invitedRoom, parseRoomList, type RoomList,
-} from "./muc-light.mapping.js";
+} from "./muc-light.stanzas.js";
 
 /*
  * The caller's MUC Light rooms, as the gateway knows them: a record in the caller's
@@ -19,23 +19,18 @@ import {
 /** Prosody's (and MongooseIM's) largest archive page. */
 const ARCHIVE_PAGE = 50;
 
-/** Read-modify-write of the record is serialised per session (one pooled session per user per process). */
-const queues = new WeakMap<XmppSession, Promise<unknown>>();
-
 /**
  * Runs `task` on the caller's record and stores what it returns when that differs.
  * @throws ApiError when private storage cannot be read or written.
  */
 export function updateRoomList<T>(session: XmppSession, task: (list: RoomList) => Promise<{ list: RoomList; result: T }>): Promise<T> {
-  const previous = queues.get(session) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(async () => {
+  // Serialised per session (one pooled session per user per process).
+  return session.memo.serial("muc-light:room-list", async () => {
     const before = await readRoomList(session);
     const { list, result } = await task({ rooms: new Set(before.rooms), scanned: before.scanned });
     if (!sameList(before, list)) await writeRoomList(session, list);
     return result;
   });
-  queues.set(session, run);
-  return run;
 }
 
 /** Adds a room to the caller's record. */

@@ -512,28 +512,27 @@ export async function getRoomMessages(
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-/** MUC services a session has seen, so that only the first request per domain asks. */
-const knownServices = new WeakMap<XmppSession, Set<string>>();
+/**
+ * disco#info of a domain that may be a MUC service. MUC and MUC Light ask it the same
+ * question, so an answer that describes a MUC service is remembered for the session
+ * (only the first request per domain asks); any other answer is asked again next time.
+ * @throws StanzaError and the session's errors.
+ */
+export function mucServiceInfo(session: XmppSession, domain: string): Promise<DiscoInfo> {
+  return session.memo.remember(`muc-service:${domain}`, () => discoInfo(session, domain), isMucEntity);
+}
 
 /**
  * Whether `domain` is a MUC service (XEP-0045 §6.1); any refusal of disco#info means no.
- * Positive answers are remembered for the session's lifetime.
  * @throws ApiError `timeout`/`xmpp_unavailable` when the question cannot be asked.
  */
 export async function isMucService(session: XmppSession, domain: string, context: Record<string, unknown>): Promise<boolean> {
-  if (knownServices.get(session)?.has(domain)) return true;
-  let info: DiscoInfo;
   try {
-    info = await discoInfo(session, domain);
+    return isMucEntity(await mucServiceInfo(session, domain));
   } catch (error) {
     if (error instanceof StanzaError) return false;
     throw toApiError(error, {}, context);
   }
-  if (!isMucEntity(info)) return false;
-  let known = knownServices.get(session);
-  if (!known) knownServices.set(session, (known = new Set()));
-  known.add(domain);
-  return true;
 }
 
 /**

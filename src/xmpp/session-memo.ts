@@ -7,6 +7,7 @@
 export class SessionMemo {
   private readonly facts = new Map<string, Promise<unknown>>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly owned = new Map<string, unknown>();
 
   constructor(private readonly maxEntries = 256) {}
 
@@ -31,6 +32,15 @@ export class SessionMemo {
     return made;
   }
 
+  /** The object remembered under `key`, made by `make` on first use (e.g. a tracker the session owns). */
+  own<T>(key: string, make: () => T): T {
+    if (this.owned.has(key)) return this.owned.get(key) as T;
+    const made = make();
+    this.owned.set(key, made);
+    evictOldest(this.owned, this.maxEntries);
+    return made;
+  }
+
   /** Runs `task` after every earlier task queued under `key` has settled (e.g. a read-modify-write). */
   serial<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(key) ?? Promise.resolve();
@@ -49,6 +59,7 @@ export class SessionMemo {
   clear(): void {
     this.facts.clear();
     this.queues.clear();
+    this.owned.clear();
   }
 }
 

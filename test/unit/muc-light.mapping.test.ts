@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
-  applyChanges, buildInvitation, buildRoomList, buildSubjectMessage, buildUnregister, creationConfig,
-  decodeDescription, encodeDescription, fullRoom, givenRoom, invitedRoom, parseRoomList, participantsFrom, toConfigMap,
+  applyChanges, creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom, participantsFrom, toConfigMap,
 } from "../../src/muc-light/muc-light.mapping.js";
+import { buildInvitation, buildRoomList, buildSubjectMessage, invitedRoom, parseRoomList } from "../../src/muc-light/muc-light.stanzas.js";
+import { buildUnregister } from "../../src/xmpp/register.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
 import { MUC_LIGHT_ERRORS, isNotMember, isRoomMissing } from "../../src/muc-light/muc-light.errors.js";
 import { toApiError } from "../../src/errors/map-error.js";
