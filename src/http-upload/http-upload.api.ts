@@ -1,7 +1,7 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
 import { StanzaError } from "../xmpp/errors.js";
-import { toApiError } from "../errors/map-error.js";
+import { orApiError, toApiError } from "../errors/map-error.js";
 import { HTTP_UPLOAD_ERRORS, UPLOAD_SERVICE_GONE, fileTooLarge, noUploadService, unreadableSlot } from "./http-upload.errors.js";
 import { buildSlotRequest, parseSlot, parseUploadService, type FileUrls, type UploadService } from "./http-upload.stanzas.js";
 import { buildDiscoInfoGet, buildDiscoItemsGet, parseDiscoItems } from "../xmpp/disco.js";
@@ -72,12 +72,7 @@ export interface UploadUrlRequest {
  */
 export async function getUploadUrls(session: XmppSession, directory: UploadServiceDirectory, request: UploadUrlRequest): Promise<FileUrls> {
   const context = { filename: request.filename, size: request.size, contentType: request.contentType ?? null, timeout: request.timeout };
-  let service: UploadService | null;
-  try {
-    service = await directory.lookup(session);
-  } catch (error) {
-    throw toApiError(error, {}, context);
-  }
+  const service: UploadService | null = await orApiError(directory.lookup(session), {}, context);
   if (service === null) throw noUploadService();
   if (service.maxFileSize !== null && request.size > service.maxFileSize) throw fileTooLarge(context);
   let reply;

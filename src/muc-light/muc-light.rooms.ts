@@ -1,6 +1,6 @@
 import type { XmppSession } from "../xmpp/session.js";
 import { StanzaError } from "../xmpp/errors.js";
-import { toApiError } from "../errors/map-error.js";
+import { orApiError, toApiError } from "../errors/map-error.js";
 import { buildPrivateGet, buildPrivateSet, parsePrivateResult } from "../private/private.stanzas.js";
 import { queryArchive } from "../xmpp/mam.js";
 import {
@@ -58,11 +58,7 @@ async function readRoomList(session: XmppSession): Promise<RoomList> {
 }
 
 async function writeRoomList(session: XmppSession, list: RoomList): Promise<void> {
-  try {
-    await session.iq(buildPrivateSet(buildRoomList(list)));
-  } catch (error) {
-    throw toApiError(error, {}, { user: session.bareJid });
-  }
+  await orApiError(session.iq(buildPrivateSet(buildRoomList(list))), {}, { user: session.bareJid });
 }
 
 function sameList(a: RoomList, b: RoomList): boolean {
