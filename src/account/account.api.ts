@@ -1,9 +1,12 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
-import { toApiError, XmppConnectionError, XmppTimeoutError, type ConditionMapping } from "../errors/xmpp-errors.js";
-import { ACCOUNT_ERRORS, NOT_ALLOWED_MESSAGE } from "../errors/account-errors.js";
-import { buildPasswordChange, buildUnregister } from "./account.stanzas.js";
+import { toApiError, type ConditionMapping } from "../errors/map-error.js";
+import { XmppConnectionError, XmppTimeoutError } from "../xmpp/errors.js";
+import { ACCOUNT_ERRORS, NOT_ALLOWED_MESSAGE } from "./account.errors.js";
+import { buildPasswordChange } from "./account.stanzas.js";
+import { buildUnregister } from "../xmpp/register.js";
+import { localOf } from "../xmpp/jid.js";
 import { isXmlText } from "../xmpp/xml.js";
 
 /**
@@ -34,8 +37,7 @@ export async function changePassword(account: OwnAccount, newPassword: string): 
   if (newPassword === "") throw new ApiError("empty_password", "Empty password");
   if (!isXmlText(newPassword)) throw new ApiError("not_allowed", NOT_ALLOWED_MESSAGE);
   const session = await account.login();
-  const [username, domain] = splitBareJid(session.bareJid);
-  await changeLogin(account, session, buildPasswordChange(domain, username, newPassword), ACCOUNT_ERRORS.changePassword);
+  await changeLogin(account, session, buildPasswordChange(session.domain, localOf(session.bareJid), newPassword), ACCOUNT_ERRORS.changePassword);
   return "Password changed";
 }
 
@@ -48,7 +50,7 @@ export async function changePassword(account: OwnAccount, newPassword: string): 
 export async function unregister(account: OwnAccount): Promise<string> {
   const session = await account.login();
   const jid = session.bareJid;
-  await changeLogin(account, session, buildUnregister(splitBareJid(jid)[1]), ACCOUNT_ERRORS.unregister);
+  await changeLogin(account, session, buildUnregister(session.domain), ACCOUNT_ERRORS.unregister);
   return `User ${jid} successfully unregistered`;
 }
 
@@ -83,9 +85,4 @@ async function credentialsStillWork(account: OwnAccount): Promise<boolean> {
   } catch (error) {
     return !(error instanceof ApiError && error.code === "wrong_credentials");
   }
-}
-
-function splitBareJid(bareJid: string): [username: string, domain: string] {
-  const at = bareJid.lastIndexOf("@");
-  return [bareJid.slice(0, at), bareJid.slice(at + 1)];
 }

@@ -7,8 +7,7 @@ import { xml, type Element } from "@xmpp/xml";
  * both answer there.
  */
 
-/** XEP-0077: In-Band Registration. */
-export const NS_REGISTER = "jabber:iq:register";
+import { NS_REGISTER } from "../xmpp/namespaces.js";
 
 
 /**
@@ -21,9 +20,4 @@ export function buildPasswordChange(domain: string, username: string, password: 
     { type: "set", to: domain },
     xml("query", { xmlns: NS_REGISTER }, xml("username", {}, username), xml("password", {}, password)),
   );
-}
-
-/** `<iq type='set' to=domain><query xmlns='jabber:iq:register'><remove/></query></iq>` (XEP-0077 §3.2). */
-export function buildUnregister(domain: string): Element {
-  return xml("iq", { type: "set", to: domain }, xml("query", { xmlns: NS_REGISTER }, xml("remove")));
 }

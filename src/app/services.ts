@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Config } from "../config.js";
 import { SessionPool } from "../pool/session-pool.js";
 import { XmppSession } from "../xmpp/session.js";
-import { MucOccupancy } from "../muc/muc.occupancy.js";
+import { RoomReentry } from "../muc/muc.reentry.js";
 import { TokenService } from "../token/token.api.js";
 import { FileRevocationStore, RedisRevocationStore, type RevocationStore } from "../token/revocation-store.js";
 import { MemoryLoginThrottle, RedisLoginThrottle, type LoginThrottle } from "../auth/login-throttle.js";
@@ -43,12 +43,14 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
     connectTimeoutMs: config.xmpp.connectTimeoutMs,
     tlsCa: config.xmpp.tlsCaFile === undefined ? undefined : readFileSync(config.xmpp.tlsCaFile, "utf8"),
   };
+  // Rooms entered through the API are entered again after a connection fault; a user
+  // whose session does not come back within a day (or beyond the pool's size) is forgotten.
+  const roomReentry = new RoomReentry({ maxUsers: config.pool.maxSessions, keepMs: 24 * 60 * 60_000, timeoutMs: config.xmpp.iqTimeoutMs });
   const pool = new SessionPool({
     maxSessions: config.pool.maxSessions,
     idleTimeoutMs: config.pool.idleTimeoutMs,
     recheckMs: config.pool.credentialRecheckMs,
-    // Rooms entered through the API are entered again after a connection fault.
-    onOpened: (session) => MucOccupancy.restore(session, config.xmpp.iqTimeoutMs),
+    onOpened: (session) => roomReentry.attach(session),
     open: (login) =>
       XmppSession.open({
         ...xmppServer,

@@ -1,8 +1,9 @@
 import { ApiError } from "../errors/api-error.js";
-import { XmppAuthError, NO_MECHANISM, toApiError } from "../errors/xmpp-errors.js";
+import { XmppAuthError, NO_MECHANISM } from "../xmpp/errors.js";
+import { toApiError } from "../errors/map-error.js";
 import type { Caller, Services } from "../graphql/context.js";
 import type { PoolCredential } from "../pool/session-pool.js";
-import { parseBareJid } from "../scalars/jid.js";
+import { parseBareJid } from "../xmpp/jid.js";
 import type { Credentials } from "./authorization-header.js";
 
 const WRONG_CREDENTIALS = "The provided credentials are wrong";

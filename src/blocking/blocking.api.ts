@@ -1,8 +1,9 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { toApiError } from "../errors/xmpp-errors.js";
+import { toApiError } from "../errors/map-error.js";
 import { ApiError } from "../errors/api-error.js";
 import { serverComponents } from "../xmpp/disco.js";
 import { buildBlockChange, buildBlocklistGet, parseBlocklist } from "./blocking.stanzas.js";
+import { bareOf, domainOfJid, hasLocal } from "../xmpp/jid.js";
 
 /** One entry of MongooseIM's MUC Light blocking list. */
 export interface BlockingItem {
@@ -25,7 +26,7 @@ export async function getBlockingList(session: XmppSession): Promise<BlockingIte
   try {
     const [blocked, rooms] = await Promise.all([session.iq(buildBlocklistGet()).then(parseBlocklist), roomDomains(session)]);
     return blocked.map((entity) => ({
-      entityType: rooms.has(entity.split("@")[1] ?? entity) && entity.includes("@") ? "ROOM" : "USER",
+      entityType: hasLocal(entity) && rooms.has(domainOfJid(entity)) ? "ROOM" : "USER",
       action: "DENY",
       entity,
     }));
@@ -36,8 +37,8 @@ export async function getBlockingList(session: XmppSession): Promise<BlockingIte
 
 /** Applies the items: DENY blocks the entity (XEP-0191 block), ALLOW unblocks it. */
 export async function setBlockingList(session: XmppSession, items: readonly BlockingItem[]): Promise<string> {
-  const deny = items.filter((i) => i.action === "DENY").map((i) => i.entity.split("/")[0]!);
-  const allow = items.filter((i) => i.action === "ALLOW").map((i) => i.entity.split("/")[0]!);
+  const deny = items.filter((i) => i.action === "DENY").map((i) => bareOf(i.entity));
+  const allow = items.filter((i) => i.action === "ALLOW").map((i) => bareOf(i.entity));
   try {
     if (deny.length > 0) await session.iq(buildBlockChange("block", deny));
     if (allow.length > 0) await session.iq(buildBlockChange("unblock", allow));

@@ -1,5 +1,5 @@
 import { xml, type Element } from "@xmpp/xml";
-import { bareJid, formatJid, parseJid } from "../scalars/jid.js";
+import { bareJid, formatJid, parseJid } from "../xmpp/jid.js";
 
 import { NS_BLOCKING } from "../xmpp/namespaces.js";
 

@@ -1,18 +1,20 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { toApiError } from "../errors/xmpp-errors.js";
+import { toApiError } from "../errors/map-error.js";
 import { buildChatStateMessage, type ChatStateName } from "../xmpp/chat-states.js";
 import { discoInfo } from "../xmpp/disco.js";
-import { newStanzaId } from "../stanza/stanza.stanzas.js";
+import { domainOfJid, hasLocal, resourceOf } from "../xmpp/jid.js";
+import { newStanzaId } from "../xmpp/messages.js";
 
 /**
  * Whether a bare JID is a room: it lives on a service of the server that says it is a
  * group chat service (XEP-0030 identity `conference`). The user's own domain never is.
  */
 async function isRoom(session: XmppSession, jid: string): Promise<boolean> {
-  if (jid.includes("/") || !jid.includes("@")) return false;
-  const domain = jid.slice(jid.indexOf("@") + 1).toLowerCase();
+  if (resourceOf(jid) !== undefined || !hasLocal(jid)) return false;
+  const domain = domainOfJid(jid);
   if (domain === session.domain) return false;
-  const info = await discoInfo(session, domain).catch(() => undefined);
+  // What a service is does not change while the session lives: ask once per domain.
+  const info = await session.memo.remember(`disco-info ${domain}`, () => discoInfo(session, domain)).catch(() => undefined);
   return info?.identities.some((i) => i.category === "conference") ?? false;
 }
 

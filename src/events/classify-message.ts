@@ -3,6 +3,7 @@ import { parseChatState } from "../xmpp/chat-states.js";
 import { parseDisplayedEvent, parseDisplayedMarker } from "../xmpp/markers.js";
 import { isFallbackBody, parseCorrection, parseReactions, parseRetraction } from "../xmpp/message-edits.js";
 import { NS_SID } from "../xmpp/namespaces.js";
+import { bareOf } from "../xmpp/jid.js";
 import type { ChatEvent, MessageModel } from "./event.models.js";
 
 /*
@@ -27,11 +28,6 @@ export interface ReceivedMessage {
   archiveId: string | null;
   timestamp: Date;
   replayed: boolean;
-}
-
-function bareOf(jid: string): string {
-  const slash = jid.indexOf("/");
-  return (slash === -1 ? jid : jid.slice(0, slash)).toLowerCase();
 }
 
 /** The conversation a message belongs to: the room, or the other party. */

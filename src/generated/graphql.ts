@@ -5,7 +5,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Namespace } from '../graphql/namespace.js';
 import type { StreamPayload } from '../events/event.models.js';
 import type { MessageEvent as StanzaMessageEvent } from '../stanza/stanza.models.js';
-import type { StanzaRecord } from '../stanza/stanza.stanzas.js';
+import type { StanzaRecord } from '../xmpp/messages.js';
 import type { RosterItem } from '../roster/roster.stanzas.js';
 import type { GraphQLContext } from '../graphql/context.js';
 export type Maybe<T> = T | null | undefined;

@@ -1,7 +1,8 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
-import { StanzaError, toApiError } from "../errors/xmpp-errors.js";
-import { HTTP_UPLOAD_ERRORS, UPLOAD_SERVICE_GONE, fileTooLarge, noUploadService, unreadableSlot } from "../errors/http-upload-errors.js";
+import { StanzaError } from "../xmpp/errors.js";
+import { orApiError, toApiError } from "../errors/map-error.js";
+import { HTTP_UPLOAD_ERRORS, UPLOAD_SERVICE_GONE, fileTooLarge, noUploadService, unreadableSlot } from "./http-upload.errors.js";
 import { buildSlotRequest, parseSlot, parseUploadService, type FileUrls, type UploadService } from "./http-upload.stanzas.js";
 import { buildDiscoInfoGet, buildDiscoItemsGet, parseDiscoItems } from "../xmpp/disco.js";
 
@@ -71,12 +72,7 @@ export interface UploadUrlRequest {
  */
 export async function getUploadUrls(session: XmppSession, directory: UploadServiceDirectory, request: UploadUrlRequest): Promise<FileUrls> {
   const context = { filename: request.filename, size: request.size, contentType: request.contentType ?? null, timeout: request.timeout };
-  let service: UploadService | null;
-  try {
-    service = await directory.lookup(session);
-  } catch (error) {
-    throw toApiError(error, {}, context);
-  }
+  const service: UploadService | null = await orApiError(directory.lookup(session), {}, context);
   if (service === null) throw noUploadService();
   if (service.maxFileSize !== null && request.size > service.maxFileSize) throw fileTooLarge(context);
   let reply;
@@ -97,7 +93,7 @@ export async function getUploadUrls(session: XmppSession, directory: UploadServi
  * discovery with an error simply offers nothing.
  */
 async function discover(session: XmppSession, domain: string): Promise<UploadService | null> {
-  const items = await askOrNothing(session.iq(buildDiscoItemsGet(domain)), parseDiscoItems, []);
+  const items = await askOrNothing(session.iq(buildDiscoItemsGet(domain)), (reply) => parseDiscoItems(reply).items.map((item) => item.jid), []);
   const candidates = [...items.filter((jid) => jid !== domain), domain];
   const services = await Promise.all(
     candidates.map((jid) => askOrNothing(session.iq(buildDiscoInfoGet(jid)), (reply) => parseUploadService(jid, reply), null)),

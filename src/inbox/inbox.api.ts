@@ -1,7 +1,8 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
-import { StanzaError, toApiError } from "../errors/xmpp-errors.js";
-import { INBOX_ERRORS, daysNotSupported, inboxNotLoaded, unreadableEmptyBin } from "../errors/inbox-errors.js";
+import { StanzaError } from "../xmpp/errors.js";
+import { orApiError } from "../errors/map-error.js";
+import { INBOX_ERRORS, daysNotSupported, inboxNotLoaded, unreadableEmptyBin } from "./inbox.errors.js";
 import { buildDiscoInfoGet, parseDiscoInfo } from "../xmpp/disco.js";
 import { NS_ESL_INBOX, buildEmptyBin, parseEmptyBinResult } from "./inbox.stanzas.js";
 
@@ -16,20 +17,11 @@ import { NS_ESL_INBOX, buildEmptyBin, parseEmptyBinResult } from "./inbox.stanza
  */
 export async function flushBin(session: XmppSession, days: number | null | undefined): Promise<number> {
   const context = { user: session.bareJid };
-  let features: Set<string>;
-  try {
-    features = await inboxFeatures(session);
-  } catch (error) {
-    throw toApiError(error, {}, context);
-  }
+  const features: Set<string> = await orApiError(inboxFeatures(session), {}, context);
   if (!features.has(NS_ESL_INBOX)) throw inboxNotLoaded();
   if (days != null) throw daysNotSupported();
   let reply;
-  try {
-    reply = await session.iq(buildEmptyBin());
-  } catch (error) {
-    throw toApiError(error, INBOX_ERRORS.flush, context);
-  }
+  reply = await orApiError(session.iq(buildEmptyBin()), INBOX_ERRORS.flush, context);
   const removed = parseEmptyBinResult(reply);
   if (removed === null) throw unreadableEmptyBin(context);
   return removed;
@@ -37,7 +29,7 @@ export async function flushBin(session: XmppSession, days: number | null | undef
 
 /** The features of the caller's domain and bare JID together (either may host an inbox). */
 async function inboxFeatures(session: XmppSession): Promise<Set<string>> {
-  const domain = session.bareJid.slice(session.bareJid.indexOf("@") + 1);
+  const domain = session.domain;
   const replies = await Promise.all([domain, session.bareJid].map((jid) => infoOrNothing(session.iq(buildDiscoInfoGet(jid)))));
   return new Set(replies.flatMap((reply) => (reply ? [...parseDiscoInfo(reply).features] : [])));
 }

@@ -1,7 +1,7 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { toApiError, type ConditionMapping } from "../errors/xmpp-errors.js";
-import { LAST_ERRORS, timestampNotNow, unreadableLastReply } from "../errors/last-errors.js";
-import { bareJid, formatJid, parseJid } from "../scalars/jid.js";
+import { orApiError, toApiError, type ConditionMapping } from "../errors/map-error.js";
+import { LAST_ERRORS, timestampNotNow, unreadableLastReply } from "./last.errors.js";
+import { bareJid, formatJid, parseJid } from "../xmpp/jid.js";
 import { buildLastQuery, lastActiveAt, parseLastReply, type LastActivity } from "./last.stanzas.js";
 
 /** How far setLast's `timestamp` may be from the gateway's clock and still mean "now". */
@@ -56,11 +56,7 @@ export async function setLast(
 async function readLast(session: XmppSession, to: string | undefined, user: string, errors: ConditionMapping): Promise<LastActivity> {
   const context = { user };
   let reply;
-  try {
-    reply = await session.iq(buildLastQuery(to));
-  } catch (error) {
-    throw toApiError(error, errors, context);
-  }
+  reply = await orApiError(session.iq(buildLastQuery(to)), errors, context);
   const last = parseLastReply(reply);
   if (!last) throw unreadableLastReply(context);
   return { user, timestamp: lastActiveAt(last.seconds), status: last.status };

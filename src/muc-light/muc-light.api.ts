@@ -2,29 +2,33 @@ import { randomBytes } from "node:crypto";
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
-import { StanzaError, toApiError } from "../errors/xmpp-errors.js";
-import { MUC_ERRORS, toMucError } from "../errors/muc-errors.js";
+import { StanzaError } from "../xmpp/errors.js";
+import { orApiError, toApiError } from "../errors/map-error.js";
+import { MUC_ERRORS, MUC_CONTEXT } from "../muc/muc.errors.js";
 import {
-  MUC_LIGHT_MESSAGES, cannotLeave, isNotMember, isRoomMissing, isUnsupported, mucLightRoomNotFound, mucLightServerNotFound,
-  notAllowed, notRoomMember, roomAlreadyExists, toChangeError, toMembershipError,
-} from "../errors/muc-light-errors.js";
-import { newStanzaId, type StanzaRecord } from "../stanza/stanza.stanzas.js";
+  MUC_LIGHT_ERRORS, MUC_LIGHT_MESSAGES, isRoomMissing, mucLightServerNotFound,
+  notAllowed, notRoomMember, roomAlreadyExists,
+} from "./muc-light.errors.js";
+import { newStanzaId, type StanzaRecord } from "../xmpp/messages.js";
 import {
   NS_MUC, buildAdminListGet, buildAffiliationChange, buildConfigFormGet, buildConfigSubmit, buildDestroyRoom,
-  buildDiscoInfoGet, buildGroupchatMessage, parseAdminItems, parseConfigForm, parseEntityInfo, parseRoomInfo,
+  buildGroupchatMessage, parseAdminItems, parseConfigForm, parseRoomInfo,
   type MucAffiliation,
 } from "../muc/muc.stanzas.js";
-import { getRoomMessages as getMucRoomMessages, sendThroughRoom } from "../muc/muc.api.js";
+import { buildDiscoInfoGet, parseDiscoInfo } from "../xmpp/disco.js";
+import { getRoomMessages as getMucRoomMessages, mucServiceInfo, sendThroughRoom } from "../muc/muc.api.js";
 import { destroyRoom } from "../muc/muc.destroy.js";
 import { MucOccupancy } from "../muc/muc.occupancy.js";
 import {
-  DEFAULT_ROOM_NAME, DEFAULT_SUBJECT, REQUIRED_FIELDS, ROOMNAME_KEY, SUBJECT_KEY, applyChanges, buildInvitation,
-  buildSubjectMessage, buildUnregister, creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom,
+  DEFAULT_ROOM_NAME, DEFAULT_SUBJECT, REQUIRED_FIELDS, ROOMNAME_KEY, SUBJECT_KEY, applyChanges,
+  creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom,
   participantsFrom, toConfigMap, withAffiliation, type LightRoom, type Participant, type StoredConfig,
 } from "./muc-light.mapping.js";
+import { buildInvitation, buildSubjectMessage } from "./muc-light.stanzas.js";
+import { buildUnregister } from "../xmpp/register.js";
 import { forgetRoom, rememberRoom, scanInvitations, updateRoomList } from "./muc-light.rooms.js";
 import { mapLimit } from "../util/map-limit.js";
-import { domainOfJid } from "../scalars/jid.js";
+import { bareOf, domainOfJid } from "../xmpp/jid.js";
 
 /*
  * MongooseIM's MUC Light operations on XEP-0045 rooms (see muc-light.mapping.ts for the
@@ -45,26 +49,19 @@ type Options = ReadonlyArray<{ key: string; value: string }> | null | undefined;
 // ---------------------------------------------------------------------------------------
 // Checks
 
-/** Services seen to speak XEP-0045, per session. */
-const mucServices = new WeakMap<XmppSession, Set<string>>();
-
 /**
  * Whether `domain` is an XEP-0045 service: its disco#info lists the MUC feature. A
  * MongooseIM MUC Light service (urn:xmpp:muclight:0 only) does not count: the gateway
  * always maps onto XEP-0045.
  */
 async function requireService(session: XmppSession, domain: string, context: Record<string, unknown>): Promise<void> {
-  if (mucServices.get(session)?.has(domain)) return;
   let ok = false;
   try {
-    ok = parseEntityInfo(await session.iq(buildDiscoInfoGet(domain))).features.has(NS_MUC);
+    ok = (await mucServiceInfo(session, domain)).features.has(NS_MUC);
   } catch (error) {
     if (!(error instanceof StanzaError)) throw toApiError(error, {}, context);
   }
   if (!ok) throw mucLightServerNotFound(context);
-  let known = mucServices.get(session);
-  if (!known) mucServices.set(session, (known = new Set()));
-  known.add(domain);
 }
 
 /**
@@ -74,12 +71,9 @@ async function requireService(session: XmppSession, domain: string, context: Rec
  */
 async function readParticipants(session: XmppSession, room: string, context: Record<string, unknown>): Promise<Participant[]> {
   const kinds: MucAffiliation[] = ["owner", "admin", "member"];
-  let replies: Element[];
-  try {
-    replies = await Promise.all(kinds.map((affiliation) => session.iq(buildAdminListGet(room, { affiliation }))));
-  } catch (error) {
-    throw toMembershipError(error, context);
-  }
+  const replies = await orApiError(
+    Promise.all(kinds.map((affiliation) => session.iq(buildAdminListGet(room, { affiliation })))), MUC_LIGHT_ERRORS.membership, context,
+  );
   return participantsFrom(replies.flatMap((reply, i) => withAffiliation(parseAdminItems(reply), kinds[i]!)));
 }
 
@@ -102,13 +96,9 @@ async function membership(session: XmppSession, room: string, context: Record<st
 
 /** The name and stored configuration, read from the room's disco#info (any participant may). */
 async function readConfig(session: XmppSession, room: string, context: Record<string, unknown>): Promise<{ name: string; stored: StoredConfig }> {
-  try {
-    const info = parseRoomInfo(parseEntityInfo(await session.iq(buildDiscoInfoGet(room))));
-    const description = info.extended?.fields.get("muc#roominfo_description")?.values[0] ?? null;
-    return { name: info.name ?? "", stored: decodeDescription(description) };
-  } catch (error) {
-    throw toMembershipError(error, context);
-  }
+  const info = parseRoomInfo(parseDiscoInfo(await orApiError(session.iq(buildDiscoInfoGet(room)), MUC_LIGHT_ERRORS.membership, context)));
+  const description = info.extended?.fields.get("muc#roominfo_description")?.values[0] ?? null;
+  return { name: info.name ?? "", stored: decodeDescription(description) };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -145,7 +135,7 @@ export async function createRoom(
     if (error instanceof StanzaError && (error.condition === "registration-required" || error.condition === "conflict")) {
       throw roomAlreadyExists(context);
     }
-    throw toMucError(error, MUC_ERRORS.join, context);
+    throw toApiError(error, MUC_ERRORS.join, context, MUC_CONTEXT);
   }
   if (!entered.created) {
     if (!entered.alreadyIn) await occupancy.leave(room).catch(() => false);
@@ -207,11 +197,7 @@ export async function changeRoomConfiguration(
   const values: Record<string, string[]> = { "muc#roomconfig_roomdesc": [encodeDescription(next)] };
   const newName = given.get(ROOMNAME_KEY);
   if (newName !== undefined) values["muc#roomconfig_roomname"] = [newName];
-  try {
-    await session.iq(buildConfigSubmit(room, values));
-  } catch (error) {
-    throw toChangeError(error, MUC_LIGHT_MESSAGES.cannotChangeConfig, context);
-  }
+  await orApiError(session.iq(buildConfigSubmit(room, values)), MUC_LIGHT_ERRORS.changeConfig, context);
   if (given.has(SUBJECT_KEY) && next.subject !== current.stored.subject) {
     await enterAsMember(session, room, context, opts);
     await setSubject(session, room, next.subject, context);
@@ -230,22 +216,17 @@ export async function changeRoomConfiguration(
  */
 export async function inviteUser(session: XmppSession, room: string, recipient: string, opts: MucLightOptions = {}): Promise<string> {
   const context = { room, recipient };
-  const invitee = recipient.split("/")[0]!.toLowerCase();
+  const invitee = bareOf(recipient);
   const { participants, own } = await membership(session, room, context);
   const already = participants.some((p) => p.jid === invitee);
-  const permission = "Given user does not have permission to invite users to this room";
   if (own === "OWNER" && !already) {
-    try {
-      await session.iq(buildAffiliationChange(room, invitee, "member", `Invited by ${session.bareJid}`));
-    } catch (error) {
-      throw toChangeError(error, permission, context);
-    }
+    await orApiError(session.iq(buildAffiliationChange(room, invitee, "member", `Invited by ${session.bareJid}`)), MUC_LIGHT_ERRORS.invite, context);
   }
   await enterAsMember(session, room, context, opts);
   await sendThroughRoom(session, room, buildInvitation(room, invitee, session.bareJid, newStanzaId()), MUC_ERRORS.invite, context);
   if (own !== "OWNER" && !already) {
     const after = await readParticipants(session, room, context);
-    if (!after.some((p) => p.jid === invitee)) throw notAllowed(permission, context);
+    if (!after.some((p) => p.jid === invitee)) throw notAllowed(MUC_LIGHT_MESSAGES.cannotInvite, context);
   }
   return MUC_LIGHT_MESSAGES.invited;
 }
@@ -260,36 +241,21 @@ export async function inviteUser(session: XmppSession, room: string, recipient: 
  *         registration in rooms and lets only owners and admins change affiliations).
  */
 export async function kickUser(session: XmppSession, room: string, user: string | null | undefined): Promise<string> {
-  const target = (user ?? session.bareJid).split("/")[0]!.toLowerCase();
+  const target = bareOf(user ?? session.bareJid);
   const context = { user: user ?? session.bareJid };
   const { participants, own } = await membership(session, room, context);
   const self = target === session.bareJid;
   if (own !== "OWNER" && !self) throw notAllowed(MUC_LIGHT_MESSAGES.cannotChangeAffiliations, context);
-  const change = async (stanza: Element) => {
-    try {
-      await session.iq(stanza);
-    } catch (error) {
-      throw toChangeError(error, MUC_LIGHT_MESSAGES.cannotChangeAffiliations, context);
-    }
-  };
+  const change = (stanza: Element) => orApiError(session.iq(stanza), MUC_LIGHT_ERRORS.changeAffiliations, context);
   if (!self) {
     await change(buildAffiliationChange(room, target, "none"));
   } else if (own === "MEMBER") {
-    try {
-      await session.iq(buildUnregister(room));
-    } catch (error) {
-      if (isUnsupported(error)) throw cannotLeave(context);
-      throw toChangeError(error, MUC_LIGHT_MESSAGES.cannotChangeAffiliations, context);
-    }
+    await orApiError(session.iq(buildUnregister(room)), MUC_LIGHT_ERRORS.leave, context);
     await forgetRoom(session, room);
   } else {
     const others = participants.filter((p) => p.jid !== session.bareJid);
     if (others.length === 0) {
-      try {
-        await destroyRoom(session, room, "The last member left");
-      } catch (error) {
-        throw toChangeError(error, MUC_LIGHT_MESSAGES.cannotChangeAffiliations, context);
-      }
+      await orApiError(destroyRoom(session, room, "The last member left"), MUC_LIGHT_ERRORS.changeAffiliations, context);
     } else {
       if (!others.some((p) => p.affiliation === "OWNER")) await change(buildAffiliationChange(room, others[0]!.jid, "owner"));
       await change(buildAffiliationChange(room, session.bareJid, "none"));
@@ -307,11 +273,7 @@ export async function deleteRoom(session: XmppSession, room: string): Promise<st
   const context = { room };
   const { own } = await membership(session, room, context);
   if (own !== "OWNER") throw notAllowed(MUC_LIGHT_MESSAGES.cannotDelete, context);
-  try {
-    await destroyRoom(session, room, "Room deleted through the user GraphQL API");
-  } catch (error) {
-    throw toChangeError(error, MUC_LIGHT_MESSAGES.cannotDelete, context);
-  }
+  await orApiError(destroyRoom(session, room, "Room deleted through the user GraphQL API"), MUC_LIGHT_ERRORS.deleteRoom, context);
   await forgetRoom(session, room);
   return MUC_LIGHT_MESSAGES.deleted;
 }
@@ -379,13 +341,7 @@ function nickOf(session: XmppSession): string {
 async function enterAsMember(session: XmppSession, room: string, context: Record<string, unknown>, opts: MucLightOptions): Promise<void> {
   const occupancy = MucOccupancy.of(session, opts.timeoutMs);
   if (occupancy.get(room)) return;
-  try {
-    await occupancy.enter(room, nickOf(session));
-  } catch (error) {
-    if (isNotMember(error)) throw notRoomMember(context);
-    if (isRoomMissing(error)) throw mucLightRoomNotFound(context);
-    throw toMucError(error, MUC_ERRORS.join, context);
-  }
+  await orApiError(occupancy.enter(room, nickOf(session)), MUC_LIGHT_ERRORS.enter, context, MUC_CONTEXT);
 }
 
 async function setSubject(session: XmppSession, room: string, subject: string, context: Record<string, unknown>): Promise<void> {

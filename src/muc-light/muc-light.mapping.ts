@@ -1,6 +1,5 @@
-import { xml, type Element } from "@xmpp/xml";
-import { NS_DATA, NS_MAM, NS_RSM } from "../xmpp/namespaces.js";
-import { NS_MUC_USER, type AdminItem, type MucAffiliation } from "../muc/muc.stanzas.js";
+import type { AdminItem, MucAffiliation } from "../muc/muc.stanzas.js";
+import { bareOf } from "../xmpp/jid.js";
 
 /*
  * MUC Light (MongooseIM's urn:xmpp:muclight:0) mapped onto XEP-0045 rooms, as pure
@@ -140,7 +139,7 @@ export function participantsFrom(items: ReadonlyArray<{ jid: string | null; affi
     if (!item.jid || item.affiliation === null) continue;
     const rank = AFFILIATION_RANK[item.affiliation];
     if (rank === undefined) continue;
-    const jid = item.jid.split("/")[0]!.toLowerCase();
+    const jid = bareOf(item.jid);
     best.set(jid, Math.min(rank, best.get(jid) ?? rank));
   }
   return [...best.entries()]
@@ -182,98 +181,6 @@ export function creationConfig(offered: ReadonlySet<string>, name: string, descr
     "muc#roomconfig_getmemberlist": ["moderator", "participant", "visitor"],
   };
   return Object.fromEntries(Object.entries(wanted).filter(([field]) => offered.has(field)));
-}
-
-/** A subject change (XEP-0045 §8.1): a groupchat message with only a `<subject/>`. */
-export function buildSubjectMessage(room: string, subject: string, id: string): Element {
-  return xml("message", { to: room, type: "groupchat", id }, xml("subject", {}, subject));
-}
-
-/** XEP-0045 §7.10 / XEP-0077 §3.2: cancelling one's registration with a room drops its member affiliation. */
-export const NS_REGISTER = "jabber:iq:register";
-export function buildUnregister(room: string): Element {
-  return xml("iq", { type: "set", to: room }, xml("query", { xmlns: NS_REGISTER }, xml("remove")));
-}
-
-/**
- * A mediated invitation (XEP-0045 §7.8.2) with a body. The body matters: servers
- * archive messages with a body in the invitee's archive (XEP-0313), which is how the
- * invitee's gateway learns about the room later, even if it was offline.
- */
-export function buildInvitation(room: string, invitee: string, inviter: string, id: string): Element {
-  return xml(
-    "message",
-    { to: room, id },
-    xml("body", {}, `${inviter} invited you to the room ${room}`),
-    xml("x", { xmlns: NS_MUC_USER }, xml("invite", { to: invitee }, xml("reason", {}, `${inviter} added you to the MUC Light room ${room}`))),
-  );
-}
-
-// ---------------------------------------------------------------------------------------
-// The caller's room list: private storage (XEP-0049) and archived invitations (XEP-0313)
-
-/** Namespace of the gateway's private-storage record of the caller's MUC Light rooms. */
-export const NS_ROOM_LIST = "urn:xmpp-graphql:muc-light:rooms:0";
-export const ROOM_LIST_ELEMENT = "rooms";
-
-/** The record: rooms known to include the caller, and the last archive id scanned for invitations. */
-export interface RoomList {
-  rooms: Set<string>;
-  scanned: string | null;
-}
-
-export function buildRoomList(list: RoomList): Element {
-  return xml(
-    ROOM_LIST_ELEMENT,
-    list.scanned !== null ? { xmlns: NS_ROOM_LIST, scanned: list.scanned } : { xmlns: NS_ROOM_LIST },
-    ...[...list.rooms].sort().map((jid) => xml("room", { jid })),
-  );
-}
-
-/** Reads the record; an absent or empty element is an empty list never scanned. */
-export function parseRoomList(element: Element | null): RoomList {
-  const rooms = new Set<string>();
-  for (const room of element?.getChildren("room") ?? []) {
-    const jid = room.attrs.jid;
-    if (jid && jid.includes("@") && !jid.includes("/")) rooms.add(jid.toLowerCase());
-  }
-  return { rooms, scanned: element?.attrs.scanned || null };
-}
-
-/**
- * A query of the caller's own archive paging forward (oldest first) from after an
- * archive id, or from the start (XEP-0313 §4, XEP-0059 §2.2).
- */
-export function buildForwardArchiveQuery(queryId: string, after: string | null, max: number): Element {
-  return xml(
-    "iq",
-    { type: "set" },
-    xml(
-      "query",
-      { xmlns: NS_MAM, queryid: queryId },
-      xml("x", { xmlns: NS_DATA, type: "submit" }, xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, NS_MAM))),
-      xml("set", { xmlns: NS_RSM }, xml("max", {}, String(max)), after !== null ? xml("after", {}, after) : null),
-    ),
-  );
-}
-
-/** XEP-0249 §2: a direct invitation. */
-export const NS_CONFERENCE = "jabber:x:conference";
-
-/**
- * The room an archived message invites the caller to, or null. Mediated invitations
- * (XEP-0045 §7.8.2) name the room as sender; direct ones (XEP-0249) in `jid`. Messages
- * the caller sent are not invitations to the caller. The result is only a candidate:
- * membership is checked with the room itself before it is believed.
- */
-export function invitedRoom(message: Element, ownBareJid: string): string | null {
-  if (message.name !== "message" || message.attrs.type === "error") return null;
-  const from = message.attrs.from?.split("/")[0]?.toLowerCase();
-  if (!from || from === ownBareJid) return null;
-  const direct = message.getChild("x", NS_CONFERENCE)?.attrs.jid;
-  if (message.getChild("x", NS_MUC_USER)?.getChild("invite")) return from;
-  if (direct && direct.includes("@")) return direct.split("/")[0]!.toLowerCase();
-  return null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

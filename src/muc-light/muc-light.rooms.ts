@@ -1,10 +1,11 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { StanzaError, toApiError } from "../errors/xmpp-errors.js";
+import { StanzaError } from "../xmpp/errors.js";
+import { orApiError, toApiError } from "../errors/map-error.js";
 import { buildPrivateGet, buildPrivateSet, parsePrivateResult } from "../private/private.stanzas.js";
-import { newStanzaId, parseArchiveFin, parseArchiveResult } from "../stanza/stanza.stanzas.js";
+import { queryArchive } from "../xmpp/mam.js";
 import {
-  NS_ROOM_LIST, ROOM_LIST_ELEMENT, buildForwardArchiveQuery, buildRoomList, invitedRoom, parseRoomList, type RoomList,
-} from "./muc-light.mapping.js";
+  NS_ROOM_LIST, ROOM_LIST_ELEMENT, buildRoomList, invitedRoom, parseRoomList, type RoomList,
+} from "./muc-light.stanzas.js";
 
 /*
  * The caller's MUC Light rooms, as the gateway knows them: a record in the caller's
@@ -18,23 +19,18 @@ import {
 /** Prosody's (and MongooseIM's) largest archive page. */
 const ARCHIVE_PAGE = 50;
 
-/** Read-modify-write of the record is serialised per session (one pooled session per user per process). */
-const queues = new WeakMap<XmppSession, Promise<unknown>>();
-
 /**
  * Runs `task` on the caller's record and stores what it returns when that differs.
  * @throws ApiError when private storage cannot be read or written.
  */
 export function updateRoomList<T>(session: XmppSession, task: (list: RoomList) => Promise<{ list: RoomList; result: T }>): Promise<T> {
-  const previous = queues.get(session) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(async () => {
+  // Serialised per session (one pooled session per user per process).
+  return session.memo.serial("muc-light:room-list", async () => {
     const before = await readRoomList(session);
     const { list, result } = await task({ rooms: new Set(before.rooms), scanned: before.scanned });
     if (!sameList(before, list)) await writeRoomList(session, list);
     return result;
   });
-  queues.set(session, run);
-  return run;
 }
 
 /** Adds a room to the caller's record. */
@@ -62,11 +58,7 @@ async function readRoomList(session: XmppSession): Promise<RoomList> {
 }
 
 async function writeRoomList(session: XmppSession, list: RoomList): Promise<void> {
-  try {
-    await session.iq(buildPrivateSet(buildRoomList(list)));
-  } catch (error) {
-    throw toApiError(error, {}, { user: session.bareJid });
-  }
+  await orApiError(session.iq(buildPrivateSet(buildRoomList(list))), {}, { user: session.bareJid });
 }
 
 function sameList(a: RoomList, b: RoomList): boolean {
@@ -99,22 +91,12 @@ export async function scanInvitations(session: XmppSession, scanned: string | nu
   }
 }
 
+/** One page of the caller's archive, oldest first, from after `after` (from its start when null). */
 async function archivePage(session: XmppSession, after: string | null, rooms: Set<string>): Promise<{ last: string | null; complete: boolean; count: number }> {
-  const queryId = newStanzaId();
-  let count = 0;
-  let lastSeen: string | null = null;
-  const stop = session.onStanza((stanza) => {
-    const record = parseArchiveResult(stanza, queryId, session.bareJid);
-    if (!record) return;
-    count++;
-    lastSeen = record.archiveId ?? lastSeen;
+  const page = await queryArchive(session, { max: ARCHIVE_PAGE, afterId: after, from: "oldest" });
+  for (const record of page.records) {
     const room = invitedRoom(record.stanza, session.bareJid);
     if (room) rooms.add(room);
-  });
-  try {
-    const fin = parseArchiveFin(await session.iq(buildForwardArchiveQuery(queryId, after, ARCHIVE_PAGE)));
-    return { last: fin.last ?? lastSeen, complete: fin.complete, count };
-  } finally {
-    stop();
   }
+  return { last: page.last ?? null, complete: page.complete, count: page.records.length };
 }

@@ -1,5 +1,5 @@
-import type { DataForm } from "./muc.stanzas.js";
-import { parseFormBoolean, type RoomInfo } from "./muc.stanzas.js";
+import type { RoomInfo } from "./muc.stanzas.js";
+import { parseFormBoolean, type DataForm } from "../xmpp/forms.js";
 
 /*
  * MongooseIM's room configuration (the GraphQL MUCRoomConfig) mapped onto the XEP-0045

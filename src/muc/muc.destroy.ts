@@ -1,6 +1,7 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { StanzaError, XmppTimeoutError } from "../errors/xmpp-errors.js";
-import { buildDestroyRoom, buildDiscoInfoGet } from "./muc.stanzas.js";
+import { StanzaError, XmppTimeoutError } from "../xmpp/errors.js";
+import { buildDestroyRoom } from "./muc.stanzas.js";
+import { buildDiscoInfoGet } from "../xmpp/disco.js";
 
 /** How long {@link untilGone} waits for one answer, and for the room to be gone in all. */
 const GONE_PROBE_MS = 500;

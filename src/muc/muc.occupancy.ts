@@ -1,6 +1,6 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
-import { XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
+import { XmppConnectionError, XmppTimeoutError } from "../xmpp/errors.js";
 import { destroyRoom } from "./muc.destroy.js";
 import {
   MUC_STATUS, buildJoinPresence, buildLeavePresence, buildNickChangePresence, parseOccupantPresence, parsePresenceError,
@@ -22,6 +22,13 @@ export interface RoomOccupancy {
   nick: string;
   self: Occupant;
   occupants: Occupant[];
+}
+
+/** A room to enter again: where, under which nick, with which password. */
+export interface SavedRoom {
+  room: string;
+  nick: string;
+  password: string | null;
 }
 
 interface Waiter {
@@ -66,35 +73,14 @@ const REJOIN_WINDOW_MS = 10_000;
  * per room).
  */
 export class MucOccupancy {
-  private static readonly bySession = new WeakMap<XmppSession, MucOccupancy>();
-  /** Rooms of users whose session ended by a fault, to enter again on their next session. */
-  private static readonly toRestore = new Map<string, Array<{ room: string; nick: string; password: string | null }>>();
-
-  /**
-   * Enters again the rooms the user's previous session was in when it ended by a fault
-   * (connection lost, server restarted): occupancy survives a reconnect. After a clean
-   * close (idle, shutdown, password change) there is nothing to restore.
-   */
-  static restore(session: XmppSession, timeoutMs = 10_000): void {
-    const rooms = MucOccupancy.toRestore.get(session.bareJid);
-    if (!rooms) return;
-    MucOccupancy.toRestore.delete(session.bareJid);
-    const tracker = MucOccupancy.of(session, timeoutMs);
-    for (const { room, nick, password } of rooms) void tracker.reenter(room, nick, password, undefined, []).catch(() => undefined);
-  }
-
-  /** The tracker of `session`, created (and listening) on first use. */
+  /** The tracker of `session`, created (and listening) on first use; the session owns it. */
   static of(session: XmppSession, timeoutMs = 10_000): MucOccupancy {
-    let tracker = MucOccupancy.bySession.get(session);
-    if (!tracker) {
-      tracker = new MucOccupancy(session, timeoutMs);
-      MucOccupancy.bySession.set(session, tracker);
-    }
-    return tracker;
+    return session.memo.own("muc:occupancy", () => new MucOccupancy(session, timeoutMs));
   }
 
   private readonly rooms = new Map<string, Entry>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly closeListeners = new Set<(rooms: SavedRoom[], fault: boolean) => void>();
 
   private constructor(private readonly session: XmppSession, private readonly timeoutMs: number) {
     session.onStanza((stanza) => this.handle(stanza));
@@ -105,6 +91,19 @@ export class MucOccupancy {
   get(room: string): RoomOccupancy | undefined {
     const entry = this.rooms.get(room);
     return entry?.joined && entry.self ? snapshot(entry, entry.self) : undefined;
+  }
+
+  /**
+   * Calls `listener` when the session closes with the rooms it was in, and whether the
+   * close was a fault (connection lost, server restarted) rather than a clean close.
+   */
+  onClose(listener: (rooms: SavedRoom[], fault: boolean) => void): void {
+    this.closeListeners.add(listener);
+  }
+
+  /** Enters `rooms` again under their nick and password, without waiting (e.g. after a fault). */
+  reenterAll(rooms: readonly SavedRoom[]): void {
+    for (const { room, nick, password } of rooms) void this.reenter(room, nick, password, undefined, []).catch(() => undefined);
   }
 
   /** Bare JIDs of the rooms the session is in. */
@@ -280,8 +279,8 @@ export class MucOccupancy {
 
   private closed(reason: Error | undefined): void {
     const joined = [...this.rooms.values()].filter((e) => e.joined).map((e) => ({ room: e.room, nick: e.nick, password: e.password }));
-    if (reason && joined.length > 0) MucOccupancy.toRestore.set(this.session.bareJid, joined);
-    else MucOccupancy.toRestore.delete(this.session.bareJid);
+    for (const listener of this.closeListeners) listener(joined, reason !== undefined);
+    this.closeListeners.clear();
     for (const entry of this.rooms.values()) {
       entry.waiter?.reject(new XmppConnectionError("the XMPP session closed"));
       entry.leaving?.();

@@ -1,13 +1,14 @@
 import { xml, type Element } from "@xmpp/xml";
-import { NS_DATA, NS_DISCO_INFO, NS_DISCO_ITEMS, NS_RSM } from "../xmpp/namespaces.js";
-import { parseStanzaError } from "../xmpp/stanza-error.js";
-import type { StanzaError } from "../errors/xmpp-errors.js";
-import { buildArchiveQuery, parseArchiveResult, type StanzaRecord } from "../stanza/stanza.stanzas.js";
+import { buildSubmitForm, parseDataFormIn, type DataForm } from "../xmpp/forms.js";
+import type { DiscoInfo } from "../xmpp/disco.js";
+import { parseStanzaError } from "../xmpp/errors.js";
+import type { StanzaError } from "../xmpp/errors.js";
+import { bareOf, resourceOf } from "../xmpp/jid.js";
 
 /*
- * XEP-0045 Multi-User Chat as pure stanza builders and parsers, plus the parts of
- * XEP-0030 (service discovery), XEP-0004 (data forms), XEP-0059 (RSM) and XEP-0313
- * (room archives) that MUC needs. Nothing here talks to a session: the MUC API and
+ * XEP-0045 Multi-User Chat as pure stanza builders and parsers, plus what MUC reads
+ * from disco#info and room archives (XEP-0313 addressed to a room); the shared protocols
+ * themselves live in src/xmpp. Nothing here talks to a session: the MUC API and
  * MUC Light's mapping onto MUC both build on these.
  */
 
@@ -55,10 +56,7 @@ export function occupantJid(room: string, nick: string): string {
 
 /** Splits `room@service/nick`; nick is "" for a bare JID. The room part is lower-cased. */
 export function splitOccupantJid(jid: string): { room: string; nick: string } {
-  const slash = jid.indexOf("/");
-  return slash === -1
-    ? { room: jid.toLowerCase(), nick: "" }
-    : { room: jid.slice(0, slash).toLowerCase(), nick: jid.slice(slash + 1) };
+  return { room: bareOf(jid), nick: resourceOf(jid) ?? "" };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -279,7 +277,7 @@ export function buildConfigSubmit(room: string, values: Readonly<Record<string, 
 
 /** Accepts the default configuration of a newly created room (XEP-0045 §10.1.2), which unlocks it. */
 export function buildInstantRoomSubmit(room: string): Element {
-  return xml("iq", { type: "set", to: room }, xml("query", { xmlns: NS_MUC_OWNER }, xml("x", { xmlns: NS_DATA, type: "submit" })));
+  return xml("iq", { type: "set", to: room }, xml("query", { xmlns: NS_MUC_OWNER }, buildSubmitForm()));
 }
 
 /** Destroys a room (XEP-0045 §10.9), optionally pointing occupants to another room. */
@@ -297,90 +295,14 @@ export function buildDestroyRoom(room: string, reason?: string | null, alternate
 
 /** Reads the configuration form out of a muc#owner result; null when it has none. */
 export function parseConfigForm(reply: Element): DataForm | null {
-  const x = reply.getChild("query", NS_MUC_OWNER)?.getChild("x", NS_DATA);
-  return x ? parseDataForm(x) : null;
+  return parseDataFormIn(reply.getChild("query", NS_MUC_OWNER));
 }
 
 // ---------------------------------------------------------------------------------------
-// Data forms (XEP-0004)
-
-/** One field of a data form: its type and every `<value/>` (XEP-0004 §3.2). */
-export interface FormField {
-  type: string | null;
-  values: string[];
-  options: string[];
-}
-
-/** A parsed data form: FORM_TYPE and the fields by `var`. */
-export interface DataForm {
-  type: string | null;
-  formType: string | null;
-  fields: ReadonlyMap<string, FormField>;
-}
-
-/** Parses an `<x xmlns='jabber:x:data'/>` element. Fields without a `var` (fixed text) are skipped. */
-export function parseDataForm(x: Element): DataForm {
-  const fields = new Map<string, FormField>();
-  for (const field of x.getChildren("field")) {
-    const name = field.attrs.var;
-    if (!name) continue;
-    fields.set(name, {
-      type: field.attrs.type ?? null,
-      values: field.getChildren("value").map((v) => v.text()),
-      options: field.getChildren("option").map((o) => o.getChildText("value") ?? "").filter((v) => v !== ""),
-    });
-  }
-  return { type: x.attrs.type ?? null, formType: fields.get("FORM_TYPE")?.values[0] ?? null, fields };
-}
-
-/** A submitted form with FORM_TYPE first (XEP-0004 §3.1, XEP-0068). */
-export function buildSubmitForm(formType: string, values: Readonly<Record<string, readonly string[]>>): Element {
-  return xml(
-    "x",
-    { xmlns: NS_DATA, type: "submit" },
-    xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, formType)),
-    ...Object.entries(values).map(([name, vals]) => xml("field", { var: name }, ...vals.map((v) => xml("value", {}, v)))),
-  );
-}
-
-/** XEP-0004 §3.3 boolean: "1"/"true" or "0"/"false"; null for anything else. */
-export function parseFormBoolean(value: string | undefined): boolean | null {
-  if (value === "1" || value === "true") return true;
-  if (value === "0" || value === "false") return false;
-  return null;
-}
-
-// ---------------------------------------------------------------------------------------
-// Service discovery (XEP-0030) with result set paging (XEP-0059)
-
-/** disco#info of an entity (XEP-0030 §3.1): the shared builder. */
-export { buildDiscoInfoGet } from "../xmpp/disco.js";
-
-/**
- * The identities, features and extended-info forms (XEP-0128) of a disco#info result.
- * xmpp/disco.ts's `DiscoInfo` has no forms; rooms publish their details in one.
- */
-export interface EntityInfo {
-  identities: Array<{ category: string; type: string; name: string | null }>;
-  features: ReadonlySet<string>;
-  forms: DataForm[];
-}
-
-export function parseEntityInfo(reply: Element): EntityInfo {
-  const query = reply.getChild("query", NS_DISCO_INFO);
-  return {
-    identities: (query?.getChildren("identity") ?? []).map((i) => ({
-      category: i.attrs.category ?? "",
-      type: i.attrs.type ?? "",
-      name: i.attrs.name || null,
-    })),
-    features: new Set((query?.getChildren("feature") ?? []).map((f) => f.attrs.var ?? "")),
-    forms: (query?.getChildren("x", NS_DATA) ?? []).map(parseDataForm),
-  };
-}
+// What rooms and services say about themselves (XEP-0045 §6, through XEP-0030 disco#info)
 
 /** Whether a disco#info result describes a MUC service or room (XEP-0045 §6.1, §6.4). */
-export function isMucEntity(info: EntityInfo): boolean {
+export function isMucEntity(info: DiscoInfo): boolean {
   return info.features.has(NS_MUC) || info.identities.some((i) => i.category === "conference" && i.type === "text");
 }
 
@@ -397,7 +319,7 @@ export interface RoomInfo {
   extended: DataForm | null;
 }
 
-export function parseRoomInfo(info: EntityInfo): RoomInfo {
+export function parseRoomInfo(info: DiscoInfo): RoomInfo {
   const extended = info.forms.find((f) => f.formType === NS_MUC_ROOMINFO) ?? null;
   const occupants = Number(extended?.fields.get("muc#roominfo_occupants")?.values[0] ?? Number.NaN);
   const identityName = info.identities.find((i) => i.category === "conference")?.name ?? null;
@@ -409,80 +331,4 @@ export function parseRoomInfo(info: EntityInfo): RoomInfo {
     features: info.features,
     extended,
   };
-}
-
-/** Result set paging of a request (XEP-0059 §2.1, §2.4). */
-export interface RsmRequest {
-  max?: number | null;
-  index?: number | null;
-}
-
-/** Result set paging of a reply (XEP-0059 §2.6). */
-export interface RsmResult {
-  count: number | null;
-  first: string | null;
-  firstIndex: number | null;
-  last: string | null;
-}
-
-/** disco#items of an entity (XEP-0030 §4.1), asking for one page when `rsm` is given. */
-export function buildDiscoItemsGet(to: string, rsm?: RsmRequest | null): Element {
-  const paging =
-    rsm && (rsm.max != null || rsm.index != null)
-      ? xml(
-          "set",
-          { xmlns: NS_RSM },
-          rsm.max != null ? xml("max", {}, String(rsm.max)) : null,
-          rsm.index != null ? xml("index", {}, String(rsm.index)) : null,
-        )
-      : null;
-  return xml("iq", { type: "get", to }, xml("query", { xmlns: NS_DISCO_ITEMS }, paging));
-}
-
-export interface DiscoItem {
-  jid: string;
-  name: string | null;
-  node: string | null;
-}
-
-/** The items of a disco#items result, and its RSM data when the entity paged it (null otherwise). */
-export function parseDiscoItems(reply: Element): { items: DiscoItem[]; rsm: RsmResult | null } {
-  const query = reply.getChild("query", NS_DISCO_ITEMS);
-  const items: DiscoItem[] = [];
-  for (const item of query?.getChildren("item") ?? []) {
-    if (!item.attrs.jid) continue;
-    items.push({ jid: item.attrs.jid, name: item.attrs.name || null, node: item.attrs.node ?? null });
-  }
-  const set = query?.getChild("set", NS_RSM);
-  if (!set) return { items, rsm: null };
-  const count = Number(set.getChildText("count") ?? Number.NaN);
-  const first = set.getChild("first");
-  const firstIndex = Number(first?.attrs.index ?? Number.NaN);
-  return {
-    items,
-    rsm: {
-      count: Number.isInteger(count) ? count : null,
-      first: first ? first.text() : null,
-      firstIndex: Number.isInteger(firstIndex) ? firstIndex : null,
-      last: set.getChildText("last") ?? null,
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------
-// Room archives (XEP-0313 §4 addressed to the room, XEP-0045 §7.2.15 history aside)
-
-/** A MAM query to a room's archive for its newest `max` messages, before an instant. */
-export function buildRoomArchiveQuery(room: string, query: { queryId: string; before?: Date | null; max: number }): Element {
-  const iq = buildArchiveQuery({ queryId: query.queryId, before: query.before, max: query.max });
-  iq.attrs.to = room;
-  return iq;
-}
-
-/**
- * Reads one archived room message delivered for query `queryId`; results must come
- * from the room itself, or they could be another entity injecting fake history.
- */
-export function parseRoomArchiveResult(stanza: Element, queryId: string, room: string): StanzaRecord | null {
-  return parseArchiveResult(stanza, queryId, room.toLowerCase());
 }

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { ApiError } from "../errors/api-error.js";
-import { XmppAuthError } from "../errors/xmpp-errors.js";
+import { XmppAuthError } from "../xmpp/errors.js";
 import type { XmppSession } from "../xmpp/session.js";
 import type { ScramKeys } from "../xmpp/scram.js";
 

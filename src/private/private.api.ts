@@ -1,7 +1,7 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
-import { toApiError } from "../errors/xmpp-errors.js";
-import { PRIVATE_ERRORS, invalidElementName, missingNamespace, reservedNamespace } from "../errors/private-errors.js";
+import { orApiError } from "../errors/map-error.js";
+import { PRIVATE_ERRORS, invalidElementName, missingNamespace, reservedNamespace } from "./private.errors.js";
 import {
   buildPrivateGet, buildPrivateSet, emptyPrivateElement, isElementName, isReservedNamespace, namespaceOf,
   parsePrivateResult, serializeXml,
@@ -18,11 +18,7 @@ export async function getPrivate(session: XmppSession, element: string, ns: stri
   if (!isElementName(element)) throw invalidElementName(element);
   if (isReservedNamespace(ns)) throw reservedNamespace(ns, "nameSpace");
   let reply;
-  try {
-    reply = await session.iq(buildPrivateGet(element, ns));
-  } catch (error) {
-    throw toApiError(error, PRIVATE_ERRORS.get, { user: session.bareJid, element, subElement: ns });
-  }
+  reply = await orApiError(session.iq(buildPrivateGet(element, ns)), PRIVATE_ERRORS.get, { user: session.bareJid, element, subElement: ns });
   return serializeXml(parsePrivateResult(reply, ns) ?? emptyPrivateElement(element, ns));
 }
 
@@ -37,10 +33,6 @@ export async function setPrivate(session: XmppSession, element: Element): Promis
   if (ns === undefined) throw missingNamespace();
   if (isReservedNamespace(ns)) throw reservedNamespace(ns, "elementString");
   const serialized = serializeXml(element);
-  try {
-    await session.iq(buildPrivateSet(element));
-  } catch (error) {
-    throw toApiError(error, PRIVATE_ERRORS.set, { user: session.bareJid, element: serialized });
-  }
+  await orApiError(session.iq(buildPrivateSet(element)), PRIVATE_ERRORS.set, { user: session.bareJid, element: serialized });
   return serialized;
 }

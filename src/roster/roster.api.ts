@@ -1,6 +1,8 @@
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
-import { StanzaError, toApiError, ROSTER_ERRORS } from "../errors/xmpp-errors.js";
+import { StanzaError } from "../xmpp/errors.js";
+import { orApiError, toApiError } from "../errors/map-error.js";
+import { ROSTER_ERRORS } from "./roster.errors.js";
 import {
   buildRosterGet, buildRosterRemove, buildRosterSet, buildServerPing, buildSubscriptionPresence, parseRosterItems,
   type RosterItem, type SubscriptionPresence,
@@ -38,11 +40,7 @@ export async function addContact(
   groups: readonly string[] | null | undefined,
 ): Promise<string> {
   const context = { user: session.bareJid, contact };
-  try {
-    await session.iq(buildRosterSet({ jid: contact, name, groups }));
-  } catch (error) {
-    throw toApiError(error, ROSTER_ERRORS.add, context);
-  }
+  await orApiError(session.iq(buildRosterSet({ jid: contact, name, groups })), ROSTER_ERRORS.add, context);
   return "Contact added successfully";
 }
 

@@ -1,6 +1,6 @@
 import { xml, type Element } from "@xmpp/xml";
 import { NS_PING, NS_ROSTER } from "../xmpp/namespaces.js";
-import { parseJid, formatJid, bareJid } from "../scalars/jid.js";
+import { parseJid, formatJid, bareJid } from "../xmpp/jid.js";
 
 /*
  * Roster management and presence subscriptions, RFC 6121 §2 (jabber:iq:roster) and §3.

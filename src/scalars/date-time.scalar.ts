@@ -1,5 +1,5 @@
 import { accept, defineScalar, reject } from "./define-scalar.js";
-import { formatDateTime, parseDateTime } from "./date-time.js";
+import { formatDateTime, parseDateTime } from "../xmpp/date-time.js";
 
 const REASON = "failed_to_parse_datetime";
 

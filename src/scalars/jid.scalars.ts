@@ -1,7 +1,7 @@
 import type { GraphQLScalarType } from "graphql";
 import { accept, defineScalar, reject, serializeString, type Coercion } from "./define-scalar.js";
-import { JidError, formatJid, parseBareJid, parseUserJid, type Jid } from "./jid.js";
-import { nameprep, nodeprep, resourceprep } from "./stringprep.js";
+import { JidError, formatJid, parseBareJid, parseUserJid, type Jid } from "../xmpp/jid.js";
+import { nameprep, nodeprep, resourceprep } from "../xmpp/stringprep.js";
 
 /** The JID and JID-part scalars: inputs come out normalised, outputs pass through. */
 

@@ -1,6 +1,6 @@
 import { SaxesParser, type SaxesTagNS } from "saxes";
 import { XmlElement } from "../xmpp/xml.js";
-import { utf8Length } from "./stringprep.js";
+import { utf8Length } from "../xmpp/stringprep.js";
 
 /**
  * Parses client-supplied XML into one element, refusing everything XMPP's restricted XML

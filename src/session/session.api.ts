@@ -1,7 +1,8 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { discoItems } from "../xmpp/disco.js";
-import { toApiError, XmppConnectionError } from "../errors/xmpp-errors.js";
-import { sessionsNotListed } from "../errors/session-errors.js";
+import { discoItemJids } from "../xmpp/disco.js";
+import { orApiError, toApiError } from "../errors/map-error.js";
+import { XmppConnectionError } from "../xmpp/errors.js";
+import { sessionsNotListed } from "./session.errors.js";
 import {
   GATEWAY_RESOURCE, buildPresenceProbe, ownResource, ownResources, parsePresencePriority,
 } from "./session.stanzas.js";
@@ -36,12 +37,7 @@ export interface SessionInfo {
  * @throws ApiError `deps_not_loaded` when the server does not list sessions (Prosody).
  */
 export async function listResources(session: XmppSession): Promise<string[]> {
-  let items: string[];
-  try {
-    items = await discoItems(session, session.bareJid);
-  } catch (error) {
-    throw toApiError(error, {}, { user: session.bareJid });
-  }
+  const items: string[] = await orApiError(discoItemJids(session, session.bareJid), {}, { user: session.bareJid });
   const listed = ownResources(items, session.bareJid);
   // The pooled session is itself connected: a server that lists sessions lists it too. One
   // that does not (Prosody returns its PEP nodes) would otherwise look like "no sessions".

@@ -1,5 +1,5 @@
 import { xml, type Element } from "@xmpp/xml";
-import { parseJid } from "../scalars/jid.js";
+import { parseJid } from "../xmpp/jid.js";
 
 /*
  * The caller's own connected sessions. XMPP has no standard query for them; two things

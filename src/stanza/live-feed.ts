@@ -1,11 +1,13 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
-import { StanzaError, toApiError, XmppConnectionError } from "../errors/xmpp-errors.js";
+import { toApiError } from "../errors/map-error.js";
+import { StanzaError, XmppConnectionError } from "../xmpp/errors.js";
 import { MessageStream, RecentKeys } from "./message-stream.js";
-import {
-  buildArchiveQuery, newStanzaId, parseArchiveFin, parseArchiveResult, parseIncomingMessage, parseSentCarbon, type StanzaRecord,
-} from "./stanza.stanzas.js";
+import { parseIncomingMessage, parseSentCarbon } from "./stanza.stanzas.js";
+import type { StanzaRecord } from "../xmpp/messages.js";
+import { queryArchive } from "../xmpp/mam.js";
+import { bareOf } from "../xmpp/jid.js";
 
 /**
  * One event of a live feed: a message (`outgoing` when the user sent it from another
@@ -136,7 +138,7 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncItera
   };
 
   const newestArchiveId = async (session: XmppSession): Promise<string | undefined> => {
-    const page = await archivePage(session, { max: 1 });
+    const page = await queryArchive(session, { max: 1 });
     return page.records.at(-1)?.archiveId;
   };
 
@@ -149,12 +151,12 @@ export async function openLiveFeed(options: LiveFeedOptions): Promise<AsyncItera
     let after = lastArchiveId;
     let read = 0;
     for (;;) {
-      const page = await archivePage(session, { max: CATCH_UP_PAGE, afterId: after });
-      // The archive also holds what the user sent from other clients; a feed carries
-      // only what reached the user. Outgoing ones still move the position forward.
+      const page = await queryArchive(session, { max: CATCH_UP_PAGE, afterId: after });
+      // The archive also holds what the user sent from other clients: a feed without
+      // `include.outgoing` skips those, but they still move the position forward.
       read += page.records.length;
       for (const record of page.records) {
-        const outgoing = record.sender?.split("/")[0]?.toLowerCase() === session.bareJid;
+        const outgoing = record.sender !== null && bareOf(record.sender) === session.bareJid;
         if (!outgoing || options.include?.outgoing) deliver({ record, outgoing, replayed: true });
         else if (record.archiveId !== undefined) lastArchiveId = record.archiveId;
       }
@@ -242,20 +244,4 @@ export function deliveryKey(record: StanzaRecord): string | undefined {
   if (record.archiveId !== undefined) return `archive ${record.archiveId}`;
   if (record.stanza_id !== "" && record.sender !== null) return `message ${record.sender} ${record.stanza_id}`;
   return undefined;
-}
-
-/** One page of the user's own archive, oldest first. */
-async function archivePage(session: XmppSession, query: { max: number; afterId?: string }) {
-  const queryId = newStanzaId();
-  const records: StanzaRecord[] = [];
-  const stop = session.onStanza((stanza) => {
-    const record = parseArchiveResult(stanza, queryId, session.bareJid);
-    if (record) records.push(record);
-  });
-  try {
-    const reply = await session.iq(buildArchiveQuery({ queryId, max: query.max, ...(query.afterId !== undefined && { afterId: query.afterId }) }));
-    return { records, ...parseArchiveFin(reply) };
-  } finally {
-    stop();
-  }
 }

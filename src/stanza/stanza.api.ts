@@ -1,11 +1,12 @@
 import type { Element } from "@xmpp/xml";
 import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
-import { toApiError, STANZA_ERRORS } from "../errors/xmpp-errors.js";
-import { parseJid, formatJid, bareJid } from "../scalars/jid.js";
-import {
-  buildArchiveQuery, buildChatMessage, buildHeadlineMessage, newStanzaId, parseArchiveResult, type StanzaRecord,
-} from "./stanza.stanzas.js";
+import { orApiError } from "../errors/map-error.js";
+import { STANZA_ERRORS } from "./stanza.errors.js";
+import { bareOf, parseJid, formatJid, bareJid } from "../xmpp/jid.js";
+import { buildChatMessage, buildHeadlineMessage } from "./stanza.stanzas.js";
+import { newStanzaId, type StanzaRecord } from "../xmpp/messages.js";
+import { queryArchive } from "../xmpp/mam.js";
 
 /** MongooseIM's default (and maximum) page of archived messages. */
 export const MAX_ARCHIVE_PAGE = 50;
@@ -14,7 +15,7 @@ const INVALID_SENDER = "Sender's JID is different from the user's JID";
 
 /** `from`, when given, must name the caller (any of its resources). */
 function checkSender(session: XmppSession, from: string | null | undefined): void {
-  if (from != null && from.split("/")[0] !== session.bareJid) {
+  if (from != null && bareOf(from) !== session.bareJid) {
     throw new ApiError("invalid_sender", INVALID_SENDER, { from });
   }
 }
@@ -75,12 +76,8 @@ export async function sendRawStanza(session: XmppSession, stanza: Element | null
   return { id: stanza.attrs.id };
 }
 
-async function sendOrFail(session: XmppSession, stanza: Element): Promise<void> {
-  try {
-    await session.send(stanza);
-  } catch (error) {
-    throw toApiError(error);
-  }
+function sendOrFail(session: XmppSession, stanza: Element): Promise<void> {
+  return orApiError(session.send(stanza));
 }
 
 /**
@@ -93,18 +90,8 @@ export async function getLastMessages(
   options: { with?: string | null; before?: Date | null; limit?: number | null },
 ): Promise<{ stanzas: StanzaRecord[]; limit: number }> {
   const limit = Math.min(options.limit ?? MAX_ARCHIVE_PAGE, MAX_ARCHIVE_PAGE);
-  const queryId = newStanzaId();
-  const stanzas: StanzaRecord[] = [];
-  const stop = session.onStanza((stanza) => {
-    const record = parseArchiveResult(stanza, queryId, session.bareJid);
-    if (record) stanzas.push(record);
-  });
-  try {
-    await session.iq(buildArchiveQuery({ queryId, with: options.with, before: options.before, max: limit }));
-  } catch (error) {
-    throw toApiError(error, STANZA_ERRORS.archive, { user: session.bareJid });
-  } finally {
-    stop();
-  }
-  return { stanzas, limit };
+  const page = await orApiError(
+    queryArchive(session, { with: options.with, before: options.before, max: limit }), STANZA_ERRORS.archive, { user: session.bareJid },
+  );
+  return { stanzas: page.records, limit };
 }

@@ -1,4 +1,4 @@
-import type { StanzaRecord } from "./stanza.stanzas.js";
+import type { StanzaRecord } from "../xmpp/messages.js";
 
 /** What each event of `subscription { stanza { subscribeForMessages } }` carries. */
 export interface MessageEvent {

@@ -1,11 +1,11 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { toApiError } from "../errors/xmpp-errors.js";
-import { VCARD_ERRORS, invalidVcardInput, vcardNotFound } from "../errors/vcard-errors.js";
-import { bareJid, formatJid, parseJid } from "../scalars/jid.js";
+import { orApiError } from "../errors/map-error.js";
+import { VCARD_ERRORS, invalidVcardInput, vcardNotFound } from "./vcard.errors.js";
+import { bareJid, formatJid, parseJid } from "../xmpp/jid.js";
 import {
   buildVcardGet, buildVcardSet, parseVcardResult, type ImageInput, type Vcard, type VcardInput,
 } from "./vcard.stanzas.js";
-import { domainOfJid } from "../scalars/jid.js";
+import { domainOfJid } from "../xmpp/jid.js";
 
 /**
  * A user's vCard (XEP-0054 §3.3), or the caller's own (§3.1) when `user` is omitted. A
@@ -21,11 +21,7 @@ export async function getVcard(session: XmppSession, user?: string | null): Prom
     ? VCARD_ERRORS.getOwn
     : domainOfJid(target) === domainOfJid(session.bareJid) ? VCARD_ERRORS.getLocal : VCARD_ERRORS.getRemote;
   let reply;
-  try {
-    reply = await session.iq(buildVcardGet(own ? undefined : target));
-  } catch (error) {
-    throw toApiError(error, errors, context);
-  }
+  reply = await orApiError(session.iq(buildVcardGet(own ? undefined : target)), errors, context);
   const vcard = parseVcardResult(reply);
   if (!vcard) throw vcardNotFound(context);
   return vcard;
@@ -40,11 +36,7 @@ export async function getVcard(session: XmppSession, user?: string | null): Prom
  */
 export async function setVcard(session: XmppSession, vcard: VcardInput): Promise<Vcard> {
   checkVcardInput(vcard);
-  try {
-    await session.iq(buildVcardSet(vcard));
-  } catch (error) {
-    throw toApiError(error, VCARD_ERRORS.set, { user: session.bareJid });
-  }
+  await orApiError(session.iq(buildVcardSet(vcard)), VCARD_ERRORS.set, { user: session.bareJid });
   return getVcard(session);
 }
 

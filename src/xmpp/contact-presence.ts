@@ -1,6 +1,7 @@
 import { xml, type Element } from "@xmpp/xml";
-import { parseDateTime } from "../scalars/date-time.js";
+import { parseDateTime } from "./date-time.js";
 import { parsePresencePriority } from "./presence.js";
+import { bareOf, resourceOf } from "./jid.js";
 
 /*
  * Other entities' presence as a chat client shows it (RFC 6121 §4.7: show, status,
@@ -36,9 +37,8 @@ export function parseResourcePresence(stanza: Element): { bareJid: string; state
   if (type !== undefined && type !== "unavailable") return null;
   const from: string = stanza.attrs.from ?? "";
   if (from === "") return null;
-  const slash = from.indexOf("/");
-  const bareJid = (slash === -1 ? from : from.slice(0, slash)).toLowerCase();
-  const resource = slash === -1 ? "" : from.slice(slash + 1);
+  const bareJid = bareOf(from);
+  const resource = resourceOf(from) ?? "";
   const showText = stanza.getChildText("show")?.trim() ?? "";
   const show: Show = type === "unavailable" ? "offline" : SHOWN.has(showText) ? (showText as Show) : "online";
   const status = stanza.getChildText("status");
@@ -99,5 +99,5 @@ export function parseSubscriptionPresence(stanza: Element): { from: string; kind
   const from: string = stanza.attrs.from ?? "";
   if (from === "") return null;
   const status = stanza.getChildText("status");
-  return { from: from.split("/")[0]!.toLowerCase(), kind: stanza.attrs.type as SubscriptionKind, message: status === null || status === "" ? null : status };
+  return { from: bareOf(from), kind: stanza.attrs.type as SubscriptionKind, message: status === null || status === "" ? null : status };
 }

@@ -1,33 +1,27 @@
 import { xml, type Element } from "@xmpp/xml";
 import type { XmppSession } from "./session.js";
 import { NS_DISCO_INFO, NS_DISCO_ITEMS } from "./namespaces.js";
+import { parseDataForms, type DataForm } from "./forms.js";
+import { buildRsmSet, parseRsmSet, type RsmRequest, type RsmResult } from "./rsm.js";
 
 /*
- * Service discovery (XEP-0030): which components of the user's server offer what.
- * Components rarely change while a gateway runs, so results are cached per server.
+ * Service discovery (XEP-0030, https://xmpp.org/extensions/xep-0030.html): what an entity
+ * is and offers (disco#info, with XEP-0128 extended-info forms) and which entities it
+ * lists (disco#items, paged with XEP-0059 when asked).
  */
 
-/** One entity's disco#info: identities as "category/type" and features. */
+/** One entity's disco#info: identities, features and extended-info forms. */
 export interface DiscoInfo {
-  identities: Array<{ category: string; type: string; name?: string }>;
-  features: Set<string>;
+  identities: Array<{ category: string; type: string; name: string | null }>;
+  features: ReadonlySet<string>;
+  forms: DataForm[];
 }
 
-/** Parses a disco#info result. */
-export function parseDiscoInfo(reply: Element): DiscoInfo {
-  const query = reply.getChild("query", NS_DISCO_INFO);
-  return {
-    identities: (query?.getChildren("identity") ?? []).map((i) => ({
-      category: i.attrs.category ?? "", type: i.attrs.type ?? "", ...(i.attrs.name !== undefined && { name: i.attrs.name }),
-    })),
-    features: new Set((query?.getChildren("feature") ?? []).map((f) => f.attrs.var ?? "")),
-  };
-}
-
-/** Parses a disco#items result into item JIDs. */
-export function parseDiscoItems(reply: Element): string[] {
-  const query = reply.getChild("query", NS_DISCO_ITEMS);
-  return (query?.getChildren("item") ?? []).flatMap((i) => (i.attrs.jid ? [i.attrs.jid] : []));
+/** One item of a disco#items result. */
+export interface DiscoItem {
+  jid: string;
+  name: string | null;
+  node: string | null;
 }
 
 /** `disco#info` of an entity (XEP-0030 §3.1). */
@@ -35,36 +29,61 @@ export function buildDiscoInfoGet(to: string): Element {
   return xml("iq", { type: "get", to }, xml("query", { xmlns: NS_DISCO_INFO }));
 }
 
-/** `disco#items` of an entity (XEP-0030 §4.1). */
-export function buildDiscoItemsGet(to: string): Element {
-  return xml("iq", { type: "get", to }, xml("query", { xmlns: NS_DISCO_ITEMS }));
+/** Parses a disco#info result. */
+export function parseDiscoInfo(reply: Element): DiscoInfo {
+  const query = reply.getChild("query", NS_DISCO_INFO);
+  return {
+    identities: (query?.getChildren("identity") ?? []).map((i) => ({
+      category: i.attrs.category ?? "",
+      type: i.attrs.type ?? "",
+      name: i.attrs.name || null,
+    })),
+    features: new Set((query?.getChildren("feature") ?? []).map((f) => f.attrs.var ?? "")),
+    forms: parseDataForms(query),
+  };
 }
 
+/** `disco#items` of an entity (XEP-0030 §4.1), asking for one page when `rsm` is given. */
+export function buildDiscoItemsGet(to: string, rsm?: RsmRequest | null): Element {
+  return xml("iq", { type: "get", to }, xml("query", { xmlns: NS_DISCO_ITEMS }, buildRsmSet(rsm)));
+}
+
+/** The items (those with a JID) of a disco#items result, and its paging when the entity paged it (null otherwise). */
+export function parseDiscoItems(reply: Element): { items: DiscoItem[]; rsm: RsmResult | null } {
+  const query = reply.getChild("query", NS_DISCO_ITEMS);
+  const items: DiscoItem[] = [];
+  for (const item of query?.getChildren("item") ?? []) {
+    if (!item.attrs.jid) continue;
+    items.push({ jid: item.attrs.jid, name: item.attrs.name || null, node: item.attrs.node ?? null });
+  }
+  return { items, rsm: parseRsmSet(query) };
+}
+
+/** disco#info of `to`. @throws StanzaError and the session's errors. */
 export async function discoInfo(session: XmppSession, to: string): Promise<DiscoInfo> {
   return parseDiscoInfo(await session.iq(buildDiscoInfoGet(to)));
 }
 
-export async function discoItems(session: XmppSession, to: string): Promise<string[]> {
-  return parseDiscoItems(await session.iq(buildDiscoItemsGet(to)));
+/** The JIDs `to` lists in disco#items (one unpaged request). @throws StanzaError and the session's errors. */
+export async function discoItemJids(session: XmppSession, to: string): Promise<string[]> {
+  return parseDiscoItems(await session.iq(buildDiscoItemsGet(to))).items.map((item) => item.jid);
 }
 
-const componentCache = new Map<string, Promise<Array<{ jid: string; info: DiscoInfo }>>>();
+/** A component of the user's server with its disco#info. */
+export interface ServerComponent {
+  jid: string;
+  info: DiscoInfo;
+}
 
 /**
- * The server's components with their disco#info (disco#items of the domain, then each
- * item's info in parallel). Cached per domain for the process; a failure is not cached.
+ * The server's components with their disco#info: disco#items of the domain, then each
+ * item's info in parallel; an item whose info fails is left out. Components rarely change
+ * while a session lives, so the answer is remembered for the session (a failure is not).
  */
-export function serverComponents(session: XmppSession): Promise<Array<{ jid: string; info: DiscoInfo }>> {
-  const domain = session.domain;
-  let cached = componentCache.get(domain);
-  if (!cached) {
-    cached = (async () => {
-      const items = await discoItems(session, domain);
-      const infos = await Promise.all(items.map(async (jid) => ({ jid, info: await discoInfo(session, jid).catch(() => undefined) })));
-      return infos.flatMap((c) => (c.info ? [{ jid: c.jid, info: c.info }] : []));
-    })();
-    componentCache.set(domain, cached);
-    cached.catch(() => componentCache.delete(domain));
-  }
-  return cached;
+export function serverComponents(session: XmppSession): Promise<ServerComponent[]> {
+  return session.memo.remember("disco:components", async () => {
+    const items = await discoItemJids(session, session.domain);
+    const infos = await Promise.all(items.map(async (jid) => ({ jid, info: await discoInfo(session, jid).catch(() => undefined) })));
+    return infos.flatMap((c) => (c.info ? [{ jid: c.jid, info: c.info }] : []));
+  });
 }

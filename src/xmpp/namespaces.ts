@@ -22,6 +22,8 @@ export const NS_CARBONS = "urn:xmpp:carbons:2";
 export const NS_SID = "urn:xmpp:sid:0";
 /** RFC 6120 §8.3: stanza error conditions. */
 export const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+/** XEP-0077: In-Band Registration (account changes, leaving a room). */
+export const NS_REGISTER = "jabber:iq:register";
 /** XEP-0030: Service Discovery. */
 export const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 export const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { xml, type Element } from "@xmpp/xml";
+import { bareOf, resourceOf } from "./jid.js";
 
 /*
  * The presence the gateway's own sessions send, and what they read from the presence of
@@ -89,7 +90,7 @@ export function parseOwnResourcePresence(stanza: Element, bareJid: string): OwnR
   const type = stanza.attrs.type;
   if (type !== undefined && type !== "unavailable") return null;
   const from: string = stanza.attrs.from ?? "";
-  const slash = from.indexOf("/");
-  if (slash <= 0 || slash === from.length - 1 || from.slice(0, slash).toLowerCase() !== bareJid) return null;
-  return { resource: from.slice(slash + 1), priority: parsePresencePriority(stanza) };
+  const resource = resourceOf(from);
+  if (resource === undefined || bareOf(from) !== bareJid) return null;
+  return { resource, priority: parsePresencePriority(stanza) };
 }

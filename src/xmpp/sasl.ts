@@ -1,7 +1,7 @@
 import { xml, type Element } from "@xmpp/xml";
 import type { Client } from "@xmpp/client-core";
 import type { StreamFeaturesApi } from "@xmpp/stream-features";
-import { NO_MECHANISM, XmppAuthError } from "../errors/xmpp-errors.js";
+import { NO_MECHANISM, XmppAuthError } from "./errors.js";
 import { NodeScramSha1, NodeScramSha256, ScramProtocolError, type NodeScramMechanism, type ScramKeys } from "./scram.js";
 
 /*

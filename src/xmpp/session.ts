@@ -9,18 +9,17 @@ import createIqCaller from "@xmpp/iq/caller.js";
 import createIqCallee from "@xmpp/iq/callee.js";
 import resourceBinding from "@xmpp/resource-binding";
 import { xml, type Element } from "@xmpp/xml";
-import { XmlCharacterError, XmppAuthError, XmppConnectionError, XmppTimeoutError } from "../errors/xmpp-errors.js";
+import { XmlCharacterError, XmppAuthError, XmppConnectionError, XmppTimeoutError, parseStanzaError } from "./errors.js";
 import { isXmlSafe } from "./xml.js";
 import { ScramKeysOutdatedError, type ScramKeys } from "./scram.js";
 import { PasswordPreparationError } from "./saslprep.js";
 import { useSasl, type SaslMechanismName, type SaslOutcome } from "./sasl.js";
 import { useStartTls } from "./starttls.js";
-import { parseStanzaError } from "./stanza-error.js";
-import { NS_BLOCKING, NS_CARBONS, NS_ROSTER } from "./namespaces.js";
-import {
-  buildAvailablePresence, buildUnavailablePresence, GATEWAY_RESOURCE, gatewayPriority, newGatewayResource,
-  parseOwnResourcePresence, PRIORITY_ALONE,
-} from "./presence.js";
+import { NS_BLOCKING, NS_ROSTER } from "./namespaces.js";
+import { newGatewayResource } from "./presence.js";
+import { PresenceHolder } from "./presence-holder.js";
+import { bareOf, domainOfJid } from "./jid.js";
+import { SessionMemo } from "./session-memo.js";
 
 /** What is needed to open one logged-in c2s session. */
 export interface SessionOptions {
@@ -68,6 +67,8 @@ export class XmppSession {
   readonly keys: ScramKeys | undefined;
   /** The SASL mechanism the session logged in with. */
   readonly mechanism: SaslMechanismName;
+  /** What the domains remember about this session; cleared when it closes. */
+  readonly memo = new SessionMemo();
   private readonly pending = new Map<string, PendingIq>();
   private readonly stanzaListeners = new Set<StanzaListener>();
   private readonly closeListeners = new Set<CloseListener>();
@@ -75,15 +76,8 @@ export class XmppSession {
   // cheaper than random bytes per request.
   private readonly iqPrefix = randomBytes(4).toString("hex");
   private iqCounter = 0;
-  private presenceHolders = 0;
-  /** The last presence change, which the next one waits for: they go out in order. */
-  private presenceChange: Promise<void> = Promise.resolve();
-  /** The change that made the session available for its current holders. */
-  private madeAvailable: Promise<void> = Promise.resolve();
-  /** The priority last announced, or undefined while the session is unavailable. */
-  private announcedPriority: number | undefined;
-  /** The user's own clients that are available, by resource, with their priority. */
-  private readonly clientPriorities = new Map<string, number>();
+  /** Presence, carbons and priority (src/xmpp/presence-holder.ts). */
+  private readonly presence = new PresenceHolder(this);
   private closed = false;
 
   private constructor(
@@ -95,8 +89,8 @@ export class XmppSession {
     private readonly socket?: Socket,
   ) {
     this.jid = jid;
-    this.bareJid = jid.split("/")[0]!.toLowerCase();
-    this.domain = this.bareJid.slice(this.bareJid.indexOf("@") + 1);
+    this.bareJid = bareOf(jid);
+    this.domain = domainOfJid(jid);
     this.keys = login.keys;
     this.mechanism = login.mechanism;
     client.on("stanza", (stanza: Element) => this.dispatch(stanza));
@@ -252,53 +246,26 @@ export class XmppSession {
 
   /**
    * Makes the session available while the returned release function has not been called,
-   * with Message Carbons (XEP-0280) on. Its priority follows the user's own clients (see
-   * {@link gatewayPriority}): -1 while one of them is routable, so that messages to the
-   * bare JID go to that client and reach the gateway only as carbon copies (RFC 6121
-   * §8.5.2.1.1 never picks a negative priority); 0 while none is, so that they are
-   * delivered to the gateway — some servers (ejabberd) copy nothing they store offline.
+   * with Message Carbons on and a priority that follows the user's own clients
+   * (PresenceHolder.hold).
    * @throws what {@link iq} and {@link send} throw when carbons or presence cannot be set.
    */
-  async holdPresence(): Promise<() => Promise<void>> {
-    if (this.presenceHolders++ === 0) {
-      this.madeAvailable = this.queuePresence(async () => {
-        await this.iq(xml("iq", { type: "set" }, xml("enable", { xmlns: NS_CARBONS })));
-        await this.goAvailable();
-      });
-    }
-    try {
-      await this.madeAvailable;
-    } catch (error) {
-      this.presenceHolders--;
-      throw error;
-    }
-    let released = false;
-    return async () => {
-      if (released) return;
-      released = true;
-      if (--this.presenceHolders === 0 && !this.closed) {
-        await this.queuePresence(() => this.goUnavailable()).catch(() => undefined);
-      }
-    };
+  holdPresence(): Promise<() => Promise<void>> {
+    return this.presence.hold();
   }
 
   /**
    * Sends unavailable presence with a status, which servers record as the account's last
-   * activity. A held presence is announced again at once: an unavailable session gets
-   * neither messages nor carbon copies, which a live subscription needs. That is a new
-   * initial presence, so its priority starts over too (see goAvailable).
+   * activity; a held presence is announced again at once (PresenceHolder.announceUnavailable).
    * @throws what {@link send} throws.
    */
-  async announceUnavailable(status: string): Promise<void> {
-    await this.queuePresence(async () => {
-      await this.goUnavailable(status);
-      if (this.presenceHolders > 0) await this.goAvailable();
-    });
+  announceUnavailable(status: string): Promise<void> {
+    return this.presence.announceUnavailable(status);
   }
 
   /** Whether something currently holds the session's presence (a live subscription). */
   get isAvailable(): boolean {
-    return this.presenceHolders > 0;
+    return this.presence.isHeld;
   }
 
   /** Closes the stream cleanly (RFC 6120 §4.4) and fails every pending IQ. */
@@ -315,65 +282,6 @@ export class XmppSession {
     }
   }
 
-  /** Runs a presence change after the ones before it, whether or not they failed. */
-  private queuePresence(change: () => Promise<void>): Promise<void> {
-    this.presenceChange = this.presenceChange.catch(() => undefined).then(change);
-    return this.presenceChange;
-  }
-
-  /**
-   * Initial presence. Nothing is known of the user's other clients before it: the server
-   * answers it with their presence, or with nothing when there are none. So it starts at
-   * {@link PRIORITY_ALONE} and moves below a client as soon as one is heard of; starting
-   * below would never learn that no client is there. Meanwhile a routable client has the
-   * same or a higher priority, so it keeps receiving what is sent to the bare JID.
-   */
-  private async goAvailable(): Promise<void> {
-    this.clientPriorities.clear();
-    this.announcedPriority = PRIORITY_ALONE;
-    await this.send(buildAvailablePresence(PRIORITY_ALONE));
-  }
-
-  private async goUnavailable(status?: string): Promise<void> {
-    // Unavailable, the session hears nothing more of the other clients: forget them.
-    this.announcedPriority = undefined;
-    this.clientPriorities.clear();
-    await this.send(buildUnavailablePresence(status));
-  }
-
-  /**
-   * Follows the user's own clients while the session is available, and announces a new
-   * priority when they call for one. Other gateway sessions are left out: two gateways
-   * reacting to each other's priority would flip without end.
-   */
-  private trackClient(stanza: Element): void {
-    if (this.announcedPriority === undefined) return;
-    const own = parseOwnResourcePresence(stanza, this.bareJid);
-    // The server echoes this session's own presence back to it; it is not a client either.
-    if (!own || GATEWAY_RESOURCE.test(own.resource) || this.isOwnResource(own.resource)) return;
-    if (own.priority === null) this.clientPriorities.delete(own.resource);
-    else this.clientPriorities.set(own.resource, own.priority);
-    if (gatewayPriority(this.clientPriorities.values()) !== this.announcedPriority) {
-      void this.queuePresence(() => this.announceWantedPriority()).catch(() => undefined);
-    }
-  }
-
-  private isOwnResource(resource: string): boolean {
-    return this.jid.slice(this.jid.indexOf("/") + 1) === resource;
-  }
-
-  /**
-   * Announces the priority the user's clients call for, only if it is not the one last
-   * announced: every presence is broadcast to the user's contacts and other resources.
-   */
-  private async announceWantedPriority(): Promise<void> {
-    if (this.announcedPriority === undefined || this.closed) return;
-    const wanted = gatewayPriority(this.clientPriorities.values());
-    if (wanted === this.announcedPriority) return;
-    this.announcedPriority = wanted;
-    await this.send(buildAvailablePresence(wanted));
-  }
-
   private dispatch(stanza: Element): void {
     if (stanza.name === "iq" && (stanza.attrs.type === "result" || stanza.attrs.type === "error")) {
       const id = stanza.attrs.id;
@@ -388,7 +296,7 @@ export class XmppSession {
       }
       return;
     }
-    if (stanza.name === "presence") this.trackClient(stanza);
+    if (stanza.name === "presence") this.presence.track(stanza);
     for (const listener of this.stanzaListeners) {
       try {
         listener(stanza);
@@ -418,6 +326,7 @@ export class XmppSession {
     for (const listener of this.closeListeners) listener(reason);
     this.closeListeners.clear();
     this.stanzaListeners.clear();
+    this.memo.clear();
   }
 }
 

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { NS_REGISTER, buildPasswordChange, buildUnregister } from "../../src/account/account.stanzas.js";
+import { buildPasswordChange } from "../../src/account/account.stanzas.js";
+import { NS_REGISTER } from "../../src/xmpp/namespaces.js";
+import { buildUnregister } from "../../src/xmpp/register.js";
 import { isXmlText } from "../../src/xmpp/xml.js";
-import { ACCOUNT_ERRORS, NOT_ALLOWED_MESSAGE } from "../../src/errors/account-errors.js";
-import { StanzaError, XmppConnectionError, toApiError } from "../../src/errors/xmpp-errors.js";
+import { ACCOUNT_ERRORS, NOT_ALLOWED_MESSAGE } from "../../src/account/account.errors.js";
+import { StanzaError, XmppConnectionError } from "../../src/xmpp/errors.js";
+import { toApiError } from "../../src/errors/map-error.js";
 
 describe("account stanza builders (XEP-0077)", () => {
   it("builds a password change addressed to the server (§3.3)", () => {

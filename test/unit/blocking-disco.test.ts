@@ -28,6 +28,6 @@ describe("XEP-0030 parsing", () => {
     expect(info.features.has("http://jabber.org/protocol/muc")).toBe(true);
     const items = parseDiscoItems(xml("iq", {}, xml("query", { xmlns: "http://jabber.org/protocol/disco#items" },
       xml("item", { jid: "muc.localhost" }), xml("item", { name: "no jid" }))));
-    expect(items).toEqual(["muc.localhost"]);
+    expect(items).toEqual({ items: [{ jid: "muc.localhost", name: null, node: null }], rsm: null });
   });
 });

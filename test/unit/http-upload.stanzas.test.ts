@@ -26,8 +26,8 @@ describe("service discovery (XEP-0030) for XEP-0363", () => {
       `<iq type='result'><query xmlns='http://jabber.org/protocol/disco#items'>` +
       `<item jid='muc.localhost'/><item name='no jid'/><item jid='upload.localhost' name='Upload'/></query></iq>`,
     );
-    expect(parseDiscoItems(reply)).toEqual(["muc.localhost", "upload.localhost"]);
-    expect(parseDiscoItems(parseXmlElement("<iq type='result'/>"))).toEqual([]);
+    expect(parseDiscoItems(reply).items.map((i) => i.jid)).toEqual(["muc.localhost", "upload.localhost"]);
+    expect(parseDiscoItems(parseXmlElement("<iq type='result'/>"))).toEqual({ items: [], rsm: null });
   });
 
   it("reads features", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Element } from "@xmpp/xml";
 import { buildEmptyBin, parseEmptyBinResult } from "../../src/inbox/inbox.stanzas.js";
 import { flushBin } from "../../src/inbox/inbox.api.js";
-import { StanzaError } from "../../src/errors/xmpp-errors.js";
+import { StanzaError } from "../../src/xmpp/errors.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
 import type { XmppSession } from "../../src/xmpp/session.js";
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SET_LAST_TOLERANCE_SECONDS, setLast } from "../../src/last/last.api.js";
-import { LAST_ERRORS } from "../../src/errors/last-errors.js";
-import { StanzaError, toApiError } from "../../src/errors/xmpp-errors.js";
+import { LAST_ERRORS } from "../../src/last/last.errors.js";
+import { StanzaError } from "../../src/xmpp/errors.js";
+import { toApiError } from "../../src/errors/map-error.js";
 import { ApiError } from "../../src/errors/api-error.js";
 import type { XmppSession } from "../../src/xmpp/session.js";
 

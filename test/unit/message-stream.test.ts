@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { MessageStream, RecentKeys, mapIterator } from "../../src/stanza/message-stream.js";
 import { deliveryKey } from "../../src/stanza/live-feed.js";
-import { parseIncomingMessage, type StanzaRecord } from "../../src/stanza/stanza.stanzas.js";
+import { parseIncomingMessage } from "../../src/stanza/stanza.stanzas.js";
+import type { StanzaRecord } from "../../src/xmpp/messages.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
 import { ApiError } from "../../src/errors/api-error.js";
 

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
-  applyChanges, buildForwardArchiveQuery, buildInvitation, buildRoomList, buildSubjectMessage, buildUnregister, creationConfig,
-  decodeDescription, encodeDescription, fullRoom, givenRoom, invitedRoom, parseRoomList, participantsFrom, toConfigMap,
+  applyChanges, creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom, participantsFrom, toConfigMap,
 } from "../../src/muc-light/muc-light.mapping.js";
+import { buildInvitation, buildRoomList, buildSubjectMessage, invitedRoom, parseRoomList } from "../../src/muc-light/muc-light.stanzas.js";
+import { buildUnregister } from "../../src/xmpp/register.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
-import { isNotMember, isRoomMissing, toChangeError, toMembershipError } from "../../src/errors/muc-light-errors.js";
-import { StanzaError, XmppTimeoutError } from "../../src/errors/xmpp-errors.js";
+import { MUC_LIGHT_ERRORS, isNotMember, isRoomMissing } from "../../src/muc-light/muc-light.errors.js";
+import { toApiError } from "../../src/errors/map-error.js";
+import { buildArchiveQuery } from "../../src/xmpp/mam.js";
+import { StanzaError, XmppTimeoutError } from "../../src/xmpp/errors.js";
 
 const x = parseXmlElement;
 const ROOM = "birds@muc.localhost";
@@ -94,10 +97,10 @@ describe("stanzas", () => {
   });
 
   it("pages the archive forward, from the start or after an id", () => {
-    expect(buildForwardArchiveQuery("q", null, 50).getChild("query")?.getChild("set")?.toString()).toBe(
+    expect(buildArchiveQuery({ queryId: "q", max: 50, afterId: null, from: "oldest" }).getChild("query")?.getChild("set")?.toString()).toBe(
       '<set xmlns="http://jabber.org/protocol/rsm"><max>50</max></set>',
     );
-    expect(buildForwardArchiveQuery("q", "id7", 50).getChild("query")?.getChild("set")?.getChildText("after")).toBe("id7");
+    expect(buildArchiveQuery({ queryId: "q", max: 50, afterId: "id7", from: "oldest" }).getChild("query")?.getChild("set")?.getChildText("after")).toBe("id7");
   });
 });
 
@@ -133,11 +136,12 @@ describe("room list record (private storage)", () => {
 describe("error mapping", () => {
   const ctx = { room: ROOM };
   it("a missing room, then a refusal of a non-member, in MongooseIM's codes", () => {
-    expect(toMembershipError(new StanzaError("item-not-found", "cancel", undefined), ctx)).toMatchObject({ code: "room_not_found", message: "Room not found", context: ctx });
-    expect(toMembershipError(new StanzaError("forbidden", "auth", undefined), ctx)).toMatchObject({ code: "not_room_member", message: "Given user does not occupy this room" });
-    expect(toChangeError(new StanzaError("not-allowed", "cancel", undefined), "m", ctx)).toMatchObject({ code: "not_allowed", message: "m" });
-    expect(toChangeError(new XmppTimeoutError(5), "m", ctx).code).toBe("timeout");
+    expect(toApiError(new StanzaError("item-not-found", "cancel", undefined), MUC_LIGHT_ERRORS.membership, ctx)).toMatchObject({ code: "room_not_found", message: "Room not found", context: ctx });
+    expect(toApiError(new StanzaError("forbidden", "auth", undefined), MUC_LIGHT_ERRORS.membership, ctx)).toMatchObject({ code: "not_room_member", message: "Given user does not occupy this room" });
+    expect(toApiError(new StanzaError("not-allowed", "cancel", undefined), MUC_LIGHT_ERRORS.deleteRoom, ctx)).toMatchObject({ code: "not_allowed", message: "Given user cannot delete this room" });
+    expect(toApiError(new XmppTimeoutError(5), MUC_LIGHT_ERRORS.deleteRoom, ctx).code).toBe("timeout");
     expect(isRoomMissing(new StanzaError("gone", "cancel", undefined))).toBe(true);
     expect(isNotMember(new StanzaError("registration-required", "auth", undefined))).toBe(true);
+    expect(toApiError(new StanzaError("service-unavailable", "cancel", undefined), MUC_LIGHT_ERRORS.leave, ctx).message).toMatch(/owner of the room must remove/);
   });
 });

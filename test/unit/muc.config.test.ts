@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { planConfigChange, readRoomConfig, unappliedChanges } from "../../src/muc/muc.config.js";
-import { parseConfigForm, parseEntityInfo, parseRoomInfo, type DataForm } from "../../src/muc/muc.stanzas.js";
+import { parseConfigForm, parseRoomInfo } from "../../src/muc/muc.stanzas.js";
+import { parseDiscoInfo } from "../../src/xmpp/disco.js";
+import type { DataForm } from "../../src/xmpp/forms.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
 
 type Field = [name: string, type: string, values: string[]];
@@ -16,7 +18,7 @@ function form(fields: Field[]): DataForm {
 }
 
 function info(features: string[], fields: Array<[string, string]> = []) {
-  return parseRoomInfo(parseEntityInfo(parseXmlElement(
+  return parseRoomInfo(parseDiscoInfo(parseXmlElement(
     `<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="conference" type="text"/>` +
       features.map((f) => `<feature var="${f}"/>`).join("") +
       `<x type="result" xmlns="jabber:x:data"><field var="FORM_TYPE" type="hidden"><value>http://jabber.org/protocol/muc#roominfo</value></field>` +

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
 import type { XmppSession } from "../../src/xmpp/session.js";
 import { destroyRoom } from "../../src/muc/muc.destroy.js";
-import { StanzaError, XmppTimeoutError } from "../../src/errors/xmpp-errors.js";
+import { StanzaError, XmppTimeoutError } from "../../src/xmpp/errors.js";
 
 const ROOM = "lounge@muc.example.org";
 

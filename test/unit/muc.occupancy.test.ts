@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
 import type { XmppSession } from "../../src/xmpp/session.js";
 import { MucOccupancy } from "../../src/muc/muc.occupancy.js";
-import { StanzaError, XmppConnectionError } from "../../src/errors/xmpp-errors.js";
+import { RoomReentry } from "../../src/muc/muc.reentry.js";
+import { SessionMemo } from "../../src/xmpp/session-memo.js";
+import { StanzaError, XmppConnectionError } from "../../src/xmpp/errors.js";
 
 const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
 const NS_MUC_OWNER = "http://jabber.org/protocol/muc#owner";
@@ -26,6 +28,7 @@ function fakeSession(jid: string, room: { exists: boolean }) {
   const session = {
     jid,
     bareJid: jid.split("/")[0]!,
+    memo: new SessionMemo(),
     get isOpen() {
       return open;
     },
@@ -76,12 +79,14 @@ const until = async (check: () => boolean) => {
 describe("MucOccupancy after a fault", () => {
   it("enters the room again on the user's next session", async () => {
     const room = { exists: true };
+    const reentry = new RoomReentry({ maxUsers: 10, keepMs: 60_000, timeoutMs: 10_000 });
     const first = fakeSession("alice@example.org/graphql-1", room);
+    reentry.attach(first.session);
     await MucOccupancy.of(first.session).enter(ROOM, "ali");
     first.session.close(new XmppConnectionError("connection lost"));
 
     const next = fakeSession("alice@example.org/graphql-2", room);
-    MucOccupancy.restore(next.session);
+    reentry.attach(next.session);
     await until(() => MucOccupancy.of(next.session).get(ROOM) !== undefined);
     expect(MucOccupancy.of(next.session).get(ROOM)?.nick).toBe("ali");
     expect(destroys(next.sent)).toEqual([]);
@@ -89,13 +94,15 @@ describe("MucOccupancy after a fault", () => {
 
   it("does not re-create a room that is gone: the room its entry created is destroyed", async () => {
     const room = { exists: true };
+    const reentry = new RoomReentry({ maxUsers: 10, keepMs: 60_000, timeoutMs: 10_000 });
     const first = fakeSession("bob@example.org/graphql-1", room);
+    reentry.attach(first.session);
     await MucOccupancy.of(first.session).enter(ROOM, "ali");
     first.session.close(new XmppConnectionError("server restarted"));
     room.exists = false; // a temporary room does not survive the restart
 
     const next = fakeSession("bob@example.org/graphql-2", room);
-    MucOccupancy.restore(next.session);
+    reentry.attach(next.session);
     await until(() => destroys(next.sent).length === 1);
     // ejabberd's destruction notice has no status 110 and no JID: it still ends our occupancy.
     await until(() => MucOccupancy.of(next.session).get(ROOM) === undefined);
@@ -105,16 +112,37 @@ describe("MucOccupancy after a fault", () => {
 
   it("restores nothing after a clean close", async () => {
     const room = { exists: true };
+    const reentry = new RoomReentry({ maxUsers: 10, keepMs: 60_000, timeoutMs: 10_000 });
     const first = fakeSession("carol@example.org/graphql-1", room);
+    reentry.attach(first.session);
     await MucOccupancy.of(first.session).enter(ROOM, "ali");
     first.session.close();
 
     const next = fakeSession("carol@example.org/graphql-2", room);
-    MucOccupancy.restore(next.session);
+    reentry.attach(next.session);
     // The marker: entering the room ourselves. Work on one room is serialised, so a
-    // re-entry that restore() started would be sent first and make this one a no-op.
+    // re-entry that attach() started would be sent first and make this one a no-op.
     const marker = await MucOccupancy.of(next.session).enter(ROOM, "ali");
     expect(marker.alreadyIn).toBe(false);
     expect(next.sent.map((s) => [s.name, s.attrs.to])).toEqual([["presence", `${ROOM}/ali`]]);
+  });
+
+  it("keeps rooms for a bounded number of users, for a bounded time", async () => {
+    let now = 0;
+    const reentry = new RoomReentry({ maxUsers: 2, keepMs: 1_000, timeoutMs: 10_000 }, () => now);
+    for (const user of ["dave", "erin", "frank"]) {
+      const first = fakeSession(`${user}@example.org/graphql-1`, { exists: true });
+      reentry.attach(first.session);
+      await MucOccupancy.of(first.session).enter(ROOM, user);
+      first.session.close(new XmppConnectionError("connection lost"));
+    }
+    expect(reentry.size).toBe(2); // dave, the oldest, went first
+
+    now = 2_000; // erin's and frank's rooms have expired
+    const late = fakeSession("erin@example.org/graphql-2", { exists: true });
+    reentry.attach(late.session);
+    expect(MucOccupancy.of(late.session).joinedRooms()).toEqual([]);
+    expect(late.sent).toEqual([]);
+    expect(reentry.size).toBe(1);
   });
 });

@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
   NS_MUC_ROOMCONFIG, buildAdminListGet, buildAffiliationChange, buildConfigFormGet, buildConfigSubmit, buildDestroyRoom,
-  buildDiscoInfoGet, buildDiscoItemsGet, buildGroupchatMessage, buildInstantRoomSubmit, buildJoinPresence, buildLeavePresence,
-  buildMediatedInvite, buildNickChangePresence, buildPrivateMessage, buildRoleChange, buildRoomArchiveQuery, isMucEntity,
-  occupantJid, parseAdminItems, parseConfigForm, parseDataForm, parseEntityInfo, parseDiscoItems, parseFormBoolean,
-  parseMediatedInvite, parseMessageError, parseOccupantPresence, parsePresenceError, parseRoomArchiveResult, parseRoomInfo,
+  buildGroupchatMessage, buildInstantRoomSubmit, buildJoinPresence, buildLeavePresence,
+  buildMediatedInvite, buildNickChangePresence, buildPrivateMessage, buildRoleChange, isMucEntity,
+  occupantJid, parseAdminItems, parseConfigForm,
+  parseMediatedInvite, parseMessageError, parseOccupantPresence, parsePresenceError, parseRoomInfo,
   splitOccupantJid,
 } from "../../src/muc/muc.stanzas.js";
+import { buildDiscoInfoGet, buildDiscoItemsGet, parseDiscoInfo, parseDiscoItems } from "../../src/xmpp/disco.js";
+import { parseDataForm, parseFormBoolean } from "../../src/xmpp/forms.js";
+import { buildArchiveQuery, parseArchiveResult } from "../../src/xmpp/mam.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
 
 const x = parseXmlElement;
@@ -195,18 +198,18 @@ describe("discovery", () => {
   });
 
   it("tells a MUC service from another entity", () => {
-    const service = parseEntityInfo(x(
+    const service = parseDiscoInfo(x(
       `<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="conference" type="text" name="Chatrooms"/>` +
         `<feature var="http://jabber.org/protocol/muc"/></query></iq>`,
     ));
     expect(isMucEntity(service)).toBe(true);
     expect(service.identities).toEqual([{ category: "conference", type: "text", name: "Chatrooms" }]);
-    const server = parseEntityInfo(x(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="server" type="im"/><feature var="jabber:iq:roster"/></query></iq>`));
+    const server = parseDiscoInfo(x(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="server" type="im"/><feature var="jabber:iq:roster"/></query></iq>`));
     expect(isMucEntity(server)).toBe(false);
   });
 
   it("reads a room's name, visibility and occupants from its disco#info", () => {
-    const info = parseRoomInfo(parseEntityInfo(x(
+    const info = parseRoomInfo(parseDiscoInfo(x(
       `<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="conference" type="text" name="Lounge"/>` +
         `<feature var="muc_hidden"/><feature var="muc_persistent"/><x type="result" xmlns="jabber:x:data">` +
         `<field var="FORM_TYPE" type="hidden"><value>http://jabber.org/protocol/muc#roominfo</value></field>` +
@@ -216,7 +219,7 @@ describe("discovery", () => {
     expect(info.features.has("muc_persistent")).toBe(true);
     expect(info.extended?.fields.get("muc#roominfo_occupants")?.values).toEqual(["3"]);
 
-    const bare = parseRoomInfo(parseEntityInfo(x(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="conference" type="text"/><feature var="muc_public"/></query></iq>`)));
+    const bare = parseRoomInfo(parseDiscoInfo(x(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="conference" type="text"/><feature var="muc_public"/></query></iq>`)));
     expect(bare).toMatchObject({ name: null, hidden: false, occupants: null, extended: null });
   });
 
@@ -239,7 +242,7 @@ describe("discovery", () => {
 
 describe("room archive", () => {
   it("addresses the MAM query to the room, asking for the newest page", () => {
-    const iq = buildRoomArchiveQuery(ROOM, { queryId: "q1", max: 5, before: new Date("2024-01-01T00:00:00Z") });
+    const iq = buildArchiveQuery({ to: ROOM, queryId: "q1", max: 5, before: new Date("2024-01-01T00:00:00Z") });
     expect(iq.attrs).toMatchObject({ type: "set", to: ROOM });
     const query = iq.getChild("query", "urn:xmpp:mam:2");
     expect(query?.attrs.queryid).toBe("q1");
@@ -253,9 +256,9 @@ describe("room archive", () => {
         `<forwarded xmlns="urn:xmpp:forward:0"><delay xmlns="urn:xmpp:delay" stamp="2024-05-06T07:08:09Z"/>` +
         `<message from="${ROOM}/ali" type="groupchat"><body>hi</body></message></forwarded></result></message>`,
     );
-    const record = parseRoomArchiveResult(result("Lounge@muc.localhost"), "q1", ROOM);
+    const record = parseArchiveResult(result("Lounge@muc.localhost"), "q1", ROOM);
     expect(record).toMatchObject({ sender: `${ROOM}/ali`, stanza_id: "a1", timestamp: new Date("2024-05-06T07:08:09Z") });
-    expect(parseRoomArchiveResult(result("evil@localhost"), "q1", ROOM)).toBeNull();
-    expect(parseRoomArchiveResult(result(ROOM), "other", ROOM)).toBeNull();
+    expect(parseArchiveResult(result("evil@localhost"), "q1", ROOM)).toBeNull();
+    expect(parseArchiveResult(result(ROOM), "other", ROOM)).toBeNull();
   });
 });

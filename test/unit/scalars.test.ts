@@ -12,9 +12,9 @@ import {
 } from "graphql";
 import { scalarResolvers, InputCoercionError, INPUT_COERCION } from "../../src/scalars/index.js";
 import { erlangBinary, formatErlangTerm, RawTerm } from "../../src/scalars/coercion-error.js";
-import { JidError, bareJid, formatJid, parseBareJid, parseJid, parseUserJid } from "../../src/scalars/jid.js";
-import { nameprep, nodeprep, resourceprep } from "../../src/scalars/stringprep.js";
-import { formatDateTime, parseDateTime } from "../../src/scalars/date-time.js";
+import { JidError, bareJid, formatJid, parseBareJid, parseJid, parseUserJid } from "../../src/xmpp/jid.js";
+import { nameprep, nodeprep, resourceprep } from "../../src/xmpp/stringprep.js";
+import { formatDateTime, parseDateTime } from "../../src/xmpp/date-time.js";
 import {
   MAX_XML_ELEMENT_BYTES,
   MAX_XML_ELEMENT_DEPTH,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { XmppAuthError, XmppConnectionError } from "../../src/errors/xmpp-errors.js";
+import { XmppAuthError, XmppConnectionError } from "../../src/xmpp/errors.js";
 import { SessionPool, type CredentialProver } from "../../src/pool/session-pool.js";
 import type { XmppSession } from "../../src/xmpp/session.js";
 

@@ -3,7 +3,7 @@ import {
   GATEWAY_RESOURCE, buildPresenceProbe, ownResource, ownResources, parsePresencePriority,
 } from "../../src/session/session.stanzas.js";
 import { parseDiscoItems } from "../../src/xmpp/disco.js";
-import { sessionsNotListed } from "../../src/errors/session-errors.js";
+import { sessionsNotListed } from "../../src/session/session.errors.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
 
 const ITEMS = "http://jabber.org/protocol/disco#items";
@@ -20,7 +20,7 @@ describe("session stanza builders", () => {
 });
 
 describe("ownResources (of a disco#items answer on the own bare JID)", () => {
-  const parseItemResources = (reply: ReturnType<typeof itemsReply>, bareJid: string) => ownResources(parseDiscoItems(reply), bareJid);
+  const parseItemResources = (reply: ReturnType<typeof itemsReply>, bareJid: string) => ownResources(parseDiscoItems(reply).items.map((item) => item.jid), bareJid);
   it("reads resources from ejabberd's answer, in order, normalised and without duplicates", () => {
     const reply = itemsReply(
       `<item name='alice' jid='${ME}/graphql-0123456789ab'/><item name='alice' jid='Alice@LOCALHOST/hidden'/>` +

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  buildArchiveQuery, buildChatMessage, buildHeadlineMessage, newStanzaId, parseArchiveResult, parseIncomingMessage,
-} from "../../src/stanza/stanza.stanzas.js";
+import { buildChatMessage, buildHeadlineMessage, parseIncomingMessage } from "../../src/stanza/stanza.stanzas.js";
+import { buildArchiveQuery, parseArchiveFin, parseArchiveResult } from "../../src/xmpp/mam.js";
+import { newStanzaId } from "../../src/xmpp/messages.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
 
 const NS_MAM = "urn:xmpp:mam:2";
@@ -242,7 +242,6 @@ describe("archive ids and paging for catch-up", () => {
   });
 
   it("pages forward with RSM after, and reads fin", async () => {
-    const { buildArchiveQuery, parseArchiveFin } = await import("../../src/stanza/stanza.stanzas.js");
     const { xml } = await import("@xmpp/xml");
     const query = buildArchiveQuery({ queryId: "q", max: 50, afterId: "id-9" });
     const set = query.getChild("query")!.getChild("set")!;

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { checkVcardInput } from "../../src/vcard/vcard.api.js";
 import type { VcardInput } from "../../src/vcard/vcard.stanzas.js";
 import { ApiError } from "../../src/errors/api-error.js";
-import { StanzaError, toApiError } from "../../src/errors/xmpp-errors.js";
-import { VCARD_ERRORS } from "../../src/errors/vcard-errors.js";
+import { StanzaError } from "../../src/xmpp/errors.js";
+import { toApiError } from "../../src/errors/map-error.js";
+import { VCARD_ERRORS } from "../../src/vcard/vcard.errors.js";
 
 const BASE: VcardInput = { formattedName: "A", nameComponents: {} };
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import {
-  ROSTER_ERRORS, STANZA_ERRORS, StanzaError, XmppConnectionError, XmppTimeoutError, toApiError,
-} from "../../src/errors/xmpp-errors.js";
+import { ROSTER_ERRORS } from "../../src/roster/roster.errors.js";
+import { STANZA_ERRORS } from "../../src/stanza/stanza.errors.js";
+import { StanzaError, XmppConnectionError, XmppTimeoutError } from "../../src/xmpp/errors.js";
+import { toApiError } from "../../src/errors/map-error.js";
 import { ApiError } from "../../src/errors/api-error.js";
-import { parseStanzaError } from "../../src/xmpp/stanza-error.js";
+import { parseStanzaError } from "../../src/xmpp/errors.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
 
 describe("toApiError", () => {

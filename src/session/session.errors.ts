@@ -1,4 +1,4 @@
-import { ApiError } from "./api-error.js";
+import { ApiError } from "../errors/api-error.js";
 
 /**
  * The server does not tell a user which sessions it has (it does not list them in

@@ -1,10 +1,10 @@
-import { ApiError } from "./api-error.js";
-import type { ConditionMapping } from "./xmpp-errors.js";
+import { ApiError } from "../errors/api-error.js";
+import type { ConditionMapping } from "../errors/map-error.js";
 
 /*
  * Private XML Storage (XEP-0049) refusals in MongooseIM's codes (mod_private_api), plus
  * the input checks XEP-0049 implies. Conditions not listed here fall back to the generic
- * table in xmpp-errors.ts (e.g. `service-unavailable` → `deps_not_loaded`).
+ * table in src/errors/map-error.ts (e.g. `service-unavailable` → `deps_not_loaded`).
  */
 
 /** A server that refuses a reserved namespace answers `not-acceptable` (XEP-0049 §3). */

@@ -1,10 +1,10 @@
-import { ApiError } from "./api-error.js";
-import type { ConditionMapping } from "./xmpp-errors.js";
+import { ApiError } from "../errors/api-error.js";
+import type { ConditionMapping } from "../errors/map-error.js";
 
 /*
  * HTTP File Upload (XEP-0363) refusals in MongooseIM's codes and messages
  * (mod_http_upload_api). Conditions not listed here fall back to the generic table in
- * xmpp-errors.ts: `forbidden` → `no_permissions`, `resource-constraint` (a quota) →
+ * src/errors/map-error.ts: `forbidden` → `no_permissions`, `resource-constraint` (a quota) →
  * `resource_constraint`, and anything else (e.g. Prosody's `bad-request` for a file name
  * with "/", `not-acceptable` for a refused content type) → `xmpp_error` with the
  * server's condition and text.

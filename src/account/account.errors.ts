@@ -1,4 +1,4 @@
-import type { ConditionMapping } from "./xmpp-errors.js";
+import type { ConditionMapping } from "../errors/map-error.js";
 
 /** MongooseIM's answer for every refused account change (`mongoose_account_api`). */
 export const NOT_ALLOWED_MESSAGE = "User does not exist or you are not authorized properly";

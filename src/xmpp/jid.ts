@@ -88,7 +88,37 @@ export function bareJid(jid: Jid): Jid {
   return { local: jid.local, domain: jid.domain, resource: "" };
 }
 
-/** The domain of a JID given as normalised text (`local@domain/resource` or any part of it). */
+// JIDs as text. Addresses the server sends (and those the scalars already parsed) are
+// prepared, so these only cut the text; the bare part is lower-cased so that comparisons
+// do not depend on how a server spells case-insensitive parts. Splitting JID text by hand
+// happens here and nowhere else.
+
+/** The bare part of a JID text (`local@domain`, or the domain), lower-cased. */
+export function bareOf(jid: string): string {
+  const slash = jid.indexOf("/");
+  return (slash === -1 ? jid : jid.slice(0, slash)).toLowerCase();
+}
+
+/** The resource of a JID text, or undefined when it has none (an empty one counts as none). */
+export function resourceOf(jid: string): string | undefined {
+  const slash = jid.indexOf("/");
+  return slash === -1 || slash === jid.length - 1 ? undefined : jid.slice(slash + 1);
+}
+
+/** The domain of a JID text (`local@domain/resource` or any part of it), lower-cased. */
 export function domainOfJid(jid: string): string {
-  return jid.slice(jid.indexOf("@") + 1).split("/")[0]!;
+  const bare = bareOf(jid);
+  return bare.slice(bare.indexOf("@") + 1);
+}
+
+/** The local part of a JID text, or the whole bare part when it has none. */
+export function localOf(jid: string): string {
+  const bare = bareOf(jid);
+  const at = bare.indexOf("@");
+  return at === -1 ? bare : bare.slice(0, at);
+}
+
+/** Whether a JID text has a local part (names a user or a room rather than a server or service). */
+export function hasLocal(jid: string): boolean {
+  return bareOf(jid).includes("@");
 }

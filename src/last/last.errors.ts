@@ -1,9 +1,9 @@
-import { ApiError } from "./api-error.js";
-import type { ConditionMapping } from "./xmpp-errors.js";
+import { ApiError } from "../errors/api-error.js";
+import type { ConditionMapping } from "../errors/map-error.js";
 
 /*
  * Last Activity (XEP-0012) refusals in MongooseIM's codes and messages (mod_last_api).
- * Conditions not listed here fall back to the generic table in xmpp-errors.ts.
+ * Conditions not listed here fall back to the generic table in src/errors/map-error.ts.
  */
 
 const NOT_FOUND = { code: "last_not_found", message: "Given user's last info not found" } as const;

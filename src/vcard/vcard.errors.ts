@@ -1,9 +1,9 @@
-import { ApiError } from "./api-error.js";
-import type { ConditionMapping } from "./xmpp-errors.js";
+import { ApiError } from "../errors/api-error.js";
+import type { ConditionMapping } from "../errors/map-error.js";
 
 /*
  * vcard-temp (XEP-0054) refusals in MongooseIM's codes and messages (mod_vcard_api).
- * Conditions not listed here fall back to the generic table in xmpp-errors.ts.
+ * Conditions not listed here fall back to the generic table in src/errors/map-error.ts.
  */
 
 const VCARD_NOT_FOUND = "Vcard for user not found";

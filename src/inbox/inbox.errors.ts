@@ -1,9 +1,9 @@
-import { ApiError } from "./api-error.js";
-import type { ConditionMapping } from "./xmpp-errors.js";
+import { ApiError } from "../errors/api-error.js";
+import type { ConditionMapping } from "../errors/map-error.js";
 
 /*
  * Inbox bin refusals in MongooseIM's codes and messages (mod_inbox_api and its @use
- * directive). Conditions not listed here fall back to the generic table in xmpp-errors.ts.
+ * directive). Conditions not listed here fall back to the generic table in src/errors/map-error.ts.
  */
 
 const NOT_LOADED = "Some of the required modules are not loaded";

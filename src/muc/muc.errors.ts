@@ -1,5 +1,5 @@
-import { ApiError } from "./api-error.js";
-import { StanzaError, toApiError } from "./xmpp-errors.js";
+import { ApiError } from "../errors/api-error.js";
+import type { ConditionMapping, MapOptions } from "../errors/map-error.js";
 
 /*
  * MUC (XEP-0045) refusals in MongooseIM's codes and words (the "muc" section of
@@ -22,11 +22,6 @@ export const MUC_MESSAGES = {
   creationFailed: "Error while creating a room",
   couldNotUnlock: "Could not unlock room after creation",
 } as const;
-
-/** What a condition becomes for one operation; the message may use the context and the room's error text. */
-export type MucConditionMapping = Readonly<
-  Record<string, { code: string; message: string | ((context: Readonly<Record<string, unknown>>, text: string | undefined) => string) }>
->;
 
 const roomNotFound = { code: "room_not_found", message: MUC_MESSAGES.roomNotFound } as const;
 const readRoom = { code: "not_allowed", message: MUC_MESSAGES.cannotReadRoom } as const;
@@ -119,29 +114,10 @@ export const MUC_ERRORS = {
     "jid-malformed": { code: "invalid_recipient", message: "Invalid recipient JID" },
     "item-not-found": roomNotFound,
   },
-} as const satisfies Record<string, MucConditionMapping>;
-
-/**
- * Turns a failure of a MUC request into an ApiError: a stanza error through the
- * operation's table (with the room's own error text available to the message), anything
- * else through the generic mapping of xmpp-errors.ts.
- */
-export function toMucError(error: unknown, table: MucConditionMapping, context: Readonly<Record<string, unknown>>): ApiError {
-  if (error instanceof StanzaError) {
-    const entry = table[error.condition];
-    if (entry) {
-      const message = typeof entry.message === "function" ? entry.message(context, error.text) : entry.message;
-      return new ApiError(entry.code, message, withoutInternal(context));
-    }
-  }
-  return toApiError(error, {}, withoutInternal(context));
-}
+} as const satisfies Record<string, ConditionMapping>;
 
 /** `nick` and `value` feed messages; only `room`/`mucDomain` are MongooseIM's extension keys. */
-function withoutInternal(context: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const { nick: _nick, value: _value, ...rest } = context;
-  return rest;
-}
+export const MUC_CONTEXT: MapOptions = { internal: ["nick", "value"] };
 
 /** `muc_server_not_found` for a domain that is not a MUC service. */
 export function mucServerNotFound(mucDomain: string, key: "mucDomain" | "room" = "mucDomain", value = mucDomain): ApiError {
