@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import { SessionPool } from "../pool/session-pool.js";
 import { XmppSession } from "../xmpp/session.js";
 import { RoomReentry } from "../muc/muc.reentry.js";
+import { UploadServiceDirectory } from "../http-upload/http-upload.api.js";
 import { TokenService } from "../token/token.api.js";
 import { FileRevocationStore, RedisRevocationStore, type RevocationStore } from "../token/revocation-store.js";
 import { MemoryLoginThrottle, RedisLoginThrottle, type LoginThrottle } from "../auth/login-throttle.js";
@@ -15,6 +16,8 @@ declare module "../graphql/context.js" {
     readonly pool: SessionPool;
     readonly tokens: TokenService;
     readonly loginThrottle: LoginThrottle;
+    /** Which domain offers which HTTP upload service (XEP-0363), discovered once per domain. */
+    readonly uploadServices: UploadServiceDirectory;
   }
 }
 
@@ -69,7 +72,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       ? new RedisLoginThrottle(config.tokens.redisUrl, config.limits.loginFailures)
       : new MemoryLoginThrottle(config.limits.loginFailures));
   return {
-    services: { config, pool, tokens, loginThrottle },
+    services: { config, pool, tokens, loginThrottle, uploadServices: new UploadServiceDirectory() },
     async open() {
       await tokens.open();
       await loginThrottle.open();

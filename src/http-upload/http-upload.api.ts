@@ -43,15 +43,6 @@ export class UploadServiceDirectory {
   }
 }
 
-const directories = new WeakMap<object, UploadServiceDirectory>();
-
-/** The directory owned by `owner` (the gateway's long-lived services object). */
-export function uploadServicesOf(owner: object): UploadServiceDirectory {
-  let directory = directories.get(owner);
-  if (!directory) directories.set(owner, (directory = new UploadServiceDirectory()));
-  return directory;
-}
-
 /** getUrl's arguments, as MongooseIM takes them. */
 export interface UploadUrlRequest {
   filename: string;
