@@ -268,6 +268,14 @@ export class XmppSession {
     return this.presence.isHeld;
   }
 
+  /**
+   * The session's presence beyond what subscriptions hold: what the user set, what is
+   * announced now, and brief availability for reads (PresenceHolder).
+   */
+  get ownPresence(): Pick<PresenceHolder, "setWanted" | "wantedPresence" | "announcedPresence" | "availabilityEpoch" | "borrow"> {
+    return this.presence;
+  }
+
   /** Closes the stream cleanly (RFC 6120 §4.4) and fails every pending IQ. */
   async close(): Promise<void> {
     if (this.closed) return;
