@@ -4,7 +4,7 @@ import { ApiError } from "../errors/api-error.js";
 import { openLiveFeed, type FeedEvent, type LiveFeedOptions } from "../stanza/live-feed.js";
 import { flatMapIterator } from "../stanza/message-stream.js";
 import { presenceBookOf } from "../presence/presence-book.js";
-import type { EventType } from "../generated/graphql.js";
+import type { ContactPresence, EventType } from "../generated/graphql.js";
 import { classifyMessage } from "./classify-message.js";
 import { classifyPresence, RoomOccupants, type PresenceState } from "./classify-presence.js";
 import { classifyPush } from "./classify-push.js";
@@ -55,14 +55,24 @@ async function becomeInterested(session: XmppSession): Promise<void> {
 export async function openEventStream(options: EventStreamOptions): Promise<AsyncIterableIterator<StreamItem>> {
   if (options.since !== undefined) checkCursor(options.since);
   let state: PresenceState | undefined;
+  let known: ContactPresence[] = [];
+  let current: XmppSession | undefined;
   const openSession = async (): Promise<XmppSession> => {
     const session = await options.openSession();
+    // The feed also calls this to present the credential again: same session, same state.
+    if (session === current) return session;
+    current = session;
     // The contacts' presence belongs to the session, and is shared by every stream on it;
     // asked for before the stream makes the session available, so it hears the answer.
     // A new session starts over: the server sends every contact's presence again.
     const book = presenceBookOf(session);
-    if (!state || state.ownBareJid !== session.bareJid) state = { ownBareJid: session.bareJid, book, occupants: new RoomOccupants() };
-    else {
+    if (!state) {
+      state = { ownBareJid: session.bareJid, book, occupants: new RoomOccupants() };
+      // What another stream already made the session hear: the server will not send it
+      // again. Taken before the feed listens (no stanza is read in between), so the feed
+      // delivers exactly what comes after it.
+      known = book.online(session.bareJid);
+    } else {
       state.book = book;
       state.occupants.clear();
     }
@@ -82,10 +92,8 @@ export async function openEventStream(options: EventStreamOptions): Promise<Asyn
     return item.stanza.name === "presence" ? classifyPresence(item.stanza, own, now) : classifyPush(item.stanza, own.ownBareJid, now);
   };
   const pass = (events: ChatEvent[]): StreamItem[] => events.filter((e) => !wanted || wanted.has(e.type)).map((event) => ({ event }));
-  // What the session already knew (another stream made it available before): the server
-  // does not send it again. Presence that arrives meanwhile follows, the same or newer.
   const at = new Date();
-  const snapshot = pass(state!.book.online(state!.ownBareJid).map((presence): ChatEvent => ({ __typename: "PresenceEvent", type: "PRESENCE", cursor: null, at, replayed: false, presence })));
+  const snapshot = pass(known.map((presence): ChatEvent => ({ __typename: "PresenceEvent", type: "PRESENCE", cursor: null, at, replayed: false, presence })));
   return prefixIterator(snapshot, flatMapIterator<FeedEvent, StreamItem>(feed, (item) => pass(toEvents(item)), (failure) => ({ failure })));
 }
 
