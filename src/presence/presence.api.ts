@@ -95,8 +95,7 @@ export async function getContactsPresence(session: XmppSession, asked?: readonly
  * at most {@link SETTLE_MAX_MS}.
  */
 async function withPresence<T>(session: XmppSession, book: PresenceBook, expected: readonly string[], read: () => T): Promise<T> {
-  const settle = async (fresh: boolean) => {
-    if (!fresh) return;
+  const settle = async () => {
     let heard: () => void = () => undefined;
     const stop = session.onStanza((stanza) => {
       if (stanza.name === "presence") heard();

@@ -56,8 +56,13 @@ describe("PresenceHolder", () => {
   it("borrows availability at priority -1 just for a read, and releases it", async () => {
     const { link, sent } = recordingLink();
     const holder = new PresenceHolder(link);
-    const value = await holder.borrow(async (fresh) => expect(fresh).toBe(true), () => holder.availabilityEpoch);
-    expect(value).toBe(1);
+    let settlings = 0;
+    const settle = async () => {
+      settlings++;
+    };
+    const values = await Promise.all([holder.borrow(settle, () => holder.availabilityEpoch), holder.borrow(settle, () => holder.availabilityEpoch)]);
+    expect(values).toEqual([1, 1]);
+    expect(settlings).toBe(1);
     expect(presences(sent)).toEqual([`<presence><priority>-1</priority></presence>`, `<presence type="unavailable"/>`]);
   });
 });
