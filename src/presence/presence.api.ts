@@ -7,6 +7,7 @@ import type { ResourceState, Show } from "../xmpp/contact-presence.js";
 import { listContacts } from "../roster/roster.api.js";
 import { buildServerPing } from "../roster/roster.stanzas.js";
 import { getLast } from "../last/last.api.js";
+import { mapLimit } from "../util/map-limit.js";
 import { contactPresence, presenceBookOf, type PresenceBook } from "./presence-book.js";
 
 /*
@@ -14,6 +15,8 @@ import { contactPresence, presenceBookOf, type PresenceBook } from "./presence-b
  * last activity), on the session's presence holder and book.
  */
 
+/** XEP-0012 queries in flight at once for one `contacts` read: a big roster must not flood the session. */
+export const LAST_SEEN_CONCURRENCY = 8;
 /** How long a borrowed presence waits for more presence once the server answered a ping. */
 export const SETTLE_QUIET_MS = 150;
 /** The most a borrowed presence waits after the ping, whatever still trickles in. */
@@ -39,6 +42,7 @@ export async function setPresence(session: XmppSession, input: SetPresenceInput)
     throw new ApiError("invalid_input", "`priority` must be an integer from -128 to 127", { field: "priority" });
   }
   const book = presenceBookOf(session);
+  const wasAvailable = session.ownPresence.availabilityEpoch !== undefined;
   try {
     await session.ownPresence.setWanted({
       show: input.show.toLowerCase() as Show,
@@ -49,6 +53,8 @@ export async function setPresence(session: XmppSession, input: SetPresenceInput)
   } catch (error) {
     throw toApiError(error, {}, { user: session.bareJid });
   }
+  // Just available: the other resources' presence is on its way; answer with it.
+  if (!wasAvailable) await settled(session, book, []);
   return ownSummary(session, book, true);
 }
 
@@ -60,7 +66,10 @@ export async function setPresence(session: XmppSession, input: SetPresenceInput)
  */
 export async function getOwnPresence(session: XmppSession): Promise<ContactPresence> {
   const book = presenceBookOf(session);
-  if (session.ownPresence.availabilityEpoch !== undefined) return ownSummary(session, book, true);
+  if (session.ownPresence.availabilityEpoch !== undefined) {
+    await settled(session, book, []);
+    return ownSummary(session, book, true);
+  }
   return withPresence(session, book, [], () => ownSummary(session, book, false));
 }
 
@@ -76,26 +85,41 @@ export async function getContactsPresence(session: XmppSession, asked?: readonly
   const jids = asked ? [...new Set(asked.map((jid) => bareOf(jid)))] : roster.map((i) => i.jid);
   const book = presenceBookOf(session);
   const read = () => jids.map((jid) => (visible.has(jid) ? book.summary(jid) : contactPresence(jid, [])));
+  const expected = jids.filter((jid) => visible.has(jid));
   const answer = session.ownPresence.availabilityEpoch !== undefined
-    ? read()
-    : await withPresence(session, book, jids.filter((jid) => visible.has(jid)), read);
-  await Promise.all(answer.map(async (presence) => {
-    if (presence.show !== "OFFLINE" || !visible.has(presence.jid)) return;
+    ? await settled(session, book, expected).then(read)
+    : await withPresence(session, book, expected, read);
+  const offline = answer.filter((presence) => presence.show === "OFFLINE" && visible.has(presence.jid));
+  await mapLimit(offline, LAST_SEEN_CONCURRENCY, async (presence) => {
     presence.lastSeen = await getLast(session, presence.jid).then((last) => last.timestamp, () => null);
-  }));
+  });
   return answer;
 }
 
 /**
  * Makes the session available (PresenceHolder.borrow, priority −1) just long enough to
- * hear presence: the server sends the contacts' and the other resources' presence after
- * initial presence (RFC 6121 §4.2.2). A ping round trip covers what the server sends at
+ * hear presence (see {@link settled}).
+ */
+async function withPresence<T>(session: XmppSession, book: PresenceBook, expected: readonly string[], read: () => T): Promise<T> {
+  try {
+    return await session.ownPresence.borrow(() => settled(session, book, expected), read);
+  } catch (error) {
+    throw toApiError(error, {}, { user: session.bareJid });
+  }
+}
+
+/**
+ * Waits, once each time the session becomes available (shared by the reads meanwhile),
+ * for the presence the server sends after initial presence (RFC 6121 §4.2.2): the
+ * contacts' and the other resources'. A ping round trip covers what the server sends at
  * once; presence that other server processes or servers answer later is waited for until
  * every contact in `expected` is heard of, or {@link SETTLE_QUIET_MS} pass without more,
  * at most {@link SETTLE_MAX_MS}.
  */
-async function withPresence<T>(session: XmppSession, book: PresenceBook, expected: readonly string[], read: () => T): Promise<T> {
-  const settle = async () => {
+function settled(session: XmppSession, book: PresenceBook, expected: readonly string[]): Promise<void> {
+  const epoch = session.ownPresence.availabilityEpoch;
+  if (epoch === undefined) return Promise.resolve();
+  return session.memo.remember(`presence-settled:${epoch}`, async () => {
     let heard: () => void = () => undefined;
     const stop = session.onStanza((stanza) => {
       if (stanza.name === "presence") heard();
@@ -103,7 +127,7 @@ async function withPresence<T>(session: XmppSession, book: PresenceBook, expecte
     try {
       await session.iq(buildServerPing(session.domain));
       const deadline = Date.now() + SETTLE_MAX_MS;
-      while (expected.some((jid) => !book.knows(jid)) || expected.length === 0) {
+      while (expected.length === 0 || expected.some((jid) => !book.knows(jid))) {
         const left = deadline - Date.now();
         if (left <= 0) return;
         const more = await new Promise<boolean>((resolve) => {
@@ -118,12 +142,7 @@ async function withPresence<T>(session: XmppSession, book: PresenceBook, expecte
     } finally {
       stop();
     }
-  };
-  try {
-    return await session.ownPresence.borrow(settle, read);
-  } catch (error) {
-    throw toApiError(error, {}, { user: session.bareJid });
-  }
+  });
 }
 
 /**

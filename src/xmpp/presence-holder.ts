@@ -44,8 +44,6 @@ export class PresenceHolder {
   private standalone = false;
   private wanted: WantedPresence = ONLINE;
   private carbonsOn = false;
-  /** The settling of the current availability for reads (see borrow). */
-  private settling: { epoch: number; done: Promise<void> } | undefined;
   /** The last presence change, which the next one waits for: they go out in order. */
   private change: Promise<void> = Promise.resolve();
   /** The presence last announced, or undefined while the session is unavailable. */
@@ -91,17 +89,13 @@ export class PresenceHolder {
    * Runs `read` while the session is available, making it available (at priority −1)
    * just for that when nothing else holds it.
    * @param settle what to wait for once the session is available, e.g. the contacts'
-   *        presence that the server sends after initial presence; run once for each time
-   *        the session becomes available, shared by the reads meanwhile.
+   *        presence that the server sends after initial presence.
    */
   async borrow<T>(settle: () => Promise<void>, read: () => T | Promise<T>): Promise<T> {
     this.borrowers++;
     try {
       await this.queue(() => this.reconcile());
-      // Reads that borrow together wait for the one settling of the borrowed presence.
-      const epoch = this.epoch;
-      if (this.settling?.epoch !== epoch) this.settling = { epoch, done: settle() };
-      await this.settling.done;
+      await settle();
       return await read();
     } finally {
       if (--this.borrowers === 0 && this.link.isOpen) await this.queue(() => this.reconcile()).catch(() => undefined);

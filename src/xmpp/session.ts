@@ -246,8 +246,8 @@ export class XmppSession {
 
   /**
    * Makes the session available while the returned release function has not been called,
-   * with Message Carbons on and a priority that follows the user's own clients
-   * (PresenceHolder.hold).
+   * announcing what the user set (default online), with Message Carbons on and — unless the
+   * user chose one — a priority that follows the user's own clients (PresenceHolder.hold).
    * @throws what {@link iq} and {@link send} throw when carbons or presence cannot be set.
    */
   holdPresence(): Promise<() => Promise<void>> {
