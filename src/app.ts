@@ -22,7 +22,7 @@ export const GRAPHQL_PATH = "/api/graphql";
 export const SSE_PATH = "/api/graphql/sse";
 
 // What GraphiQL opens with: a first query that works for any user.
-const GRAPHIQL_EXAMPLE = `# MongooseIM's user API over XMPP. Put "Authorization": "Basic <base64 of user@domain:password>"
+export const GRAPHIQL_EXAMPLE = `# MongooseIM's user API over XMPP. Put "Authorization": "Basic <base64 of user@domain:password>"
 # in the Headers tab, then run one of these operations.
 
 query WhoAmI {
@@ -39,6 +39,29 @@ mutation Say($to: JID!, $body: String!) {
 
 subscription Incoming {
   stanza { subscribeForMessages { sender timestamp stanza } }
+}
+
+# Everything a chat client shows, live; pass an event's cursor as $since to resume.
+# Some event types share a field name with another type (from, kind, message): alias them.
+subscription Events($since: String) {
+  events {
+    stream(since: $since) {
+      __typename cursor at replayed
+      ... on MessageEvent { message { id conversation from body outgoing } }
+      ... on PresenceEvent { presence { jid show status idleSince resources { resource show priority } } }
+      ... on RosterEvent { contact { jid name subscription } removed }
+      ... on SubscriptionRequestEvent { requester: from request: kind text: message }
+      ... on ChatStateEvent { from conversation state }
+      ... on DisplayedEvent { from conversation upTo }
+      ... on RoomEvent { room roomEvent: kind actor nick subject }
+      ... on BlockingEvent { blocked unblocked }
+      ... on ResyncEvent { reason }
+    }
+  }
+}
+
+mutation Away {
+  presence { setPresence(show: AWAY, status: "back soon") { show status } }
 }
 `;
 

@@ -284,8 +284,8 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "presence",
     operations: ["presence.contacts", "presence.own", "presence.setPresence"],
-    protocol: "presence (RFC 6121 §4), idle (XEP-0319), last activity (XEP-0012)",
-    documentedError: pending("live events"),
+    protocol: "available presence with show/status/priority/idle (RFC 6121 §4, XEP-0319) on the pooled session, held by live streams or by setPresence until the session closes; contacts/own read the session's presence book, becoming available at priority −1 for a ping round trip plus ≤ 750 ms when nothing holds it; lastSeen from last activity (XEP-0012)",
+    difference: { all: "no MongooseIM equivalent: the gateway's own resource carries the presence; contacts briefly see the user online while `contacts`/`own` read without a live stream" },
   },
   {
     namespace: "blocking",

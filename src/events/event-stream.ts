@@ -3,8 +3,8 @@ import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
 import { openLiveFeed, type FeedEvent, type LiveFeedOptions } from "../stanza/live-feed.js";
 import { flatMapIterator } from "../stanza/message-stream.js";
-import { PresenceBook } from "../presence/presence-book.js";
-import type { EventType } from "../generated/graphql.js";
+import { presenceBookOf } from "../presence/presence-book.js";
+import type { ContactPresence, EventType } from "../generated/graphql.js";
 import { classifyMessage } from "./classify-message.js";
 import { classifyPresence, RoomOccupants, type PresenceState } from "./classify-presence.js";
 import { classifyPush } from "./classify-push.js";
@@ -55,12 +55,25 @@ async function becomeInterested(session: XmppSession): Promise<void> {
 export async function openEventStream(options: EventStreamOptions): Promise<AsyncIterableIterator<StreamItem>> {
   if (options.since !== undefined) checkCursor(options.since);
   let state: PresenceState | undefined;
+  let known: ContactPresence[] = [];
+  let current: XmppSession | undefined;
   const openSession = async (): Promise<XmppSession> => {
     const session = await options.openSession();
+    // The feed also calls this to present the credential again: same session, same state.
+    if (session === current) return session;
+    current = session;
+    // The contacts' presence belongs to the session, and is shared by every stream on it;
+    // asked for before the stream makes the session available, so it hears the answer.
     // A new session starts over: the server sends every contact's presence again.
-    if (!state || state.ownBareJid !== session.bareJid) state = { ownBareJid: session.bareJid, book: new PresenceBook(), occupants: new RoomOccupants() };
-    else {
-      state.book.clear();
+    const book = presenceBookOf(session);
+    if (!state) {
+      state = { ownBareJid: session.bareJid, book, occupants: new RoomOccupants() };
+      // What another stream already made the session hear: the server will not send it
+      // again. Taken before the feed listens (no stanza is read in between), so the feed
+      // delivers exactly what comes after it.
+      known = book.online(session.bareJid);
+    } else {
+      state.book = book;
       state.occupants.clear();
     }
     return session;
@@ -78,9 +91,21 @@ export async function openEventStream(options: EventStreamOptions): Promise<Asyn
     }
     return item.stanza.name === "presence" ? classifyPresence(item.stanza, own, now) : classifyPush(item.stanza, own.ownBareJid, now);
   };
-  return flatMapIterator<FeedEvent, StreamItem>(
-    feed,
-    (item) => toEvents(item).filter((e) => !wanted || wanted.has(e.type)).map((event) => ({ event })),
-    (failure) => ({ failure }),
-  );
+  const pass = (events: ChatEvent[]): StreamItem[] => events.filter((e) => !wanted || wanted.has(e.type)).map((event) => ({ event }));
+  const at = new Date();
+  const snapshot = pass(known.map((presence): ChatEvent => ({ __typename: "PresenceEvent", type: "PRESENCE", cursor: null, at, replayed: false, presence })));
+  return prefixIterator(snapshot, flatMapIterator<FeedEvent, StreamItem>(feed, (item) => pass(toEvents(item)), (failure) => ({ failure })));
+}
+
+/** `rest`, after `first`; returning or throwing into it ends `rest` too. */
+function prefixIterator<T>(first: readonly T[], rest: AsyncIterableIterator<T>): AsyncIterableIterator<T> {
+  let index = 0;
+  return {
+    next: () => (index < first.length ? Promise.resolve({ value: first[index++]!, done: false }) : rest.next()),
+    return: (value?: unknown) => rest.return?.(value) ?? Promise.resolve({ value: undefined, done: true }),
+    throw: (error?: unknown) => rest.throw?.(error) ?? Promise.reject(error),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }

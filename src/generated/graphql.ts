@@ -1501,7 +1501,7 @@ export type PresenceShow =
 /** Changes to the caller's own presence. */
 export type PresenceUserMutation = {
   __typename?: 'PresenceUserMutation';
-  /** Sets the presence the gateway's session announces for the caller (`OFFLINE` = unavailable). It is kept for the caller's live event streams: while one is open the session announces it; without one it is announced once and held until the session closes (after `POOL_IDLE_TIMEOUT_MS` without requests). Returns the caller's presence afterwards. Fails with `invalid_input` for a priority outside −128…127. */
+  /** Sets the presence the gateway's session announces for the caller (`OFFLINE` = unavailable). It is kept for the caller's live event streams: while one is open the session announces it; without one it is announced at once (priority −1 unless given: no message is routed to a session no one reads) and held until the last stream ends or the session closes (after `POOL_IDLE_TIMEOUT_MS` without requests). `OFFLINE` keeps even a streaming session unavailable: its streams get no messages or presence until another `show` is set. Returns the caller's presence afterwards. Fails with `invalid_input` for a priority outside −128…127. */
   setPresence?: Maybe<ContactPresence>;
 };
 

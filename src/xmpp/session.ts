@@ -246,8 +246,8 @@ export class XmppSession {
 
   /**
    * Makes the session available while the returned release function has not been called,
-   * with Message Carbons on and a priority that follows the user's own clients
-   * (PresenceHolder.hold).
+   * announcing what the user set (default online), with Message Carbons on and — unless the
+   * user chose one — a priority that follows the user's own clients (PresenceHolder.hold).
    * @throws what {@link iq} and {@link send} throw when carbons or presence cannot be set.
    */
   holdPresence(): Promise<() => Promise<void>> {
@@ -266,6 +266,14 @@ export class XmppSession {
   /** Whether something currently holds the session's presence (a live subscription). */
   get isAvailable(): boolean {
     return this.presence.isHeld;
+  }
+
+  /**
+   * The session's presence beyond what subscriptions hold: what the user set, what is
+   * announced now, and brief availability for reads (PresenceHolder).
+   */
+  get ownPresence(): Pick<PresenceHolder, "setWanted" | "wantedPresence" | "announcedPresence" | "availabilityEpoch" | "borrow"> {
+    return this.presence;
   }
 
   /** Closes the stream cleanly (RFC 6120 §4.4) and fails every pending IQ. */

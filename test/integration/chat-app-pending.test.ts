@@ -5,9 +5,6 @@ import { useGateway } from "../support/use-gateway.js";
 // not_implemented naming the field — never a fake success. Each row leaves this file
 // when its operation is built (test/unit/not-implemented.test.ts keeps the same list).
 const PENDING: Array<[field: string, document: string]> = [
-  ["PresenceUserQuery.contacts", "{ presence { contacts { jid show } } }"],
-  ["PresenceUserQuery.own", "{ presence { own { jid show } } }"],
-  ["PresenceUserMutation.setPresence", "mutation { presence { setPresence(show: AWAY) { show } } }"],
   ["ChatUserMutation.editMessage", 'mutation { chat { editMessage(with: "bob@localhost", id: "x", body: "b") { id } } }'],
   ["ChatUserMutation.retractMessage", 'mutation { chat { retractMessage(with: "bob@localhost", id: "x") } }'],
   ["ChatUserMutation.react", 'mutation { chat { react(with: "bob@localhost", id: "x", emojis: ["👍"]) } }'],

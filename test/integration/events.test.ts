@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
 import { basicAuth } from "../support/gateway.js";
 import { useGateway, type RawClientOptions } from "../support/use-gateway.js";
-import type { RawClient } from "../support/xmpp-client.js";
+import { befriend, type RawClient } from "../support/xmpp-client.js";
 import { subscribeSse, subscribeWs, untilLive, type Subscriber } from "../support/subscribers.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
@@ -74,20 +74,6 @@ async function streamWith(user: SandboxUser, variables: Record<string, unknown>)
   };
   subs.push(sub);
   return sub;
-}
-
-/** A mutual presence subscription between two raw clients (RFC 6121 §3.1). */
-async function befriend(a: RawClient, b: RawClient): Promise<void> {
-  const bareA = a.jid.split("/")[0]!;
-  const bareB = b.jid.split("/")[0]!;
-  await a.send(xml("presence", { to: bareB, type: "subscribe" }));
-  await b.waitFor((s) => s.is("presence") && s.attrs.type === "subscribe" && !!s.attrs.from?.startsWith(bareA));
-  await b.send(xml("presence", { to: bareA, type: "subscribed" }));
-  await b.send(xml("presence", { to: bareA, type: "subscribe" }));
-  await a.waitFor((s) => s.is("presence") && s.attrs.type === "subscribe" && !!s.attrs.from?.startsWith(bareB));
-  await a.send(xml("presence", { to: bareB, type: "subscribed" }));
-  await a.iq(PING());
-  await b.iq(PING());
 }
 
 describe("events.stream", () => {

@@ -80,3 +80,20 @@ function hideStreamManagement(c: ReturnType<typeof client>): void {
     for (const sm of element.getChildren("sm", NS_SM)) element.remove(sm);
   });
 }
+
+/**
+ * A mutual presence subscription between two raw clients (RFC 6121 §3.1), settled on
+ * both servers (each client's ping is answered after its last subscription stanza).
+ */
+export async function befriend(a: RawClient, b: RawClient): Promise<void> {
+  const bareA = a.jid.split("/")[0]!;
+  const bareB = b.jid.split("/")[0]!;
+  await a.send(xml("presence", { to: bareB, type: "subscribe" }));
+  await b.waitFor((s) => s.is("presence") && s.attrs.type === "subscribe" && !!s.attrs.from?.startsWith(bareA));
+  await b.send(xml("presence", { to: bareA, type: "subscribed" }));
+  await b.send(xml("presence", { to: bareA, type: "subscribe" }));
+  await a.waitFor((s) => s.is("presence") && s.attrs.type === "subscribe" && !!s.attrs.from?.startsWith(bareB));
+  await a.send(xml("presence", { to: bareB, type: "subscribed" }));
+  await a.iq(xml("iq", { type: "get" }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+  await b.iq(xml("iq", { type: "get" }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+}

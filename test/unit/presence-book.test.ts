@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { xml } from "@xmpp/xml";
 import { PresenceBook } from "../../src/presence/presence-book.js";
 import type { ResourceState } from "../../src/xmpp/contact-presence.js";
 
@@ -32,5 +33,18 @@ describe("PresenceBook", () => {
     book.clear();
     expect(book.online()).toEqual([]);
     expect(book.summary("bob@localhost").show).toBe("OFFLINE");
+  });
+
+  it("forgets what it heard when the session becomes available again or goes unavailable; room presence is no contact's", () => {
+    let epoch: number | undefined = 1;
+    const book = new PresenceBook(() => epoch);
+    book.take(xml("presence", { from: "bob@localhost/pc" }, xml("show", {}, "away")));
+    book.take(xml("presence", { from: "room@muc.localhost/bob" }, xml("x", { xmlns: "http://jabber.org/protocol/muc#user" })));
+    expect(book.online().map((c) => [c.jid, c.show])).toEqual([["bob@localhost", "AWAY"]]);
+    epoch = 2;
+    expect(book.knows("bob@localhost")).toBe(false);
+    book.take(xml("presence", { from: "bob@localhost/pc" }));
+    epoch = undefined;
+    expect(book.online()).toEqual([]);
   });
 });
