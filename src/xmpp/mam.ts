@@ -24,8 +24,12 @@ export interface ArchiveQuery {
   max: number;
   /** Page forward from this archive id (RSM `<after/>`). */
   afterId?: string | null;
+  /** Without `afterId`: page back from this archive id (RSM `<before>id</before>`, XEP-0059 §2.5). */
+  beforeId?: string | null;
+  /** Only the messages with these archive ids (the form's `ids`, XEP-0313 §4.1.3, `urn:xmpp:mam:2#extended`). */
+  ids?: readonly string[];
   /**
-   * Without `afterId`: "newest" asks for the last page (an empty RSM `<before/>`,
+   * Without `afterId` or `beforeId`: "newest" asks for the last page (an empty RSM `<before/>`,
    * XEP-0059 §2.5), "oldest" for the first. The server returns either oldest first.
    */
   from?: "newest" | "oldest";
@@ -36,8 +40,10 @@ export function buildArchiveQuery(query: ArchiveQuery): Element {
   const filters: Record<string, string[]> = {};
   if (query.with) filters.with = [query.with];
   if (query.before) filters.end = [new Date(query.before.getTime() - 1).toISOString()];
+  if (query.ids && query.ids.length > 0) filters.ids = [...query.ids];
   const paging = query.afterId != null
     ? { max: query.max, after: query.afterId }
+    : query.beforeId != null ? { max: query.max, before: query.beforeId }
     : query.from === "oldest" ? { max: query.max } : { max: query.max, before: "" };
   return xml(
     "iq",
@@ -107,4 +113,29 @@ export async function queryArchive(session: XmppSession, query: Omit<ArchiveQuer
   } finally {
     stop();
   }
+}
+
+/** Where one archive query looks: a room's archive (`to`), or the user's filtered on `with`. */
+export type ArchiveScope = Pick<ArchiveQuery, "to" | "with">;
+
+/**
+ * The archived message with archive id `id` in `scope`, or null when it is not there.
+ * Asks with the `ids` filter first (XEP-0313 §4.1.3); a server that refuses the filter,
+ * or ignores it and answers with other messages, is read back page by page from the
+ * newest, at most `maxPages` pages of 100.
+ * @throws StanzaError and the session's errors.
+ */
+export async function findArchivedMessage(session: XmppSession, scope: ArchiveScope, id: string, maxPages = 5): Promise<StanzaRecord | null> {
+  const byIds = await queryArchive(session, { ...scope, ids: [id], max: 1 }).catch(() => undefined);
+  const direct = byIds?.records.find((r) => r.archiveId === id);
+  if (direct) return direct;
+  let beforeId: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const { records, complete } = await queryArchive(session, { ...scope, max: 100, beforeId, from: "newest" });
+    const found = records.find((r) => r.archiveId === id);
+    if (found) return found;
+    if (complete || records.length === 0) return null;
+    beforeId = records[0]!.archiveId!;
+  }
+  return null;
 }
