@@ -19,6 +19,7 @@ import { tokenResolvers } from "../token/token.resolvers.js";
 import { eventsResolvers } from "../events/events.resolvers.js";
 import { blockingResolvers } from "../blocking/blocking.resolvers.js";
 import { chatResolvers } from "../chat/chat.resolvers.js";
+import { historyResolvers } from "../conversations/history.resolvers.js";
 
 /**
  * Builds the executable schema: the SDL plus every domain's resolvers. This is the one
@@ -28,7 +29,7 @@ export function createSchema(): GraphQLSchema {
   const resolvers: Resolvers[] = [
     rootResolvers, scalarResolvers as Resolvers, rosterResolvers, stanzaResolvers, vcardResolvers, lastResolvers,
     privateResolvers, accountResolvers, sessionResolvers, httpUploadResolvers, inboxResolvers, mucResolvers,
-    mucLightResolvers, tokenResolvers, eventsResolvers, blockingResolvers, chatResolvers,
+    mucLightResolvers, tokenResolvers, eventsResolvers, blockingResolvers, chatResolvers, historyResolvers,
   ];
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
   addNotImplementedResolvers(schema);
