@@ -3,6 +3,8 @@ import { ApiError } from "../errors/api-error.js";
 import { orApiError } from "../errors/map-error.js";
 import { findArchivedMessage } from "../xmpp/mam.js";
 import { newStanzaId, type StanzaRecord } from "../xmpp/messages.js";
+import { buildServerPing } from "../xmpp/ping.js";
+import type { Element } from "@xmpp/xml";
 import { buildCorrection, buildReactions, buildRetraction } from "../xmpp/message-edits.js";
 import type { MessageModel } from "../events/event.models.js";
 import { historyScope } from "../conversations/history.api.js";
@@ -46,6 +48,15 @@ async function findTarget(session: XmppSession, withJid: string, id: string, own
 const typeOf = (scope: HistoryScope) => (scope.room !== null ? "groupchat" : "chat");
 
 /**
+ * Sends a change and waits until the server handled it (a ping as a barrier), so that
+ * the user's next read of the history already has it archived.
+ */
+async function sendHandled(session: XmppSession, change: Element): Promise<void> {
+  await session.send(change);
+  await session.iq(buildServerPing(session.domain));
+}
+
+/**
  * Corrects one of the user's messages (XEP-0308) with a new body.
  * @returns the message as corrected.
  */
@@ -53,7 +64,7 @@ export async function editMessage(session: XmppSession, withJid: string, id: str
   if (body === "") throw new ApiError("invalid_input", "The new body is empty: retract the message instead", { field: "body" });
   return orApiError((async () => {
     const target = await findTarget(session, withJid, id, true);
-    await session.send(buildCorrection(withJid, typeOf(target.scope), target.pointer, body, newStanzaId()));
+    await sendHandled(session, buildCorrection(withJid, typeOf(target.scope), target.pointer, body, newStanzaId()));
     return { ...target.model, body, edited: true };
   })(), HISTORY_ERRORS, { user: session.bareJid, with: withJid });
 }
@@ -62,7 +73,7 @@ export async function editMessage(session: XmppSession, withJid: string, id: str
 export async function retractMessage(session: XmppSession, withJid: string, id: string): Promise<boolean> {
   return orApiError((async () => {
     const target = await findTarget(session, withJid, id, true);
-    await session.send(buildRetraction(withJid, typeOf(target.scope), target.pointer, newStanzaId()));
+    await sendHandled(session, buildRetraction(withJid, typeOf(target.scope), target.pointer, newStanzaId()));
     return true;
   })(), HISTORY_ERRORS, { user: session.bareJid, with: withJid });
 }
@@ -75,7 +86,7 @@ export async function react(session: XmppSession, withJid: string, id: string, e
   }
   return orApiError((async () => {
     const target = await findTarget(session, withJid, id, false);
-    await session.send(buildReactions(withJid, typeOf(target.scope), target.pointer, set, newStanzaId()));
+    await sendHandled(session, buildReactions(withJid, typeOf(target.scope), target.pointer, set, newStanzaId()));
     return true;
   })(), HISTORY_ERRORS, { user: session.bareJid, with: withJid });
 }

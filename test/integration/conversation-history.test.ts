@@ -151,7 +151,8 @@ describe("chat.editMessage / retractMessage / react", () => {
     expect(await mutate(bob!, REACT, { with: alice!.jid, id: bobId("m-001"), emojis: ["🎉"] })).toEqual({ data: { react: true }, code: undefined });
     expect(await mutate(bob!, REACT, { with: alice!.jid, id: bobId("m-000 fixed"), emojis: ["😀"] })).toEqual({ data: { react: true }, code: undefined });
     expect(await mutate(bob!, REACT, { with: alice!.jid, id: bobId("m-000 fixed"), emojis: ["👀"] })).toEqual({ data: { react: true }, code: undefined });
-    await Promise.all([aliceClient.iq(PING()), bobClient.iq(PING())]);
+    // Archived on Alice's side once delivered to her (ejabberd archives in the receiver's session).
+    await aliceClient.waitFor((s) => s.getChild("reactions", "urn:xmpp:reactions:0")?.getChildText("reaction") === "👀");
 
     // Folded into both archives: the changes are not messages of the page.
     for (const [user, peer] of [[alice!, bob!], [bob!, alice!]] as const) {
