@@ -313,6 +313,7 @@ export const MATRIX_ROWS: MatrixRow[] = [
     namespace: "conversations",
     operations: ["conversations.messages"],
     protocol: "MAM (XEP-0313) of the user's archive (`with`) or the room's, paged with RSM archive ids (XEP-0059); corrections, retractions and reactions folded in",
+    difference: { ejabberd: "a cursor the archive does not know gives an empty page (Prosody: `message_not_found`)" },
   },
   {
     namespace: "conversations",

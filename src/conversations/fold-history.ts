@@ -58,16 +58,23 @@ export function pointerIdFor(record: StanzaRecord, scope: HistoryScope): string 
   return origin || record.stanza.attrs.id || null;
 }
 
-/** What one archived record means, as the event stream would replay it. */
+/**
+ * What one archived record means, as the event stream would replay it. A room's message
+ * is classified as the stream sees it (reflected by the room, so its conversation is the
+ * room), then marked as the user's when the user's nick sent it.
+ */
 function classifyArchived(record: StanzaRecord, scope: HistoryScope): ChatEvent[] {
-  return classifyMessage({
+  const own = isOwnArchived(record.stanza, scope);
+  const events = classifyMessage({
     message: record.stanza,
     ownBareJid: scope.ownBareJid,
-    outgoing: isOwnArchived(record.stanza, scope),
+    outgoing: scope.room === null && own,
     archiveId: record.archiveId ?? null,
     timestamp: record.timestamp,
     replayed: true,
   });
+  if (scope.room === null || !own) return events;
+  return events.map((e) => (e.__typename === "MessageEvent" ? { ...e, message: { ...e.message, outgoing: true } } : e));
 }
 
 /** The Message model of one archived record with a body, or null for anything else (changes, markers…). */

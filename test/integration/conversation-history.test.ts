@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
-import { basicAuth } from "../support/gateway.js";
+import { basicAuth, SERVER } from "../support/gateway.js";
 import { useGateway } from "../support/use-gateway.js";
 import type { RawClient } from "../support/xmpp-client.js";
 import { subscribeWs, untilLive, type Subscriber } from "../support/subscribers.js";
@@ -107,6 +107,10 @@ describe("conversations.messages", () => {
     expect(tooBig.body.errors?.[0]?.extensions).toMatchObject({ code: "invalid_input", field: "first" });
     const both = await gw.gql(PAGE, { with: bob!.jid, before: "a", after: "b" }, alice);
     expect(both.body.errors?.[0]?.extensions).toMatchObject({ code: "invalid_input" });
+    const unknown = await gw.gql(PAGE, { with: bob!.jid, before: "no-such-id" }, alice);
+    // Prosody refuses a paging cursor it does not know (XEP-0059 §2.6); ejabberd pages from nowhere.
+    if (SERVER === "prosody") expect(unknown.body.errors?.[0]?.extensions).toMatchObject({ code: "message_not_found" });
+    else expect(unknown.body.data.conversations.messages).toMatchObject({ items: [], startCursor: null });
     const empty = await page(alice!, { with: bob!.jid });
     expect(empty).toEqual({ items: [], startCursor: null, endCursor: null, hasBefore: false, hasAfter: false });
   });
