@@ -190,3 +190,44 @@ describe("chat.editMessage / retractMessage / react", () => {
     expect((await mutate(alice!, REACT, { with: bob!.jid, id: theirs.id, emojis: ["👍"] })).data).toEqual({ react: true });
   });
 });
+
+describe("a room's history", () => {
+  it("reads the room's archive; corrections and reactions name the room's stanza-id and are folded in", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2, "hist-room");
+    const room = `hist-${Date.now().toString(36)}@${gw.sandbox.mucDomain}`;
+    const created = await gw.gql(`mutation { muc { createInstantRoom(room: "${room}", nick: "ali") { jid } } }`, {}, alice);
+    expect(created.body.errors).toBeUndefined();
+    const bobClient = await gw.connect(bob!);
+    const joined = bobClient.waitFor((s) => s.is("presence") && s.attrs.from === `${room}/bob`);
+    await bobClient.send(xml("presence", { to: `${room}/bob` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await joined;
+    const post = async (body: string) => {
+      const reflected = bobClient.waitFor((s) => s.is("message") && s.getChildText("body") === body);
+      await bobClient.send(xml("message", { to: room, type: "groupchat" }, xml("body", {}, body)));
+      return reflected;
+    };
+    await post("from bob");
+    const sent = await gw.gql(`mutation { muc { sendMessageToRoom(room: "${room}", body: "from ali") } }`, {}, alice);
+    expect(sent.body.errors).toBeUndefined();
+    const aliceLine = await bobClient.waitFor((s) => s.is("message") && s.getChildText("body") === "from ali");
+
+    const before = await page(alice!, { with: room });
+    expect(before.items.map((m: any) => [m.body, m.outgoing, m.from])).toEqual([["from bob", false, `${room}/bob`], ["from ali", true, `${room}/ali`]]);
+    const [bobs, alis] = before.items;
+    // The room's stanza-id is the room archive's id: what XEP-0444 §3.1 names in a room.
+    const roomStanzaId = aliceLine.getChildren("stanza-id", "urn:xmpp:sid:0").find((x) => x.attrs.by === room)?.attrs.id;
+    expect(alis.id).toBe(roomStanzaId);
+
+    expect((await mutate(alice!, EDIT, { with: room, id: alis.id, body: "from ali, fixed" })).data).toEqual({ editMessage: { id: alis.id, body: "from ali, fixed", edited: true } });
+    expect((await mutate(alice!, REACT, { with: room, id: bobs.id, emojis: ["👍"] })).data).toEqual({ react: true });
+    expect((await mutate(alice!, EDIT, { with: room, id: bobs.id, body: "not mine" })).code).toBe("message_not_found");
+    const correction = await bobClient.waitFor((s) => s.getChild("replace", "urn:xmpp:message-correct:0") !== undefined);
+    expect(correction.getChild("replace")!.attrs.id).toBe(alis.id);
+    const reaction = await bobClient.waitFor((s) => s.getChild("reactions", "urn:xmpp:reactions:0") !== undefined);
+    expect(reaction.getChild("reactions")!.attrs.id).toBe(bobs.id);
+
+    const after = await page(alice!, { with: room });
+    expect(after.items.map((m: any) => [m.id, m.body, m.edited])).toEqual([[bobs.id, "from bob", false], [alis.id, "from ali, fixed", true]]);
+    expect(after.items[0].reactions).toEqual([{ emoji: "👍", count: 1, by: [`${room}/ali`] }]);
+  });
+});
