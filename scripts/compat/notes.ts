@@ -300,8 +300,11 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "chat",
     operations: ["chat.editMessage", "chat.retractMessage", "chat.react"],
-    protocol: "the message looked up in the archive by id (MAM `ids` filter, else paging back; XEP-0313), then Last Message Correction (XEP-0308), Message Retraction (XEP-0424, fallback body) or Message Reactions (XEP-0444, store hint XEP-0334) naming its id / origin-id (its stanza-id in rooms)",
-    difference: { all: "`id` is the archive id; correcting or retracting someone else's message answers `message_not_found`" },
+    protocol: "the message looked up in the archive by id (MAM `ids` filter where `urn:xmpp:mam:2#extended` is advertised, else paging back; XEP-0313), then Last Message Correction (XEP-0308), Message Retraction (XEP-0424, fallback body) or Message Reactions (XEP-0444, store hint XEP-0334) naming its id / origin-id (its stanza-id in rooms)",
+    difference: {
+      all: "`id` is the archive id; correcting or retracting someone else's message answers `message_not_found`",
+      ejabberd: "no MAM `ids` filter (no `urn:xmpp:mam:2#extended`): the message is looked for among the conversation's newest 500 archive entries",
+    },
   },
   {
     namespace: "chat",
