@@ -4,7 +4,7 @@ import { classifyMessage } from "../events/classify-message.js";
 import type { MessageModel } from "../events/event.models.js";
 import type { StanzaRecord } from "../xmpp/messages.js";
 import { bareOf, resourceOf } from "../xmpp/jid.js";
-import { NS_SID } from "../xmpp/namespaces.js";
+import { senderIdsOf } from "../xmpp/message-edits.js";
 import type { ChatEvent } from "../events/event.models.js";
 
 /*
@@ -45,17 +45,13 @@ export function isOwnArchived(stanza: Element, scope: HistoryScope): boolean {
  */
 export function pointerIdsOf(record: StanzaRecord, scope: HistoryScope): string[] {
   const ids = record.archiveId ? [record.archiveId] : [];
-  if (scope.room !== null) return ids;
-  const origin = record.stanza.getChild("origin-id", NS_SID)?.attrs.id;
-  for (const id of [record.stanza.attrs.id, origin]) if (typeof id === "string" && id !== "") ids.push(id);
-  return ids;
+  return scope.room !== null ? ids : [...ids, ...senderIdsOf(record.stanza)];
 }
 
 /** The id an outgoing change must name to point at an archived message (the inverse of pointerIdsOf's choice). */
 export function pointerIdFor(record: StanzaRecord, scope: HistoryScope): string | null {
   if (scope.room !== null) return record.archiveId ?? null;
-  const origin = record.stanza.getChild("origin-id", NS_SID)?.attrs.id;
-  return origin || record.stanza.attrs.id || null;
+  return senderIdsOf(record.stanza)[0] ?? null;
 }
 
 /**
