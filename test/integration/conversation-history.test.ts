@@ -18,8 +18,8 @@ const PAGE = `query Page($with: BareJID!, $before: String, $after: String, $firs
 const STREAM = `subscription {
   events { stream(types: [MESSAGE, EDIT, RETRACT, REACTION]) {
     __typename cursor
-    ... on MessageEvent { message { body } }
-    ... on EditEvent { conversation id message { body edited } }
+    ... on MessageEvent { message { id body } }
+    ... on EditEvent { conversation id message { id body edited } }
     ... on RetractEvent { conversation id from }
     ... on ReactionEvent { conversation id from emojis }
   } }
@@ -143,15 +143,17 @@ describe("chat.editMessage / retractMessage / react", () => {
     expect((await bobClient.waitFor(is("urn:xmpp:message-retract:1", "retract"))).getChild("retract")!.attrs.id).toBe("id-m-002");
     const reactions = await bobClient.waitFor(is("urn:xmpp:reactions:0", "reactions"));
     expect(reactions.getChild("reactions")!.attrs.id).toBe("id-m-001");
-    // … and the stream the events.
+    // … and the stream the events, naming each message by the `Message.id` it delivered it with.
+    const seen = (body: string) => event(bobStream.events.find((e) => event(e)?.message?.body === body)).message.id as string;
     const editEvent = event(await bobStream.waitFor((e) => event(e)?.__typename === "EditEvent"));
-    expect(editEvent).toMatchObject({ conversation: alice!.jid, id: "id-m-000", message: { body: "m-000 fixed", edited: true } });
-    expect(event(await bobStream.waitFor((e) => event(e)?.__typename === "RetractEvent"))).toMatchObject({ conversation: alice!.jid, id: "id-m-002" });
-    expect(event(await bobStream.waitFor((e) => event(e)?.__typename === "ReactionEvent"))).toMatchObject({ conversation: alice!.jid, id: "id-m-001", emojis: ["👍", "🎉"] });
+    expect(editEvent).toMatchObject({ conversation: alice!.jid, id: seen("m-000"), message: { id: seen("m-000"), body: "m-000 fixed", edited: true } });
+    expect(event(await bobStream.waitFor((e) => event(e)?.__typename === "RetractEvent"))).toMatchObject({ conversation: alice!.jid, id: seen("m-002") });
+    expect(event(await bobStream.waitFor((e) => event(e)?.__typename === "ReactionEvent"))).toMatchObject({ conversation: alice!.jid, id: seen("m-001"), emojis: ["👍", "🎉"] });
 
     // Bob changes his mind: his latest set of reactions replaces the earlier one.
     const bobView = await page(bob!, { with: alice!.jid });
     const bobId = (body: string) => bobView.items.find((m: any) => m.body === body).id as string;
+    expect(bobId("m-001")).toBe(seen("m-001"));
     expect(await mutate(bob!, REACT, { with: alice!.jid, id: bobId("m-001"), emojis: ["🎉"] })).toEqual({ data: { react: true }, code: undefined });
     expect(await mutate(bob!, REACT, { with: alice!.jid, id: bobId("m-000 fixed"), emojis: ["😀"] })).toEqual({ data: { react: true }, code: undefined });
     expect(await mutate(bob!, REACT, { with: alice!.jid, id: bobId("m-000 fixed"), emojis: ["👀"] })).toEqual({ data: { react: true }, code: undefined });
