@@ -300,8 +300,11 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "chat",
     operations: ["chat.editMessage", "chat.retractMessage", "chat.react"],
-    protocol: "Last Message Correction (XEP-0308), Message Retraction (XEP-0424), Message Reactions (XEP-0444)",
-    documentedError: pending("conversations"),
+    protocol: "the message looked up in the archive by id (MAM `ids` filter where `urn:xmpp:mam:2#extended` is advertised, else paging back; XEP-0313), then Last Message Correction (XEP-0308), Message Retraction (XEP-0424, fallback body) or Message Reactions (XEP-0444, store hint XEP-0334) naming its id / origin-id (its stanza-id in rooms)",
+    difference: {
+      all: "`id` is the archive id; correcting or retracting someone else's message answers `message_not_found`",
+      ejabberd: "no MAM `ids` filter (no `urn:xmpp:mam:2#extended`): the message is looked for among the conversation's newest 500 archive entries",
+    },
   },
   {
     namespace: "chat",
@@ -311,7 +314,13 @@ export const MATRIX_ROWS: MatrixRow[] = [
   },
   {
     namespace: "conversations",
-    operations: ["conversations.list", "conversations.get", "conversations.messages"],
+    operations: ["conversations.messages"],
+    protocol: "MAM (XEP-0313) of the user's archive (`with`) or the room's, paged with RSM archive ids (XEP-0059); corrections, retractions and reactions folded in",
+    difference: { ejabberd: "a cursor the archive does not know gives an empty page (Prosody: `message_not_found`)" },
+  },
+  {
+    namespace: "conversations",
+    operations: ["conversations.list", "conversations.get"],
     protocol: "MAM (XEP-0313) with RSM (XEP-0059), read positions (XEP-0490), bookmarks (XEP-0402)",
     documentedError: pending("conversations"),
   },

@@ -20,6 +20,7 @@ import { eventsResolvers } from "../events/events.resolvers.js";
 import { blockingResolvers } from "../blocking/blocking.resolvers.js";
 import { chatResolvers } from "../chat/chat.resolvers.js";
 import { presenceResolvers } from "../presence/presence.resolvers.js";
+import { historyResolvers } from "../conversations/history.resolvers.js";
 
 /**
  * Builds the executable schema: the SDL plus every domain's resolvers. This is the one
@@ -29,7 +30,7 @@ export function createSchema(): GraphQLSchema {
   const resolvers: Resolvers[] = [
     rootResolvers, scalarResolvers as Resolvers, rosterResolvers, stanzaResolvers, vcardResolvers, lastResolvers,
     privateResolvers, accountResolvers, sessionResolvers, httpUploadResolvers, inboxResolvers, mucResolvers,
-    mucLightResolvers, tokenResolvers, eventsResolvers, blockingResolvers, chatResolvers, presenceResolvers,
+    mucLightResolvers, tokenResolvers, eventsResolvers, blockingResolvers, chatResolvers, presenceResolvers, historyResolvers,
   ];
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
   addNotImplementedResolvers(schema);

@@ -9,6 +9,7 @@ import { classifyMessage } from "./classify-message.js";
 import { classifyPresence, RoomOccupants, type PresenceState } from "./classify-presence.js";
 import { classifyPush } from "./classify-push.js";
 import type { ChatEvent } from "./event.models.js";
+import { ChangeTargets } from "./change-targets.js";
 import { buildRosterGet } from "../roster/roster.stanzas.js";
 import { buildBlocklistGet } from "../blocking/blocking.stanzas.js";
 
@@ -80,6 +81,7 @@ export async function openEventStream(options: EventStreamOptions): Promise<Asyn
   };
   const feed = await openLiveFeed({ ...options, openSession, prepare: becomeInterested, include: { outgoing: true, stanza: carriesEvents } });
   const wanted = options.types ? new Set<string>([...options.types, "RESYNC"]) : undefined;
+  const targets = new ChangeTargets();
 
   const toEvents = (item: FeedEvent): ChatEvent[] => {
     const now = new Date();
@@ -87,7 +89,9 @@ export async function openEventStream(options: EventStreamOptions): Promise<Asyn
     const own = state!;
     if ("record" in item) {
       const { record, outgoing, replayed } = item;
-      return classifyMessage({ message: record.stanza, ownBareJid: own.ownBareJid, outgoing, archiveId: record.archiveId ?? null, timestamp: record.timestamp, replayed });
+      const events = classifyMessage({ message: record.stanza, ownBareJid: own.ownBareJid, outgoing, archiveId: record.archiveId ?? null, timestamp: record.timestamp, replayed });
+      // Before the type filter: a message the client did not ask for still names later changes.
+      return events.map((e) => targets.apply(e));
     }
     return item.stanza.name === "presence" ? classifyPresence(item.stanza, own, now) : classifyPush(item.stanza, own.ownBareJid, now);
   };

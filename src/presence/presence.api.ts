@@ -5,7 +5,7 @@ import { toApiError } from "../errors/map-error.js";
 import { bareOf, resourceOf } from "../xmpp/jid.js";
 import type { ResourceState, Show } from "../xmpp/contact-presence.js";
 import { listContacts } from "../roster/roster.api.js";
-import { buildServerPing } from "../roster/roster.stanzas.js";
+import { buildServerPing } from "../xmpp/ping.js";
 import { getLast } from "../last/last.api.js";
 import { mapLimit } from "../util/map-limit.js";
 import { contactPresence, presenceBookOf, type PresenceBook } from "./presence-book.js";

@@ -3,8 +3,9 @@ import { ApiError } from "../errors/api-error.js";
 import { StanzaError } from "../xmpp/errors.js";
 import { orApiError, toApiError } from "../errors/map-error.js";
 import { ROSTER_ERRORS } from "./roster.errors.js";
+import { buildServerPing } from "../xmpp/ping.js";
 import {
-  buildRosterGet, buildRosterRemove, buildRosterSet, buildServerPing, buildSubscriptionPresence, parseRosterItems,
+  buildRosterGet, buildRosterRemove, buildRosterSet, buildSubscriptionPresence, parseRosterItems,
   type RosterItem, type SubscriptionPresence,
 } from "./roster.stanzas.js";
 

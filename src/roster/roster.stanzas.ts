@@ -1,5 +1,5 @@
 import { xml, type Element } from "@xmpp/xml";
-import { NS_PING, NS_ROSTER } from "../xmpp/namespaces.js";
+import { NS_ROSTER } from "../xmpp/namespaces.js";
 import { parseJid, formatJid, bareJid } from "../xmpp/jid.js";
 
 /*
@@ -45,11 +45,6 @@ export function buildRosterRemove(jid: string): Element {
 /** A subscription-management presence to a contact's bare JID (RFC 6121 §3). */
 export function buildSubscriptionPresence(to: string, type: SubscriptionPresence): Element {
   return xml("presence", { to, type });
-}
-
-/** A ping to the user's server (XEP-0199 §4.2): its reply comes after everything sent before it was handled. */
-export function buildServerPing(domain: string): Element {
-  return xml("iq", { type: "get", to: domain }, xml("ping", { xmlns: NS_PING }));
 }
 
 const SUBSCRIPTIONS: Readonly<Record<string, Subscription>> = { none: "NONE", both: "BOTH", from: "FROM", to: "TO" };

@@ -3,6 +3,7 @@ import type { XmppSession } from "./session.js";
 import { NS_DISCO_INFO, NS_DISCO_ITEMS } from "./namespaces.js";
 import { parseDataForms, type DataForm } from "./forms.js";
 import { buildRsmSet, parseRsmSet, type RsmRequest, type RsmResult } from "./rsm.js";
+import { domainOfJid, hasLocal, resourceOf } from "./jid.js";
 
 /*
  * Service discovery (XEP-0030, https://xmpp.org/extensions/xep-0030.html): what an entity
@@ -86,4 +87,17 @@ export function serverComponents(session: XmppSession): Promise<ServerComponent[
     const infos = await Promise.all(items.map(async (jid) => ({ jid, info: await discoInfo(session, jid).catch(() => undefined) })));
     return infos.flatMap((c) => (c.info ? [{ jid: c.jid, info: c.info }] : []));
   });
+}
+
+/**
+ * Whether a bare JID is a room: it lives on a service of the server that says it is a
+ * group chat service (XEP-0030 identity `conference`). The user's own domain never is.
+ */
+export async function isRoomJid(session: XmppSession, jid: string): Promise<boolean> {
+  if (resourceOf(jid) !== undefined || !hasLocal(jid)) return false;
+  const domain = domainOfJid(jid);
+  if (domain === session.domain) return false;
+  // What a service is does not change while the session lives: ask once per domain.
+  const info = await session.memo.remember(`disco-info ${domain}`, () => discoInfo(session, domain)).catch(() => undefined);
+  return info?.identities.some((i) => i.category === "conference") ?? false;
 }

@@ -5,6 +5,7 @@ import { buildSubmitForm } from "./forms.js";
 import { buildRsmSet, parseRsmSet } from "./rsm.js";
 import { detachForwarded, newStanzaId, type StanzaRecord } from "./messages.js";
 import { parseDateTime } from "./date-time.js";
+import { discoInfo } from "./disco.js";
 
 /*
  * Message Archive Management (XEP-0313, https://xmpp.org/extensions/xep-0313.html): one
@@ -24,8 +25,12 @@ export interface ArchiveQuery {
   max: number;
   /** Page forward from this archive id (RSM `<after/>`). */
   afterId?: string | null;
+  /** Without `afterId`: page back from this archive id (RSM `<before>id</before>`, XEP-0059 §2.5). */
+  beforeId?: string | null;
+  /** Only the messages with these archive ids (the form's `ids`, XEP-0313 §4.1.3, `urn:xmpp:mam:2#extended`). */
+  ids?: readonly string[];
   /**
-   * Without `afterId`: "newest" asks for the last page (an empty RSM `<before/>`,
+   * Without `afterId` or `beforeId`: "newest" asks for the last page (an empty RSM `<before/>`,
    * XEP-0059 §2.5), "oldest" for the first. The server returns either oldest first.
    */
   from?: "newest" | "oldest";
@@ -36,8 +41,10 @@ export function buildArchiveQuery(query: ArchiveQuery): Element {
   const filters: Record<string, string[]> = {};
   if (query.with) filters.with = [query.with];
   if (query.before) filters.end = [new Date(query.before.getTime() - 1).toISOString()];
+  if (query.ids && query.ids.length > 0) filters.ids = [...query.ids];
   const paging = query.afterId != null
     ? { max: query.max, after: query.afterId }
+    : query.beforeId != null ? { max: query.max, before: query.beforeId }
     : query.from === "oldest" ? { max: query.max } : { max: query.max, before: "" };
   return xml(
     "iq",
@@ -107,4 +114,43 @@ export async function queryArchive(session: XmppSession, query: Omit<ArchiveQuer
   } finally {
     stop();
   }
+}
+
+/** Where one archive query looks: a room's archive (`to`), or the user's filtered on `with`. */
+export type ArchiveScope = Pick<ArchiveQuery, "to" | "with">;
+
+// XEP-0313 §7: an archive that supports the `ids` filter (and full id ranges) says so.
+const NS_MAM_EXTENDED = "urn:xmpp:mam:2#extended";
+
+/**
+ * Whether the archive at `archiveJid` (the user's bare JID, or a room's) supports the
+ * `ids` filter; remembered for the session. A server that does not know the filter may
+ * ignore it and answer with the whole archive, so it is only sent when advertised.
+ */
+function supportsIds(session: XmppSession, archiveJid: string): Promise<boolean> {
+  return session.memo
+    .remember(`mam-extended ${archiveJid}`, async () => (await discoInfo(session, archiveJid)).features.has(NS_MAM_EXTENDED))
+    .catch(() => false);
+}
+
+/**
+ * The archived message with archive id `id` in `scope`, or null when it is not there.
+ * Asks with the `ids` filter (XEP-0313 §4.1.3) where the archive advertises it; else
+ * reads the archive back page by page from the newest, at most `maxPages` pages of 100.
+ * @throws StanzaError and the session's errors.
+ */
+export async function findArchivedMessage(session: XmppSession, scope: ArchiveScope, id: string, maxPages = 5): Promise<StanzaRecord | null> {
+  if (await supportsIds(session, (scope.to ?? session.bareJid).toLowerCase())) {
+    const { records } = await queryArchive(session, { ...scope, ids: [id], max: 1 });
+    return records.find((r) => r.archiveId === id) ?? null;
+  }
+  let beforeId: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const { records, complete } = await queryArchive(session, { ...scope, max: 100, beforeId, from: "newest" });
+    const found = records.find((r) => r.archiveId === id);
+    if (found) return found;
+    if (complete || records.length === 0) return null;
+    beforeId = records[0]!.archiveId!;
+  }
+  return null;
 }

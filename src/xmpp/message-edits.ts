@@ -1,5 +1,6 @@
 import { xml, type Element } from "@xmpp/xml";
 import { storeHint } from "./hints.js";
+import { NS_SID } from "./namespaces.js";
 
 /*
  * Changes to a message already sent, each pointing at it by id:
@@ -89,4 +90,14 @@ export function parseReactions(message: Element): Reactions | null {
   if (!reactions || typeof reactsTo !== "string" || reactsTo === "") return null;
   const emojis = [...new Set(reactions.getChildren("reaction").map((r) => r.text().trim()).filter((e) => e !== ""))];
   return { reactsTo, emojis };
+}
+
+/**
+ * The ids a change may name a one-to-one message by (XEP-0308 §3, XEP-0424 §4, XEP-0444
+ * §3.1): its `id` attribute and its origin-id (XEP-0359), origin-id first (it survives
+ * servers that rewrite `id`). In a room a change names the room's stanza-id instead.
+ */
+export function senderIdsOf(message: Element): string[] {
+  const origin = message.getChild("origin-id", NS_SID)?.attrs.id;
+  return [origin, message.attrs.id].filter((id): id is string => typeof id === "string" && id !== "");
 }

@@ -5,13 +5,9 @@ import { useGateway } from "../support/use-gateway.js";
 // not_implemented naming the field — never a fake success. Each row leaves this file
 // when its operation is built (test/unit/not-implemented.test.ts keeps the same list).
 const PENDING: Array<[field: string, document: string]> = [
-  ["ChatUserMutation.editMessage", 'mutation { chat { editMessage(with: "bob@localhost", id: "x", body: "b") { id } } }'],
-  ["ChatUserMutation.retractMessage", 'mutation { chat { retractMessage(with: "bob@localhost", id: "x") } }'],
-  ["ChatUserMutation.react", 'mutation { chat { react(with: "bob@localhost", id: "x", emojis: ["👍"]) } }'],
   ["ChatUserMutation.startChat", 'mutation { chat { startChat(invitees: ["bob@localhost"], message: "hi") { id } } }'],
   ["ConversationUserQuery.list", "{ conversations { list { items { id } } } }"],
   ["ConversationUserQuery.get", '{ conversations { get(id: "bob@localhost") { id } } }'],
-  ["ConversationUserQuery.messages", '{ conversations { messages(with: "bob@localhost") { items { id } } } }'],
   ["ConversationUserMutation.markDisplayed", 'mutation { conversations { markDisplayed(with: "bob@localhost", upTo: "x") { id } } }'],
   ["ConversationUserMutation.setFavorite", 'mutation { conversations { setFavorite(with: "bob@localhost", favorite: true) { id } } }'],
   ["ConversationUserMutation.setRoomData", 'mutation { conversations { setRoomData(room: "r@muc.localhost", subject: "s") { id } } }'],
