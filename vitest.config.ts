@@ -25,7 +25,8 @@ export default defineConfig({
   },
   test: {
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // A sandbox ejabberd may take up to 90 s to boot on a loaded machine (see its readyTimeoutMs).
+    hookTimeout: 120_000,
     // Integration files each start their own server; two cores run two at a time well.
     maxWorkers: 2,
     minWorkers: 1,

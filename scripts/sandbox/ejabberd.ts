@@ -169,7 +169,8 @@ class Ejabberd extends BaseSandbox implements EjabberdSandbox {
   ) {
     super(place, {
       name: "ejabberd",
-      readyTimeoutMs: 30_000,
+      // ejabberd boots an Erlang VM and Mnesia: on a loaded 2-core machine that took 54 s once.
+      readyTimeoutMs: 90_000,
       // On SIGTERM the VM runs init:stop() (listeners, sessions, mnesia), which takes ~3 s.
       stopGraceMs: 10_000,
       logFiles: ["ejabberd.log", "error.log", "console.log"],

@@ -95,9 +95,9 @@ export async function runSoak(options: { subscribers: number; seconds: number; r
     // A subscription is live once a message sent after it subscribed reaches it: probe every
     // subscriber that has not answered yet, round after round, until all have (a message to
     // a subscription not yet live is not delivered to it, so the count starts clean).
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 120_000;
     while (live.size < subscribers.length) {
-      if (Date.now() > deadline) throw new Error(`only ${live.size} of ${subscribers.length} subscriptions became live within 60 s`);
+      if (Date.now() > deadline) throw new Error(`only ${live.size} of ${subscribers.length} subscriptions became live within 120 s`);
       const waiting = subscribers.filter((u) => !live.has(u.jid));
       await Promise.all(waiting.map((u, i) => senders[i % senders.length]!.send(xml("message", { to: u.jid, type: "chat" }, xml("body", {}, PROBE)))));
       await new Promise<void>((resolve) => {
