@@ -67,7 +67,7 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "stanza",
     operations: ["stanza.getLastMessages"],
-    protocol: "MAM (XEP-0313) with RSM (XEP-0059); `limit` capped at 50",
+    protocol: "MAM (XEP-0313) with RSM (XEP-0059); `limit` capped at 50; `before` = a page's oldest `timestamp` continues from that message (RSM `<before/>`), any other whole second is included",
   },
   {
     namespace: "stanza",

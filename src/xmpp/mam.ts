@@ -24,6 +24,8 @@ export interface ArchiveQuery {
   max: number;
   /** Page forward from this archive id (RSM `<after/>`). */
   afterId?: string | null;
+  /** Page backward from this archive id (RSM `<before/>`): the newest `max` messages older than it. */
+  beforeId?: string | null;
   /**
    * Without `afterId`: "newest" asks for the last page (an empty RSM `<before/>`,
    * XEP-0059 §2.5), "oldest" for the first. The server returns either oldest first.
@@ -35,15 +37,26 @@ export interface ArchiveQuery {
 export function buildArchiveQuery(query: ArchiveQuery): Element {
   const filters: Record<string, string[]> = {};
   if (query.with) filters.with = [query.with];
-  if (query.before) filters.end = [new Date(query.before.getTime() - 1).toISOString()];
+  if (query.before) filters.end = [lastMicrosecondBefore(query.before)];
   const paging = query.afterId != null
     ? { max: query.max, after: query.afterId }
-    : query.from === "oldest" ? { max: query.max } : { max: query.max, before: "" };
+    : query.beforeId != null
+      ? { max: query.max, before: query.beforeId }
+      : query.from === "oldest" ? { max: query.max } : { max: query.max, before: "" };
   return xml(
     "iq",
     query.to !== undefined ? { type: "set", to: query.to } : { type: "set" },
     xml("query", { xmlns: NS_MAM, queryid: query.queryId }, buildSubmitForm(NS_MAM, filters), buildRsmSet(paging)),
   );
+}
+
+/**
+ * The form's `end` is inclusive (XEP-0313 §4.1.1) and servers stamp to the microsecond
+ * (ejabberd): the last microsecond before `instant` excludes `instant` itself and nothing
+ * earlier.
+ */
+function lastMicrosecondBefore(instant: Date): string {
+  return new Date(instant.getTime() - 1).toISOString().replace(/Z$/, "999Z");
 }
 
 /**
