@@ -61,6 +61,16 @@ describe("sending", () => {
     expect(message.getChildText("body")).toBe("text");
   });
 
+  it("sendMessageHeadLine to a bare JID reaches the user's online client", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!);
+    const r = await gw.gql("mutation($to: JID!) { stanza { sendMessageHeadLine(to: $to, subject: \"Bare\", body: \"to all\") { id } } }", { to: bob!.jid }, alice);
+    const id = r.body.data.stanza.sendMessageHeadLine.id;
+    const message = await bobClient.waitFor((s) => s.name === "message" && s.attrs.id === id);
+    expect(message.attrs.type).toBe("headline");
+    expect(message.getChildText("body")).toBe("to all");
+  });
+
   it("sendStanza sends arbitrary XML, keeping the stanza's own id", async () => {
     const [alice, bob] = await gw.sandbox.createUsers(2);
     const bobClient = await raw(bob!);
