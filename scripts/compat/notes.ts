@@ -39,7 +39,7 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "roster",
     operations: ["roster.addContact", "roster.addContacts"],
-    protocol: "roster set (RFC 6121 §2.1.5)",
+    protocol: "roster set (RFC 6121 §2.1.5); a contact on another domain first gets a ping to that domain (XEP-0199), `remote_server_not_found` when the server says it cannot reach it within 2 s",
     difference: { all: "cannot refuse a JID without an account", prosody: "adding yourself answers `not_allowed` (ejabberd and MongooseIM allow it)" },
   },
   {
@@ -55,7 +55,7 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "stanza",
     operations: ["stanza.sendMessage", "stanza.sendMessageHeadLine"],
-    protocol: "`<message type='chat'>` / `type='headline'` (RFC 6121 §5)",
+    protocol: "`<message type='chat'>` / `type='headline'` (RFC 6121 §5); to another domain, a ping to it follows and a bounce within 2 s answers `remote_server_not_found` (later bounces are not reported)",
     difference: { all: "sender is the gateway's resource" },
   },
   {

@@ -6,6 +6,7 @@ import { STANZA_ERRORS } from "./stanza.errors.js";
 import { bareOf, parseJid, formatJid, bareJid } from "../xmpp/jid.js";
 import { buildChatMessage, buildHeadlineMessage } from "./stanza.stanzas.js";
 import { newStanzaId, type StanzaRecord } from "../xmpp/messages.js";
+import { sendCheckingRoute } from "../xmpp/remote-domain.js";
 import { queryArchive, type ArchiveQuery } from "../xmpp/mam.js";
 import { ArchiveCursors, isWholeSecond } from "./archive-cursor.js";
 
@@ -77,8 +78,12 @@ export async function sendRawStanza(session: XmppSession, stanza: Element | null
   return { id: stanza.attrs.id };
 }
 
+/**
+ * Sends, and to another domain waits briefly for the server to say it cannot route there
+ * (`remote_server_not_found`); a later bounce is not reported.
+ */
 function sendOrFail(session: XmppSession, stanza: Element): Promise<void> {
-  return orApiError(session.send(stanza));
+  return orApiError(sendCheckingRoute(session, stanza));
 }
 
 /**

@@ -78,6 +78,16 @@ describe("roster", () => {
     expect(list.body.data.roster.listContacts.map((c: { jid: string }) => c.jid).sort()).toEqual([bob!.jid, carol!.jid].sort());
   });
 
+  it("refuses a contact on a domain the server cannot reach with remote_server_not_found, adding nothing", async () => {
+    const alice = await gw.sandbox.createUser();
+    const started = Date.now();
+    const r = await gw.gql("mutation($c: JID!) { roster { addContact(contact: $c) } }", { c: "bob@nowhere.invalid" }, alice);
+    expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: "remote_server_not_found", contact: "bob@nowhere.invalid" });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const list = await gw.gql("{ roster { listContacts { jid } } }", undefined, alice);
+    expect(list.body.data.roster.listContacts).toEqual([]);
+  });
+
   it("answers getContact for a JID not in the roster with contact_not_found", async () => {
     const alice = await gw.sandbox.createUser();
     const r = await gw.gql("{ roster { getContact(contact: \"stranger@localhost\") { jid } } }", undefined, alice);

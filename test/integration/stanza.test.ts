@@ -71,6 +71,22 @@ describe("sending", () => {
     expect(message.getChildText("body")).toBe("to all");
   });
 
+  it("sendMessage and sendMessageHeadLine to a domain the server cannot reach answer remote_server_not_found", async () => {
+    const alice = await gw.sandbox.createUser();
+    for (const mutation of [
+      "mutation($to: JID!) { stanza { sendMessage(to: $to, body: \"hi\") { id } } }",
+      "mutation($to: JID!) { stanza { sendMessageHeadLine(to: $to, body: \"hi\") { id } } }",
+    ]) {
+      const started = Date.now();
+      const r = await gw.gql(mutation, { to: "bob@nowhere.invalid" }, alice);
+      expect(r.body.errors?.[0]?.extensions?.code).toBe("remote_server_not_found");
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
+    // The user's own domain is not waited for: a local JID without an account is sent as before.
+    const local = await gw.gql("mutation($to: JID!) { stanza { sendMessage(to: $to, body: \"hi\") { id } } }", { to: `nobody-${Date.now()}@${gw.sandbox.domain}` }, alice);
+    expect(local.body.data.stanza.sendMessage.id).toEqual(expect.any(String));
+  });
+
   it("sendStanza sends arbitrary XML, keeping the stanza's own id", async () => {
     const [alice, bob] = await gw.sandbox.createUsers(2);
     const bobClient = await raw(bob!);
