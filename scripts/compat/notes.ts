@@ -261,9 +261,11 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "session",
     operations: ["session.listResources", "session.countResources", "session.listSessions"],
-    protocol: "disco#items on the own bare JID (servers that list sessions there); `listSessions` adds a presence probe per resource for its priority",
-    difference: { ejabberd: "`listSessions`: `connection`, `ip`, `port`, `node`, `uptime` are `null`" },
-    documentedError: { prosody: { code: "deps_not_loaded", why: "Prosody does not list a user's sessions" } },
+    protocol: "disco#items on the own bare JID (servers that list sessions there) and a presence probe per resource for its priority; elsewhere (Prosody) the presence of the user's other resources, which the server sends a session at its initial presence (available at priority −1 for one ping round trip)",
+    difference: {
+      all: "`listSessions`: `connection`, `ip`, `port`, `node`, `uptime` are `null`",
+      prosody: "only sessions that sent presence are seen; contacts see the gateway's session available for a moment",
+    },
   },
   {
     namespace: "token",
