@@ -1,6 +1,7 @@
 import { xml, type Element } from "@xmpp/xml";
 import { NS_CARBONS, NS_PING } from "./namespaces.js";
 import { resourceOf } from "./jid.js";
+import { buildLastQuery, parseLastReply } from "./last-activity.js";
 import {
   buildAvailablePresence, buildUnavailablePresence, GATEWAY_RESOURCE, gatewayPriority, parseOwnResourcePresence, PRIORITY_ALONE,
 } from "./presence.js";
@@ -92,6 +93,8 @@ export class PresenceHolder {
    * later). A held session already knows its user's clients. Otherwise the session is made
    * available for one server round trip at priority −1 — so that nothing stored offline is
    * delivered to it (§8.5.2.1.1) — and unavailable again; contacts see that presence.
+   * Servers record that unavailable presence's status as the user's last activity
+   * (XEP-0012), so it repeats the status recorded before (the time becomes now).
    * @throws what the session's iq and send throw.
    */
   async glimpseResources(): Promise<Map<string, number>> {
@@ -101,13 +104,14 @@ export class PresenceHolder {
         seen = new Map(this.clientPriorities);
         return;
       }
+      const status = parseLastReply(await this.link.iq(buildLastQuery()))?.status ?? "";
       this.glimpsed = seen;
       try {
         await this.link.send(buildAvailablePresence(PRIORITY_GLIMPSE));
         await this.link.iq(xml("iq", { type: "get" }, xml("ping", { xmlns: NS_PING })));
       } finally {
         this.glimpsed = undefined;
-        if (this.link.isOpen) await this.link.send(buildUnavailablePresence());
+        if (this.link.isOpen) await this.link.send(buildUnavailablePresence(status));
       }
     });
     return seen;

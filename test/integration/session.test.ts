@@ -152,6 +152,14 @@ describe.runIf(SERVER === "prosody")("session on Prosody (which tells a user's s
     });
   });
 
+  it("keeps the user's last-activity status (the unavailable presence repeats it)", async () => {
+    const alice = await gw.sandbox.createUser();
+    await gw.gql('mutation { last { setLast(status: "on holiday") { status } } }', undefined, alice);
+    await gw.gql("{ session { listResources } }", undefined, alice);
+    const last = await gw.gql("{ last { getLast { status } } }", undefined, alice);
+    expect(last.body.data.last.getLast.status).toBe("on holiday");
+  });
+
   it("reports no sessions when only the gateway is connected, and sees a session end", async () => {
     const alice = await gw.sandbox.createUser();
     expect((await gw.gql(ALL, undefined, alice)).body).toEqual({ data: { session: { listResources: [], countResources: 0, listSessions: [] } } });
