@@ -39,7 +39,7 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "roster",
     operations: ["roster.addContact", "roster.addContacts"],
-    protocol: "roster set (RFC 6121 §2.1.5)",
+    protocol: "roster set (RFC 6121 §2.1.5); a contact on another domain first gets a ping to that domain (XEP-0199), `remote_server_not_found` when the server says it cannot reach it within 2 s",
     difference: { all: "cannot refuse a JID without an account", prosody: "adding yourself answers `not_allowed` (ejabberd and MongooseIM allow it)" },
   },
   {
@@ -55,7 +55,7 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "stanza",
     operations: ["stanza.sendMessage", "stanza.sendMessageHeadLine"],
-    protocol: "`<message type='chat'>` / `type='headline'` (RFC 6121 §5)",
+    protocol: "`<message type='chat'>` / `type='headline'` (RFC 6121 §5); to another domain, a ping to it follows and a bounce within 2 s answers `remote_server_not_found` (later bounces are not reported)",
     difference: { all: "sender is the gateway's resource" },
   },
   {
@@ -67,7 +67,7 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "stanza",
     operations: ["stanza.getLastMessages"],
-    protocol: "MAM (XEP-0313) with RSM (XEP-0059); `limit` capped at 50",
+    protocol: "MAM (XEP-0313) with RSM (XEP-0059); `limit` capped at 50; `before` = a page's oldest `timestamp` continues from that message (RSM `<before/>`), any other whole second is included",
   },
   {
     namespace: "stanza",
@@ -261,9 +261,11 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "session",
     operations: ["session.listResources", "session.countResources", "session.listSessions"],
-    protocol: "disco#items on the own bare JID (servers that list sessions there); `listSessions` adds a presence probe per resource for its priority",
-    difference: { ejabberd: "`listSessions`: `connection`, `ip`, `port`, `node`, `uptime` are `null`" },
-    documentedError: { prosody: { code: "deps_not_loaded", why: "Prosody does not list a user's sessions" } },
+    protocol: "disco#items on the own bare JID (servers that list sessions there) and a presence probe per resource for its priority; elsewhere (Prosody) the presence of the user's other resources, which the server sends a session at its initial presence (available at priority −1 for one ping round trip)",
+    difference: {
+      all: "`listSessions`: `connection`, `ip`, `port`, `node`, `uptime` are `null`",
+      prosody: "only sessions that sent presence are seen; contacts see the gateway's session available for a moment",
+    },
   },
   {
     namespace: "token",

@@ -2,6 +2,8 @@ import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
 import { StanzaError } from "../xmpp/errors.js";
 import { orApiError, toApiError } from "../errors/map-error.js";
+import { isRemote, unreachableDomain } from "../xmpp/remote-domain.js";
+import { domainOfJid } from "../xmpp/jid.js";
 import { ROSTER_ERRORS } from "./roster.errors.js";
 import { buildServerPing } from "../xmpp/ping.js";
 import {
@@ -32,7 +34,10 @@ export async function getContact(session: XmppSession, contact: string): Promise
  * Adds (or updates) a roster item with a name and groups, like MongooseIM without
  * sending any subscription request. Unlike MongooseIM it cannot refuse a JID without an
  * account: XMPP servers do not reveal whether an account exists (the README says so).
+ * A contact on another domain is refused when the server says, within a short wait, that
+ * it cannot reach that domain.
  * @returns MongooseIM's success message.
+ * @throws ApiError `remote_server_not_found`, or the roster set's refusal.
  */
 export async function addContact(
   session: XmppSession,
@@ -41,6 +46,10 @@ export async function addContact(
   groups: readonly string[] | null | undefined,
 ): Promise<string> {
   const context = { user: session.bareJid, contact };
+  if (isRemote(session, contact)) {
+    const unreachable = await orApiError(unreachableDomain(session, domainOfJid(contact)), {}, context);
+    if (unreachable) throw toApiError(unreachable, {}, context);
+  }
   await orApiError(session.iq(buildRosterSet({ jid: contact, name, groups })), ROSTER_ERRORS.add, context);
   return "Contact added successfully";
 }

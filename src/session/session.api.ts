@@ -2,7 +2,6 @@ import type { XmppSession } from "../xmpp/session.js";
 import { discoItemJids } from "../xmpp/disco.js";
 import { orApiError, toApiError } from "../errors/map-error.js";
 import { XmppConnectionError } from "../xmpp/errors.js";
-import { sessionsNotListed } from "./session.errors.js";
 import {
   GATEWAY_RESOURCE, buildPresenceProbe, ownResource, ownResources, parsePresencePriority,
 } from "./session.stanzas.js";
@@ -31,18 +30,36 @@ export interface SessionInfo {
 }
 
 /**
- * The resources of the caller's connected sessions, sorted, without the gateway's own
- * (pooled) sessions. Sessions that have not sent presence are included, as MongooseIM
- * includes them.
- * @throws ApiError `deps_not_loaded` when the server does not list sessions (Prosody).
+ * The caller's sessions as the server reveals them: from disco#items on the bare JID
+ * when the server lists them there (every connected resource, available or not, as
+ * MongooseIM lists them); otherwise (Prosody) from presence, which tells only the
+ * available ones, each with its priority.
  */
-export async function listResources(session: XmppSession): Promise<string[]> {
-  const items: string[] = await orApiError(discoItemJids(session, session.bareJid), {}, { user: session.bareJid });
+type Listing = { via: "disco"; resources: string[] } | { via: "presence"; priorities: Map<string, number> };
+
+async function listOwnSessions(session: XmppSession): Promise<Listing> {
+  const context = { user: session.bareJid };
+  const items: string[] = await orApiError(discoItemJids(session, session.bareJid), {}, context);
   const listed = ownResources(items, session.bareJid);
   // The pooled session is itself connected: a server that lists sessions lists it too. One
   // that does not (Prosody returns its PEP nodes) would otherwise look like "no sessions".
-  if (!listed.includes(ownResource(session.jid, session.bareJid) ?? "")) throw sessionsNotListed();
-  return listed.filter((resource) => !GATEWAY_RESOURCE.test(resource)).sort();
+  if (listed.includes(ownResource(session.jid, session.bareJid) ?? "")) return { via: "disco", resources: listed };
+  return { via: "presence", priorities: await orApiError(session.glimpseResources(), {}, context) };
+}
+
+/** The user's resources in a listing, sorted, without the gateway's own (pooled) sessions. */
+function resourcesOf(listing: Listing): string[] {
+  const all = listing.via === "disco" ? listing.resources : [...listing.priorities.keys()];
+  return all.filter((resource) => !GATEWAY_RESOURCE.test(resource)).sort();
+}
+
+/**
+ * The resources of the caller's connected sessions, sorted, without the gateway's own
+ * (pooled) sessions. Where the server lists sessions, those that have not sent presence
+ * are included, as MongooseIM includes them; on Prosody only available ones are known.
+ */
+export async function listResources(session: XmppSession): Promise<string[]> {
+  return resourcesOf(await listOwnSessions(session));
 }
 
 /** How many sessions listResources reports. */
@@ -54,11 +71,13 @@ export async function countResources(session: XmppSession): Promise<number> {
  * The caller's sessions (those listResources reports), each with the priority of its
  * current presence, asked for with a probe to its full JID and collected for at most
  * `windowMs`.
- * @throws ApiError as listResources; `xmpp_unavailable` when the connection closes meanwhile.
+ * On Prosody the priorities come with the presence that listed the sessions.
+ * @throws ApiError `xmpp_unavailable` when the connection closes meanwhile.
  */
 export async function listSessions(session: XmppSession, windowMs = PROBE_WINDOW_MS): Promise<SessionInfo[]> {
-  const resources = await listResources(session);
-  const priorities = await probePriorities(session, resources, windowMs);
+  const listing = await listOwnSessions(session);
+  const resources = resourcesOf(listing);
+  const priorities = listing.via === "presence" ? listing.priorities : await probePriorities(session, resources, windowMs);
   return resources.map((resource) => ({
     user: `${session.bareJid}/${resource}`,
     connection: null,

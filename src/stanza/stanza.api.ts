@@ -6,7 +6,9 @@ import { STANZA_ERRORS } from "./stanza.errors.js";
 import { bareOf, parseJid, formatJid, bareJid } from "../xmpp/jid.js";
 import { buildChatMessage, buildHeadlineMessage } from "./stanza.stanzas.js";
 import { newStanzaId, type StanzaRecord } from "../xmpp/messages.js";
-import { queryArchive } from "../xmpp/mam.js";
+import { sendCheckingRoute } from "../xmpp/remote-domain.js";
+import { queryArchive, type ArchiveQuery } from "../xmpp/mam.js";
+import { ArchiveCursors, isWholeSecond } from "./archive-cursor.js";
 
 /** MongooseIM's default (and maximum) page of archived messages. */
 export const MAX_ARCHIVE_PAGE = 50;
@@ -76,22 +78,41 @@ export async function sendRawStanza(session: XmppSession, stanza: Element | null
   return { id: stanza.attrs.id };
 }
 
+/**
+ * Sends, and to another domain waits briefly for the server to say it cannot route there
+ * (`remote_server_not_found`); a later bounce is not reported.
+ */
 function sendOrFail(session: XmppSession, stanza: Element): Promise<void> {
-  return orApiError(session.send(stanza));
+  return orApiError(sendCheckingRoute(session, stanza));
 }
 
 /**
  * The caller's newest archived messages (XEP-0313), optionally only with one contact and
  * only before an instant, oldest first. `limit` is capped at {@link MAX_ARCHIVE_PAGE}
  * like MongooseIM's, and the applied value is returned.
+ *
+ * `before` is inclusive of its own whole second, the precision of the API's timestamps:
+ * passed the `timestamp` of a page's oldest message, it continues right before that
+ * message (see {@link ArchiveCursors}); any other whole second includes every message
+ * stamped within it; a `before` with a fraction is strict.
  */
 export async function getLastMessages(
   session: XmppSession,
   options: { with?: string | null; before?: Date | null; limit?: number | null },
 ): Promise<{ stanzas: StanzaRecord[]; limit: number }> {
   const limit = Math.min(options.limit ?? MAX_ARCHIVE_PAGE, MAX_ARCHIVE_PAGE);
+  const cursors = session.memo.own("stanza.archive-cursors", () => new ArchiveCursors());
   const page = await orApiError(
-    queryArchive(session, { with: options.with, before: options.before, max: limit }), STANZA_ERRORS.archive, { user: session.bareJid },
+    queryArchive(session, { with: options.with, max: limit, ...boundOf(cursors, options.with, options.before) }),
+    STANZA_ERRORS.archive, { user: session.bareJid },
   );
+  cursors.notePage(options.with, page.records[0]);
   return { stanzas: page.records, limit };
+}
+
+function boundOf(cursors: ArchiveCursors, withJid: string | null | undefined, before: Date | null | undefined): Pick<ArchiveQuery, "before" | "beforeId"> {
+  if (!before) return {};
+  const beforeId = cursors.continueFrom(withJid, before);
+  if (beforeId !== undefined) return { beforeId };
+  return { before: isWholeSecond(before) ? new Date(before.getTime() + 1000) : before };
 }

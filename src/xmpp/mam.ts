@@ -25,7 +25,7 @@ export interface ArchiveQuery {
   max: number;
   /** Page forward from this archive id (RSM `<after/>`). */
   afterId?: string | null;
-  /** Without `afterId`: page back from this archive id (RSM `<before>id</before>`, XEP-0059 §2.5). */
+  /** Without `afterId`: page back from this archive id (RSM `<before>id</before>`, XEP-0059 §2.5): the newest `max` messages older than it. */
   beforeId?: string | null;
   /** Only the messages with these archive ids (the form's `ids`, XEP-0313 §4.1.3, `urn:xmpp:mam:2#extended`). */
   ids?: readonly string[];
@@ -40,17 +40,27 @@ export interface ArchiveQuery {
 export function buildArchiveQuery(query: ArchiveQuery): Element {
   const filters: Record<string, string[]> = {};
   if (query.with) filters.with = [query.with];
-  if (query.before) filters.end = [new Date(query.before.getTime() - 1).toISOString()];
+  if (query.before) filters.end = [lastMicrosecondBefore(query.before)];
   if (query.ids && query.ids.length > 0) filters.ids = [...query.ids];
   const paging = query.afterId != null
     ? { max: query.max, after: query.afterId }
-    : query.beforeId != null ? { max: query.max, before: query.beforeId }
-    : query.from === "oldest" ? { max: query.max } : { max: query.max, before: "" };
+    : query.beforeId != null
+      ? { max: query.max, before: query.beforeId }
+      : query.from === "oldest" ? { max: query.max } : { max: query.max, before: "" };
   return xml(
     "iq",
     query.to !== undefined ? { type: "set", to: query.to } : { type: "set" },
     xml("query", { xmlns: NS_MAM, queryid: query.queryId }, buildSubmitForm(NS_MAM, filters), buildRsmSet(paging)),
   );
+}
+
+/**
+ * The form's `end` is inclusive (XEP-0313 §4.1.1) and servers stamp to the microsecond
+ * (ejabberd): the last microsecond before `instant` excludes `instant` itself and nothing
+ * earlier.
+ */
+function lastMicrosecondBefore(instant: Date): string {
+  return new Date(instant.getTime() - 1).toISOString().replace(/Z$/, "999Z");
 }
 
 /**

@@ -1,8 +1,12 @@
 import { xml, type Element } from "@xmpp/xml";
-import { NS_CARBONS } from "./namespaces.js";
+import { NS_CARBONS, NS_PING } from "./namespaces.js";
 import { resourceOf } from "./jid.js";
-import { buildUnavailablePresence, GATEWAY_RESOURCE, gatewayPriority, parseOwnResourcePresence, PRIORITY_ALONE, PRIORITY_BEHIND_CLIENTS } from "./presence.js";
+import { buildAvailablePresence, buildUnavailablePresence, GATEWAY_RESOURCE, gatewayPriority, parseOwnResourcePresence, PRIORITY_ALONE, PRIORITY_BEHIND_CLIENTS } from "./presence.js";
 import { buildPresence, type OwnPresence } from "./contact-presence.js";
+import { buildLastQuery, parseLastReply } from "./last-activity.js";
+
+/** The priority of a glimpse: below every routable client, so nothing is routed to it. */
+const PRIORITY_GLIMPSE = -1;
 
 /** What the holder needs of its session. */
 export interface PresenceLink {
@@ -52,6 +56,8 @@ export class PresenceHolder {
   private epoch = 0;
   /** The user's own clients that are available, by resource, with their priority. */
   private readonly clientPriorities = new Map<string, number>();
+  /** While a glimpse runs: every other resource of the user heard of, with its priority. */
+  private glimpsed: Map<string, number> | undefined;
 
   constructor(private readonly link: PresenceLink) {}
 
@@ -146,6 +152,37 @@ export class PresenceHolder {
     });
   }
 
+  /**
+   * The user's other available resources (gateway sessions included) with their priority,
+   * as the server tells an available session (RFC 6121 §4.2.2 leaves it to servers;
+   * Prosody sends them right after the initial presence, before answering anything sent
+   * later). A held session already knows its user's clients. Otherwise the session is made
+   * available for one server round trip at priority −1 — so that nothing stored offline is
+   * delivered to it (§8.5.2.1.1) — and unavailable again; contacts see that presence.
+   * Servers record that unavailable presence's status as the user's last activity
+   * (XEP-0012), so it repeats the status recorded before (the time becomes now).
+   * @throws what the session's iq and send throw.
+   */
+  async glimpseResources(): Promise<Map<string, number>> {
+    let seen = new Map<string, number>();
+    await this.queue(async () => {
+      if (this.announced !== undefined) {
+        seen = new Map(this.clientPriorities);
+        return;
+      }
+      const status = parseLastReply(await this.link.iq(buildLastQuery()))?.status ?? "";
+      this.glimpsed = seen;
+      try {
+        await this.link.send(buildAvailablePresence(PRIORITY_GLIMPSE));
+        await this.link.iq(xml("iq", { type: "get" }, xml("ping", { xmlns: NS_PING })));
+      } finally {
+        this.glimpsed = undefined;
+        if (this.link.isOpen) await this.link.send(buildUnavailablePresence(status));
+      }
+    });
+    return seen;
+  }
+
   /** Whether a live subscription currently holds the presence. */
   get isHeld(): boolean {
     return this.streams > 0;
@@ -157,6 +194,7 @@ export class PresenceHolder {
    * reacting to each other's priority would flip without end.
    */
   track(stanza: Element): void {
+    if (this.glimpsed) this.noteGlimpsed(stanza);
     if (this.announced === undefined) return;
     const own = parseOwnResourcePresence(stanza, this.link.bareJid);
     // The server echoes this session's own presence back to it; it is not a client either.
@@ -166,6 +204,13 @@ export class PresenceHolder {
     if (this.target()?.priority !== this.announced.priority) {
       void this.queue(() => this.reconcile()).catch(() => undefined);
     }
+  }
+
+  private noteGlimpsed(stanza: Element): void {
+    const own = parseOwnResourcePresence(stanza, this.link.bareJid);
+    if (!own || resourceOf(this.link.jid) === own.resource) return;
+    if (own.priority === null) this.glimpsed!.delete(own.resource);
+    else this.glimpsed!.set(own.resource, own.priority);
   }
 
   /** Runs a presence change after the ones before it, whether or not they failed. */

@@ -263,6 +263,14 @@ export class XmppSession {
     return this.presence.announceUnavailable(status);
   }
 
+  /**
+   * The user's other available resources with their priority, learnt from presence
+   * (PresenceHolder.glimpseResources: may make the session available for a round trip).
+   */
+  glimpseResources(): Promise<Map<string, number>> {
+    return this.presence.glimpseResources();
+  }
+
   /** Whether something currently holds the session's presence (a live subscription). */
   get isAvailable(): boolean {
     return this.presence.isHeld;

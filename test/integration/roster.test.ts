@@ -78,6 +78,16 @@ describe("roster", () => {
     expect(list.body.data.roster.listContacts.map((c: { jid: string }) => c.jid).sort()).toEqual([bob!.jid, carol!.jid].sort());
   });
 
+  it("refuses a contact on a domain the server cannot reach with remote_server_not_found, adding nothing", async () => {
+    const alice = await gw.sandbox.createUser();
+    const started = Date.now();
+    const r = await gw.gql("mutation($c: JID!) { roster { addContact(contact: $c) } }", { c: "bob@nowhere.invalid" }, alice);
+    expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: "remote_server_not_found", contact: "bob@nowhere.invalid" });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const list = await gw.gql("{ roster { listContacts { jid } } }", undefined, alice);
+    expect(list.body.data.roster.listContacts).toEqual([]);
+  });
+
   it("answers getContact for a JID not in the roster with contact_not_found", async () => {
     const alice = await gw.sandbox.createUser();
     const r = await gw.gql("{ roster { getContact(contact: \"stranger@localhost\") { jid } } }", undefined, alice);
@@ -109,6 +119,32 @@ describe("roster", () => {
 });
 
 describe("presence subscriptions", () => {
+  // Issue 14 item 4: what `Contact.ask` IN/BOTH would have to be read from. The roster
+  // does not carry incoming requests (RFC 6121 §2.1.2.2); a server re-sends the pending
+  // ones at an initial presence (§3.1.3). To learn them without being handed the user's
+  // offline messages, the gateway would have to be available at a negative priority.
+  it("pending requests re-sent at an initial presence of priority -1: Prosody does, ejabberd only at 0 or more", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!, false);
+    await bobClient.send(xml("presence", { to: alice!.jid, type: "subscribe" }));
+    await bobClient.iq(xml("iq", { type: "get" }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+    const isRequest = (s: { name: string; attrs: Record<string, string | undefined> }) =>
+      s.name === "presence" && s.attrs.type === "subscribe" && s.attrs.from === bob!.jid;
+    const negative = await raw(alice!, { priority: -1 });
+    // A roster push from the user's own change is the last thing the server sends this
+    // session after handling its initial presence and everything before the change (it
+    // reads the roster first: servers push only to sessions that did).
+    await rosterSeenBy(negative);
+    await negative.iq(xml("iq", { type: "set" }, xml("query", { xmlns: "jabber:iq:roster" }, xml("item", { jid: `marker@${gw.sandbox.domain}` }))));
+    await negative.waitFor((s) => s.name === "iq" && s.attrs.type === "set" && s.getChild("query") !== undefined);
+    if (SERVER === "prosody") await negative.waitFor(isRequest);
+    else {
+      expect(negative.received.filter(isRequest)).toEqual([]);
+      const routable = await gw.connect(alice!, { resource: "routable", presence: { priority: 0 } });
+      await routable.waitFor(isRequest);
+    }
+  });
+
   it("INVITE sends a subscription request the contact receives, and shows ask OUT", async () => {
     const [alice, bob] = await gw.sandbox.createUsers(2);
     const bobClient = await raw(bob!);

@@ -127,32 +127,64 @@ describe.runIf(SERVER === "ejabberd")("session on ejabberd (which lists a user's
 });
 
 // Each block runs in its server's project (XMPP_SERVER): they assert the documented behaviour of each.
-describe.runIf(SERVER === "prosody")("session on Prosody (which does not list a user's sessions)", () => {
+describe.runIf(SERVER === "prosody")("session on Prosody (which tells a user's sessions only through presence)", () => {
   const gw = useGateway();
 
-  it("answers deps_not_loaded for every field rather than a wrong empty list", async () => {
+  it("lists the available resources with their priority; a session that sent no presence cannot be seen", async () => {
     const alice = await gw.sandbox.createUser();
     await fourClients(gw, alice);
     const r = await gw.gql(ALL, undefined, alice);
     expect(r.status).toBe(200);
-    expect(r.body.data).toEqual({ session: { listResources: null, countResources: null, listSessions: null } });
-    expect(r.body.errors).toHaveLength(3);
-    for (const error of r.body.errors ?? []) {
-      expect(error.extensions?.code).toBe("deps_not_loaded");
-      expect(error.message).toContain("does not list a user's sessions");
-    }
-    expect(r.body.errors?.map((e) => e.path)).toEqual(
-      expect.arrayContaining([["session", "listResources"], ["session", "countResources"], ["session", "listSessions"]]),
-    );
+    const unknown = { connection: null, ip: null, port: null, node: null, uptime: null };
+    // "hidden" is connected but never sent presence: Prosody tells no one of it, so
+    // unlike ejabberd (and MongooseIM) it is missing here.
+    expect(r.body).toEqual({
+      data: {
+        session: {
+          listResources: ["laptop", "phone"],
+          countResources: 2,
+          listSessions: [
+            { user: `${alice.jid}/laptop`, priority: -2, ...unknown },
+            { user: `${alice.jid}/phone`, priority: 5, ...unknown },
+          ],
+        },
+      },
+    });
   });
 
-  it("does not announce the gateway's session to the user's clients while asking", async () => {
+  it("keeps the user's last-activity status (the unavailable presence repeats it)", async () => {
     const alice = await gw.sandbox.createUser();
-    const phone = await gw.connect(alice, { resource: "phone" });
+    await gw.gql('mutation { last { setLast(status: "on holiday") { status } } }', undefined, alice);
     await gw.gql("{ session { listResources } }", undefined, alice);
-    // A stanza the phone receives after the request: the gateway's presence would arrive before it.
-    const marker = await online(gw, alice, "marker", { priority: 0 });
+    const last = await gw.gql("{ last { getLast { status } } }", undefined, alice);
+    expect(last.body.data.last.getLast.status).toBe("on holiday");
+  });
+
+  it("reports no sessions when only the gateway is connected, and sees a session end", async () => {
+    const alice = await gw.sandbox.createUser();
+    expect((await gw.gql(ALL, undefined, alice)).body).toEqual({ data: { session: { listResources: [], countResources: 0, listSessions: [] } } });
+    const phone = await online(gw, alice, "phone", { priority: 0 });
+    expect((await gw.gql("{ session { listResources } }", undefined, alice)).body.data.session.listResources).toEqual(["phone"]);
+    await phone.close();
+    await expect
+      .poll(async () => (await gw.gql("{ session { countResources } }", undefined, alice)).body.data.session.countResources)
+      .toBe(0);
+  });
+
+  it("is available for one round trip at priority -1 while asking, then unavailable, and takes nothing stored offline", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await gw.connect(bob!, { resource: "desk" });
+    await bobClient.send(xml("message", { to: alice!.jid, type: "chat" }, xml("body", {}, "kept offline")));
+    await bobClient.iq(xml("iq", { type: "get" }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+    // Negative, so the phone hears its user's presence but is sent nothing stored offline.
+    const phone = await gw.connect(alice!, { resource: "phone", presence: { priority: -5 } });
+    await gw.gql("{ session { listResources } }", undefined, alice);
+    const marker = await online(gw, alice!, "marker", { priority: -3 });
     await phone.waitFor((s) => s.name === "presence" && s.attrs.from === marker.jid);
-    expect(phone.received.filter((s) => s.name === "presence" && s.attrs.from?.includes("/graphql-"))).toEqual([]);
+    const fromGateway = phone.received.filter((s) => s.name === "presence" && s.attrs.from?.includes("/graphql-"));
+    expect(fromGateway.map((s) => s.attrs.type ?? s.getChildText("priority"))).toEqual(["-1", "unavailable"]);
+    // The offline message is still there for the user's next client with priority >= 0.
+    const later = await gw.connect(alice!, { resource: "later", presence: { priority: 0 } });
+    await later.waitFor((s) => s.name === "message" && s.getChildText("body") === "kept offline");
   });
 });

@@ -61,6 +61,32 @@ describe("sending", () => {
     expect(message.getChildText("body")).toBe("text");
   });
 
+  it("sendMessageHeadLine to a bare JID reaches the user's online client", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!);
+    const r = await gw.gql("mutation($to: JID!) { stanza { sendMessageHeadLine(to: $to, subject: \"Bare\", body: \"to all\") { id } } }", { to: bob!.jid }, alice);
+    const id = r.body.data.stanza.sendMessageHeadLine.id;
+    const message = await bobClient.waitFor((s) => s.name === "message" && s.attrs.id === id);
+    expect(message.attrs.type).toBe("headline");
+    expect(message.getChildText("body")).toBe("to all");
+  });
+
+  it("sendMessage and sendMessageHeadLine to a domain the server cannot reach answer remote_server_not_found", async () => {
+    const alice = await gw.sandbox.createUser();
+    for (const mutation of [
+      "mutation($to: JID!) { stanza { sendMessage(to: $to, body: \"hi\") { id } } }",
+      "mutation($to: JID!) { stanza { sendMessageHeadLine(to: $to, body: \"hi\") { id } } }",
+    ]) {
+      const started = Date.now();
+      const r = await gw.gql(mutation, { to: "bob@nowhere.invalid" }, alice);
+      expect(r.body.errors?.[0]?.extensions?.code).toBe("remote_server_not_found");
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
+    // The user's own domain is not waited for: a local JID without an account is sent as before.
+    const local = await gw.gql("mutation($to: JID!) { stanza { sendMessage(to: $to, body: \"hi\") { id } } }", { to: `nobody-${Date.now()}@${gw.sandbox.domain}` }, alice);
+    expect(local.body.data.stanza.sendMessage.id).toEqual(expect.any(String));
+  });
+
   it("sendStanza sends arbitrary XML, keeping the stanza's own id", async () => {
     const [alice, bob] = await gw.sandbox.createUsers(2);
     const bobClient = await raw(bob!);
@@ -133,6 +159,47 @@ describe("archive", () => {
 
     const before = (await gw.gql(query, { before: "2000-01-01T00:00:00+02:00" }, alice)).body.data.stanza.getLastMessages;
     expect(before.stanzas).toEqual([]);
+  });
+
+  it("getLastMessages pages backwards by `before` = the oldest timestamp without losing or repeating same-second messages", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const query = `query($before: DateTime) { stanza { getLastMessages(limit: 2, before: $before) { stanzas { timestamp stanza_id stanza } } } }`;
+    type Row = { timestamp: string; stanza_id: string; stanza: string };
+    const bodies = ["m1", "m2", "m3", "m4", "m5", "m6"];
+    for (const b of bodies) {
+      await gw.gql("mutation($to: JID!, $b: String!) { stanza { sendMessage(to: $to, body: $b) { id } } }", { to: bob!.jid, b }, alice);
+    }
+    await expect.poll(async () => (await gw.gql(query, {}, alice)).body.data.stanza.getLastMessages.stanzas.at(-1)?.stanza).toContain("<body>m6</body>");
+    const pages: Row[][] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page: Row[] = (await gw.gql(query, before ? { before } : {}, alice)).body.data.stanza.getLastMessages.stanzas;
+      if (page.length === 0) break;
+      pages.unshift(page);
+      before = page[0]!.timestamp;
+    }
+    const seen = pages.flat();
+    expect(seen.map((r) => /<body>([^<]*)<\/body>/.exec(r.stanza)?.[1])).toEqual(bodies);
+    expect(new Set(seen.map((r) => r.stanza_id)).size).toBe(bodies.length);
+    // The six sends take well under a second, so at least one page boundary falls inside
+    // one whole second: the case a time filter alone gets wrong.
+    const sameSecondBoundary = pages.slice(1).some((page, i) => page[0]!.timestamp === pages[i]!.at(-1)!.timestamp);
+    expect(sameSecondBoundary).toBe(true);
+  });
+
+  it("getLastMessages(before:) given a whole second no page ended at includes the messages stamped within it", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    await gw.gql("mutation($to: JID!) { stanza { sendMessage(to: $to, body: \"only\") { id } } }", { to: bob!.jid }, alice);
+    const query = `query($with: JID, $before: DateTime) { stanza { getLastMessages(with: $with, before: $before) { stanzas { timestamp } } } }`;
+    const read = async (vars: Record<string, unknown>) => (await gw.gql(query, vars, alice)).body.data.stanza.getLastMessages.stanzas;
+    await expect.poll(async () => (await read({ with: bob!.jid })).length).toBe(1);
+    const [{ timestamp }] = await read({ with: bob!.jid });
+    // That page was read with `with`: without it, no page ended at this second.
+    expect(await read({ before: timestamp })).toEqual([{ timestamp }]);
+    // Continuing the `with` page from its oldest message: nothing older.
+    expect(await read({ with: bob!.jid, before: timestamp })).toEqual([]);
+    const earlier = new Date(Date.parse(timestamp) - 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    expect(await read({ before: earlier })).toEqual([]);
   });
 
   it("refuses a limit of 0 and a date without an offset at argument checking", async () => {

@@ -3,7 +3,6 @@ import {
   GATEWAY_RESOURCE, buildPresenceProbe, ownResource, ownResources, parsePresencePriority,
 } from "../../src/session/session.stanzas.js";
 import { parseDiscoItems } from "../../src/xmpp/disco.js";
-import { sessionsNotListed } from "../../src/session/session.errors.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
 
 const ITEMS = "http://jabber.org/protocol/disco#items";
@@ -74,13 +73,5 @@ describe("gateway resources", () => {
     for (const r of ["graphql", "graphql-", "graphql-client", "graphql-3c9712f0c66f0", "my-graphql-3c9712f0c66f"]) {
       expect(GATEWAY_RESOURCE.test(r)).toBe(false);
     }
-  });
-});
-
-describe("sessionsNotListed", () => {
-  it("is deps_not_loaded with a message naming what the server lacks", () => {
-    const error = sessionsNotListed();
-    expect(error.code).toBe("deps_not_loaded");
-    expect(error.message).toContain("disco#items");
   });
 });

@@ -75,9 +75,16 @@ describe("buildArchiveQuery", () => {
     expect(before?.children).toEqual([]);
   });
 
-  it("filters by correspondent and ends 1 ms before `before`", () => {
+  it("filters by correspondent and ends 1 µs before `before` (servers stamp to the microsecond)", () => {
     const iq = buildArchiveQuery({ queryId: "q2", with: "bob@localhost", before: new Date("2024-01-01T00:00:00.000Z"), max: 5 });
-    expect(fields(iq)).toEqual({ FORM_TYPE: NS_MAM, with: "bob@localhost", end: "2023-12-31T23:59:59.999Z" });
+    expect(fields(iq)).toEqual({ FORM_TYPE: NS_MAM, with: "bob@localhost", end: "2023-12-31T23:59:59.999999Z" });
+  });
+
+  it("pages back from an archive id with RSM <before>id</before>", () => {
+    const iq = buildArchiveQuery({ queryId: "q4", beforeId: "arch-7", max: 2 });
+    const set = iq.getChild("query", NS_MAM)?.getChild("set", NS_RSM);
+    expect(set?.getChildText("before")).toBe("arch-7");
+    expect(set?.getChildText("max")).toBe("2");
   });
 
   it("leaves out null filters", () => {
