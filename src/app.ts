@@ -1,5 +1,6 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { printSchema } from "graphql";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import type { Plugin } from "@envelop/core";
 import type { Config } from "./config.js";
@@ -17,9 +18,16 @@ import { createGraphQLHttpHandler } from "./server/http.js";
 import { createSseHandler } from "./server/sse.js";
 import { eventsSseId } from "./events/events.resolvers.js";
 import { attachWsTransport } from "./server/ws.js";
+import { createOriginPolicy } from "./server/origin-policy.js";
+import { clientIpOf } from "./server/http-limits.js";
+import { createStaticAsset } from "./server/static-asset.js";
+import { useNoIntrospection } from "./server/introspection.js";
+import { listen } from "./server/listen.js";
 
 export const GRAPHQL_PATH = "/api/graphql";
 export const SSE_PATH = "/api/graphql/sse";
+/** The SDL, for client code generators (available whether introspection is on or not). */
+export const SDL_PATH = "/api/graphql/schema.graphql";
 
 // What GraphiQL opens with: a first query that works for any user.
 const GRAPHIQL_EXAMPLE = `# MongooseIM's user API over XMPP. Put "Authorization": "Basic <base64 of user@domain:password>"
@@ -70,8 +78,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const log = (error: unknown) => logger.error("unexpected error", error);
   const { services, open, close } = createServices(config, options);
 
+  const schema = createSchema();
   const pipeline = createPipeline({
-    schema: createSchema(),
+    schema,
     limits: config.limits.document,
     documentCacheBytes: config.limits.documentCacheBytes,
     createContext: async ({ authorization, clientIp }) => ({
@@ -83,39 +92,44 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       throw error;
     },
     log,
-    plugins: options.plugins,
+    plugins: [...(config.http.introspection ? [] : [useNoIntrospection()]), ...(options.plugins ?? [])],
   });
 
   // GraphiQL's assets come from an installed package: an offline machine gets a working page.
-  const graphiqlPage = renderGraphiQL({
-    title: "xmpp-graphql",
-    subscriptionsProtocol: "WS",
-    defaultHeaders: options.graphiqlDefaultHeaders,
-    defaultQuery: GRAPHIQL_EXAMPLE,
-    shouldPersistHeaders: true,
-  });
+  // Private: the dev page may carry a demo user's credentials in its default headers.
+  const graphiql = config.http.graphiql
+    ? createStaticAsset(renderGraphiQL({
+      title: "xmpp-graphql",
+      subscriptionsProtocol: "WS",
+      defaultHeaders: options.graphiqlDefaultHeaders,
+      defaultQuery: GRAPHIQL_EXAMPLE,
+      shouldPersistHeaders: true,
+    }), "text/html; charset=utf-8", "private, no-cache")
+    : undefined;
+  const clientIp = (req: IncomingMessage) => clientIpOf(req, config.http.trustProxyHops);
+  const origins = createOriginPolicy(config.http.corsOrigins, config.http.trustProxyHops);
 
   let stopping = false;
   const server = createServer(createRouter({
-    [GRAPHQL_PATH]: createGraphQLHttpHandler(pipeline, { maxBodyBytes: config.limits.maxBodyBytes, graphiqlPage }),
-    [SSE_PATH]: createSseHandler(pipeline, { eventId: eventsSseId }),
+    [GRAPHQL_PATH]: createGraphQLHttpHandler(pipeline, { maxBodyBytes: config.limits.maxBodyBytes, graphiql, clientIp }),
+    [SSE_PATH]: createSseHandler(pipeline, { eventId: eventsSseId, clientIp }),
+    [SDL_PATH]: createStaticAsset(printSchema(schema) + "\n", "text/plain; charset=utf-8"),
     "/healthz": healthRoute({ stopping: () => stopping, sessions: () => services.pool.size }),
-  }));
+  }, origins));
   server.keepAliveTimeout = 65_000;
-  const ws = attachWsTransport(server, GRAPHQL_PATH, pipeline, log, config.limits.maxBodyBytes);
+  const ws = attachWsTransport(server, GRAPHQL_PATH, pipeline, { log, maxPayload: config.limits.maxBodyBytes, clientIp, origins });
 
   return {
     server,
     pool: services.pool,
     async start() {
       await open();
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(config.http.port, config.http.host, () => {
-          server.off("error", reject);
-          resolve();
-        });
-      });
+      try {
+        await listen(server, config.http.port, config.http.host);
+      } catch (error) {
+        await close();
+        throw error;
+      }
       const address = server.address() as AddressInfo;
       const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
       return `http://${host}:${address.port}`;

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from "./config.js";
 import { createApp } from "./app.js";
 import { createLogger } from "./logger.js";
+import { PortInUseError } from "./server/listen.js";
 
 // Entry point of `npm start`: configuration from the environment, then the server.
 let config;
@@ -15,7 +16,15 @@ try {
 }
 const logger = createLogger(config.logLevel);
 const app = createApp(config, { logger });
-const url = await app.start();
+let url: string;
+try {
+  url = await app.start();
+} catch (error) {
+  // A taken port is an operator's everyday mistake: one line that names the setting.
+  if (!(error instanceof PortInUseError)) throw error;
+  process.stderr.write(`xmpp-graphql: ${error.message}\n`);
+  process.exit(1);
+}
 logger.info(`xmpp-graphql listening on ${url}/api/graphql (XMPP ${config.xmpp.service}, domain ${config.xmpp.domain})`);
 
 // Network errors from a peer that vanished must never take the gateway down; anything

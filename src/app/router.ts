@@ -1,22 +1,38 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { GraphQLError } from "graphql";
+import { corsHeadersOf, type OriginPolicy } from "../server/origin-policy.js";
+import { sendErrors, sendPreflight } from "../server/respond.js";
 
 /** A handler for one path; it answers every request it is given. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /**
  * The gateway's HTTP routes by exact path (the query string is ignored); anything else
- * is a plain 404. Each route is a transport adapter or a small endpoint.
+ * is a plain 404. Each route is a transport adapter or a small endpoint. The origin
+ * policy is applied here, once for every route: a refused origin gets 403, an allowed
+ * one its CORS headers and preflight answers.
  */
-export function createRouter(routes: Readonly<Record<string, Route>>): Route {
+export function createRouter(routes: Readonly<Record<string, Route>>, origins: OriginPolicy): Route {
   // A Map: a path such as `/constructor` must not find Object.prototype's members.
   const byPath = new Map(Object.entries(routes));
   return (req, res) => {
     const url = req.url ?? "/";
     const query = url.indexOf("?");
     const route = byPath.get(query === -1 ? url : url.slice(0, query));
-    if (route) return route(req, res);
-    res.writeHead(404, { "content-type": "text/plain" });
-    res.end("Not Found");
+    if (!route) {
+      res.writeHead(404, { "content-type": "text/plain" });
+      return void res.end("Not Found");
+    }
+    const verdict = origins.judge(req);
+    if (verdict.kind === "refused") {
+      return sendErrors(req, res, [new GraphQLError(`Pages from ${verdict.origin} may not call this server (CORS_ORIGINS)`, {
+        extensions: { code: "origin_not_allowed", http: { status: 403 } },
+      })]);
+    }
+    const cors = corsHeadersOf(verdict);
+    if (req.method === "OPTIONS") return sendPreflight(req, res, cors);
+    for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+    return route(req, res);
   };
 }
 

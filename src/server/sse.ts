@@ -4,7 +4,7 @@ import type { Pipeline } from "./pipeline.js";
 import { RequestRefused } from "./operation.js";
 import { paramsFromUrl, type RawParams } from "./request-params.js";
 import { clientIpOf } from "./http-limits.js";
-import { corsHeaders, sendErrors, sendOutcome } from "./respond.js";
+import { sendErrors, sendOutcome } from "./respond.js";
 
 // A comment line this often keeps proxies from closing an idle stream.
 const KEEP_ALIVE_MS = 15_000;
@@ -22,6 +22,8 @@ export interface SseOptions {
    * its last one), undefined for the running count MongooseIM sends.
    */
   eventId?: (result: { data?: unknown }) => string | null | undefined;
+  /** The client's address (default: the socket's peer). */
+  clientIp?: (req: IncomingMessage) => string;
 }
 
 export function createSseHandler(pipeline: Pipeline, options: SseOptions = {}) {
@@ -40,12 +42,11 @@ export function createSseHandler(pipeline: Pipeline, options: SseOptions = {}) {
         raw = error;
       }
       const lastEventId = req.headers["last-event-id"];
-      const outcome = await pipeline.serve("sse", raw, { authorization: req.headers.authorization, clientIp: clientIpOf(req) }, {
+      const outcome = await pipeline.serve("sse", raw, { authorization: req.headers.authorization, clientIp: (options.clientIp ?? clientIpOf)(req) }, {
         ...(typeof lastEventId === "string" && lastEventId !== "" && { resumeFrom: lastEventId }),
       });
       if (outcome.kind === "result") return sendOutcome(req, res, outcome);
       res.writeHead(200, {
-        ...corsHeaders(req),
         "content-type": "text/event-stream; charset=utf-8",
         "cache-control": "no-cache",
         connection: "keep-alive",
