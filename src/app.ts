@@ -12,7 +12,9 @@ import type { SessionPool } from "./pool/session-pool.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createSchema } from "./app/schema.js";
 import { createServices, type ServiceOverrides } from "./app/services.js";
-import { createRouter, healthRoute } from "./app/router.js";
+import { createRouter, healthRoute, readyRoute } from "./app/router.js";
+import { createReadiness } from "./health/readiness.js";
+import { probeXmppServer } from "./health/xmpp-probe.js";
 import { createPipeline } from "./server/pipeline.js";
 import { createGraphQLHttpHandler } from "./server/http.js";
 import { createSseHandler } from "./server/sse.js";
@@ -110,11 +112,18 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const origins = createOriginPolicy(config.http.corsOrigins, config.http.trustProxyHops);
 
   let stopping = false;
+  const { ping } = services.loginThrottle;
+  const readiness = createReadiness({
+    stopping: () => stopping,
+    xmpp: () => probeXmppServer(config.xmpp.service, config.xmpp.domain, Math.min(config.xmpp.connectTimeoutMs, 3000)),
+    store: ping && (() => ping()),
+  });
   const server = createServer(createRouter({
     [GRAPHQL_PATH]: createGraphQLHttpHandler(pipeline, { maxBodyBytes: config.limits.maxBodyBytes, graphiql, clientIp }),
     [SSE_PATH]: createSseHandler(pipeline, { eventId: eventsSseId, clientIp }),
     [SDL_PATH]: createStaticAsset(printSchema(schema) + "\n", "text/plain; charset=utf-8"),
     "/healthz": healthRoute({ stopping: () => stopping, sessions: () => services.pool.size }),
+    "/readyz": readyRoute(readiness),
   }, origins));
   server.keepAliveTimeout = 65_000;
   const ws = attachWsTransport(server, GRAPHQL_PATH, pipeline, { log, maxPayload: config.limits.maxBodyBytes, clientIp, origins });

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError } from "graphql";
 import { corsHeadersOf, type OriginPolicy } from "../server/origin-policy.js";
 import { sendErrors, sendPreflight } from "../server/respond.js";
+import type { Readiness } from "../health/readiness.js";
 
 /** A handler for one path; it answers every request it is given. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -36,7 +37,17 @@ export function createRouter(routes: Readonly<Record<string, Route>>, origins: O
   };
 }
 
-/** `/healthz`: 200 `ok` while serving, 503 `stopping` once shutdown began. */
+/** `/readyz`: 200 when the instance can serve (see createReadiness), else 503; the body says what failed. */
+export function readyRoute(readiness: Readiness): Route {
+  return async (_req, res) => {
+    const report = await readiness.check();
+    const body = JSON.stringify({ status: report.ready ? "ready" : "unavailable", checks: report.checks });
+    res.writeHead(report.ready ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+    res.end(body);
+  };
+}
+
+/** `/healthz` (liveness): 200 `ok` while serving, 503 `stopping` once shutdown began. */
 export function healthRoute(state: { stopping(): boolean; sessions(): number }): Route {
   return (_req, res) => {
     const stopping = state.stopping();
