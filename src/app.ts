@@ -25,6 +25,8 @@ import { clientIpOf } from "./server/http-limits.js";
 import { createStaticAsset } from "./server/static-asset.js";
 import { useNoIntrospection } from "./server/introspection.js";
 import { listen } from "./server/listen.js";
+import { createRequestObserver } from "./server/request-record.js";
+import { createLogTelemetry } from "./telemetry/log-telemetry.js";
 
 export const GRAPHQL_PATH = "/api/graphql";
 export const SSE_PATH = "/api/graphql/sse";
@@ -76,9 +78,11 @@ export interface App {
  * /healthz. Nothing listens until `start()`, so tests can build an app without a port.
  */
 export function createApp(config: Config, options: AppOptions = {}): App {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const log = (error: unknown) => logger.error("unexpected error", error);
-  const { services, open, close } = createServices(config, options);
+  const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
+  const log = (error: unknown) => logger.error({ err: error }, "unexpected error");
+  const telemetry = createLogTelemetry(logger);
+  const observer = createRequestObserver(telemetry);
+  const { services, open, close } = createServices(config, options, telemetry);
 
   const schema = createSchema();
   const pipeline = createPipeline({
@@ -119,14 +123,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     store: ping && (() => ping()),
   });
   const server = createServer(createRouter({
-    [GRAPHQL_PATH]: createGraphQLHttpHandler(pipeline, { maxBodyBytes: config.limits.maxBodyBytes, graphiql, clientIp }),
-    [SSE_PATH]: createSseHandler(pipeline, { eventId: eventsSseId, clientIp }),
+    [GRAPHQL_PATH]: createGraphQLHttpHandler(pipeline, { maxBodyBytes: config.limits.maxBodyBytes, graphiql, clientIp, observer }),
+    [SSE_PATH]: createSseHandler(pipeline, { eventId: eventsSseId, clientIp, observer }),
     [SDL_PATH]: createStaticAsset(printSchema(schema) + "\n", "text/plain; charset=utf-8"),
     "/healthz": healthRoute({ stopping: () => stopping, sessions: () => services.pool.size }),
     "/readyz": readyRoute(readiness),
-  }, origins));
+  }, origins, { ...observer, graphqlPath: GRAPHQL_PATH, ssePath: SSE_PATH, quietPaths: new Set(["/healthz", "/readyz"]), clientIp }));
   server.keepAliveTimeout = 65_000;
-  const ws = attachWsTransport(server, GRAPHQL_PATH, pipeline, { log, maxPayload: config.limits.maxBodyBytes, clientIp, origins });
+  const ws = attachWsTransport(server, GRAPHQL_PATH, pipeline, { log, maxPayload: config.limits.maxBodyBytes, clientIp, origins, observer });
 
   return {
     server,

@@ -43,6 +43,7 @@ const schema = z.object({
   XMPP_TLS_CA_FILE: z.string().min(1).optional(),
   CREDENTIAL_RECHECK_S: positiveInt("CREDENTIAL_RECHECK_S", 60),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
   MAX_QUERY_DEPTH: positiveInt("MAX_QUERY_DEPTH", 15),
   MAX_QUERY_ALIASES: positiveInt("MAX_QUERY_ALIASES", 30),
   MAX_QUERY_TOKENS: positiveInt("MAX_QUERY_TOKENS", 5000),
@@ -99,6 +100,8 @@ export interface Config {
   /** `credentialRecheckMs`: how long a login's proof of a password or token keys is trusted. */
   pool: { maxSessions: number; idleTimeoutMs: number; credentialRecheckMs: number };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** JSON lines (default) or short human lines (`npm run dev`). */
+  logFormat: "json" | "pretty";
   subscriptions: {
     reconnect: { minMs: number; maxMs: number; giveUpMs: number };
     /** Events that may wait for one slow subscriber before its stream ends. */
@@ -170,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     pool: { maxSessions: e.POOL_MAX_SESSIONS, idleTimeoutMs: e.POOL_IDLE_TIMEOUT_MS, credentialRecheckMs: e.CREDENTIAL_RECHECK_S * 1000 },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     subscriptions: {
       reconnect: {
         minMs: e.SUBSCRIPTION_RECONNECT_MIN_MS,

@@ -3,6 +3,7 @@ import { GraphQLError } from "graphql";
 import { corsHeadersOf, type OriginPolicy } from "../server/origin-policy.js";
 import { sendErrors, sendPreflight } from "../server/respond.js";
 import type { Readiness } from "../health/readiness.js";
+import type { RequestObserver } from "../server/request-record.js";
 
 /** A handler for one path; it answers every request it is given. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -13,13 +14,33 @@ export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promis
  * policy is applied here, once for every route: a refused origin gets 403, an allowed
  * one its CORS headers and preflight answers.
  */
-export function createRouter(routes: Readonly<Record<string, Route>>, origins: OriginPolicy): Route {
+export function createRouter(routes: Readonly<Record<string, Route>>, origins: OriginPolicy, observer: RouterObserver): Route {
   // A Map: a path such as `/constructor` must not find Object.prototype's members.
   const byPath = new Map(Object.entries(routes));
+  const transportOf = (path: string) => (path === observer.ssePath ? "sse" : path === observer.graphqlPath ? "http" : "other");
   return (req, res) => {
     const url = req.url ?? "/";
     const query = url.indexOf("?");
-    const route = byPath.get(query === -1 ? url : url.slice(0, query));
+    const path = query === -1 ? url : url.slice(0, query);
+    const route = byPath.get(path);
+    const started = performance.now();
+    const record = observer.open(req);
+    res.setHeader("x-request-id", record.requestId);
+    // One access line per request, when its response is done (or the client went away).
+    res.once("close", () => {
+      // Probes and metrics scrapes would drown the requests that matter.
+      if (observer.quietPaths.has(path)) return;
+      observer.telemetry.request({
+        requestId: record.requestId,
+        transport: transportOf(path),
+        method: req.method,
+        path,
+        status: res.statusCode,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        ...record.operation,
+        clientIp: observer.clientIp(req),
+      });
+    });
     if (!route) {
       res.writeHead(404, { "content-type": "text/plain" });
       return void res.end("Not Found");
@@ -35,6 +56,15 @@ export function createRouter(routes: Readonly<Record<string, Route>>, origins: O
     for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
     return route(req, res);
   };
+}
+
+/** What the router needs to write access lines. */
+export interface RouterObserver extends RequestObserver {
+  graphqlPath: string;
+  ssePath: string;
+  /** Paths whose requests get no access line (health probes, metrics scrapes). */
+  quietPaths: ReadonlySet<string>;
+  clientIp(req: IncomingMessage): string;
 }
 
 /** `/readyz`: 200 when the instance can serve (see createReadiness), else 503; the body says what failed. */

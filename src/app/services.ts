@@ -7,6 +7,8 @@ import { TokenService } from "../token/token.api.js";
 import { FileRevocationStore, RedisRevocationStore, type RevocationStore } from "../token/revocation-store.js";
 import { MemoryLoginThrottle, RedisLoginThrottle, type LoginThrottle } from "../auth/login-throttle.js";
 import type { Services } from "../graphql/context.js";
+import { fanOut, type Telemetry } from "../telemetry/telemetry.js";
+import { createConnectionReporter } from "../telemetry/connection-reporter.js";
 
 declare module "../graphql/context.js" {
   /** What the gateway gives every resolver (see createServices). */
@@ -15,6 +17,8 @@ declare module "../graphql/context.js" {
     readonly pool: SessionPool;
     readonly tokens: TokenService;
     readonly loginThrottle: LoginThrottle;
+    /** Where logins, XMPP connections and requests are reported (logs, metrics). */
+    readonly telemetry: Telemetry;
   }
 }
 
@@ -36,27 +40,33 @@ export interface ServiceSet {
 }
 
 /** Wires the session pool, tokens and login throttle from the configuration. */
-export function createServices(config: Config, overrides: ServiceOverrides = {}): ServiceSet {
+export function createServices(config: Config, overrides: ServiceOverrides = {}, telemetry: Telemetry = fanOut()): ServiceSet {
   const xmppServer = {
     service: config.xmpp.service,
     domain: config.xmpp.domain,
     connectTimeoutMs: config.xmpp.connectTimeoutMs,
     tlsCa: config.xmpp.tlsCaFile === undefined ? undefined : readFileSync(config.xmpp.tlsCaFile, "utf8"),
   };
+  const connections = createConnectionReporter(telemetry, config.pool.maxSessions);
   const pool = new SessionPool({
     maxSessions: config.pool.maxSessions,
     idleTimeoutMs: config.pool.idleTimeoutMs,
     recheckMs: config.pool.credentialRecheckMs,
-    // Rooms entered through the API are entered again after a connection fault.
-    onOpened: (session) => MucOccupancy.restore(session, config.xmpp.iqTimeoutMs),
+    onOpened: (session) => {
+      connections.opened(session.bareJid);
+      session.onClose((reason) => connections.closed(session.bareJid, reason));
+      // Rooms entered through the API are entered again after a connection fault.
+      MucOccupancy.restore(session, config.xmpp.iqTimeoutMs);
+    },
     open: (login) =>
-      XmppSession.open({
+      connections.opening(login.username, XmppSession.open({
         ...xmppServer,
         username: login.username,
         password: "password" in login ? login.password : undefined,
         keys: "keys" in login ? login.keys : undefined,
         iqTimeoutMs: config.xmpp.iqTimeoutMs,
-      }),
+        onIq: telemetry.iq,
+      })),
     prove: async (login) => (await XmppSession.prove({ ...xmppServer, ...login })).keys,
   });
   const revocations = overrides.revocationStore ??
@@ -67,7 +77,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       ? new RedisLoginThrottle(config.tokens.redisUrl, config.limits.loginFailures)
       : new MemoryLoginThrottle(config.limits.loginFailures));
   return {
-    services: { config, pool, tokens, loginThrottle },
+    services: { config, pool, tokens, loginThrottle, telemetry },
     async open() {
       await tokens.open();
       await loginThrottle.open();

@@ -52,6 +52,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     PORT: "5561",
     // A development gateway serves pages from anywhere (a front-end's own dev server).
     CORS_ORIGINS: "*",
+    LOG_FORMAT: "pretty",
     // Tokens (and their generated secret) live and die with this throwaway setup.
     TOKEN_STORE_PATH: join(sandbox.dir, "token-revocations.json"),
     ...process.env,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError } from "graphql";
 import type { Pipeline } from "./pipeline.js";
 import { RequestRefused } from "./operation.js";
+import type { RequestObserver } from "./request-record.js";
 import { paramsFromForm, paramsFromUrl, type RawParams } from "./request-params.js";
 import { bodySizeRefusal } from "./http-limits.js";
 import { jsonResponseType, notAcceptable, sendErrors, sendOutcome } from "./respond.js";
@@ -18,6 +19,8 @@ export interface GraphQLHttpOptions {
   graphiql: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   /** The client's address (the proxy settings decide which hop to believe). */
   clientIp(req: IncomingMessage): string;
+  /** Where the operation of a request is noted for its access line. */
+  observer: RequestObserver;
 }
 
 const coded = (message: string, code: string, status: number, headers?: Record<string, string>) =>
@@ -39,7 +42,10 @@ export function createGraphQLHttpHandler(pipeline: Pipeline, options: GraphQLHtt
       if (!type) return sendErrors(req, res, [notAcceptable()]);
       const raw = req.method === "GET" ? paramsOrRefusal(() => paramsFromUrl(req.url ?? "")) : await readPostParams(req, options.maxBodyBytes);
       const credentials = { authorization: req.headers.authorization, clientIp: options.clientIp(req) };
-      const outcome = await pipeline.serve("http", raw, credentials, { readOnly: req.method === "GET" });
+      const outcome = await pipeline.serve("http", raw, credentials, {
+        readOnly: req.method === "GET",
+        onOperation: (info) => (options.observer.of(req).operation = info),
+      });
       if (outcome.kind === "stream") {
         // The http transport refuses subscriptions before running them.
         outcome.stop();

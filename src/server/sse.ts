@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError } from "graphql";
 import type { Pipeline } from "./pipeline.js";
 import { RequestRefused } from "./operation.js";
+import type { RequestObserver } from "./request-record.js";
 import { paramsFromUrl, type RawParams } from "./request-params.js";
 import { clientIpOf } from "./http-limits.js";
 import { sendErrors, sendOutcome } from "./respond.js";
@@ -24,6 +25,8 @@ export interface SseOptions {
   eventId?: (result: { data?: unknown }) => string | null | undefined;
   /** The client's address (default: the socket's peer). */
   clientIp?: (req: IncomingMessage) => string;
+  /** Where the operation is noted, and subscription starts, ends and pushes reported. */
+  observer?: RequestObserver;
 }
 
 export function createSseHandler(pipeline: Pipeline, options: SseOptions = {}) {
@@ -42,8 +45,10 @@ export function createSseHandler(pipeline: Pipeline, options: SseOptions = {}) {
         raw = error;
       }
       const lastEventId = req.headers["last-event-id"];
+      const record = options.observer?.of(req);
       const outcome = await pipeline.serve("sse", raw, { authorization: req.headers.authorization, clientIp: (options.clientIp ?? clientIpOf)(req) }, {
         ...(typeof lastEventId === "string" && lastEventId !== "" && { resumeFrom: lastEventId }),
+        onOperation: (info) => record && (record.operation = info),
       });
       if (outcome.kind === "result") return sendOutcome(req, res, outcome);
       res.writeHead(200, {
@@ -56,14 +61,18 @@ export function createSseHandler(pipeline: Pipeline, options: SseOptions = {}) {
       const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), KEEP_ALIVE_MS);
       req.on("close", outcome.stop);
       let id = 0;
+      const telemetry = options.observer?.telemetry;
+      if (record?.operation) telemetry?.subscription("start", "sse", record.operation, record.requestId);
       try {
         for await (const result of outcome.results) {
           id += 1;
           const eventId = options.eventId?.(result);
           const idLine = eventId === null ? "" : `id: ${eventId ?? id}\n`;
           res.write(`${idLine}data: ${JSON.stringify(result)}\n\n`);
+          telemetry?.pushed("sse");
         }
       } finally {
+        if (record?.operation) telemetry?.subscription("end", "sse", record.operation, record.requestId);
         clearInterval(keepAlive);
         req.off("close", outcome.stop);
         res.end();

@@ -8,6 +8,8 @@ import type { Pipeline, PreparedOperation } from "./pipeline.js";
 import { RequestRefused } from "./operation.js";
 import { readParams } from "./request-params.js";
 import type { OriginPolicy } from "./origin-policy.js";
+import type { RequestObserver } from "./request-record.js";
+import type { OperationInfo } from "../telemetry/telemetry.js";
 import { formatResult, httpHintOf, withoutHttpHint } from "./format-result.js";
 
 /** The graphql-ws transport on an HTTP server's path, and how to end it. */
@@ -32,10 +34,32 @@ export interface WsOptions {
   clientIp(req: IncomingMessage): string;
   /** Browsers send Origin on the upgrade; WebSockets have no CORS, so the server must check it. */
   origins: OriginPolicy;
+  /** Gives each connection a request id (from its upgrade request) and hears operations end. */
+  observer: RequestObserver;
+}
+
+/** An operation of a connection that is running: for its access line and subscription end. */
+interface Running {
+  info: OperationInfo;
+  started: number;
 }
 
 export function attachWsTransport(server: Server, path: string, pipeline: Pipeline, options: WsOptions): WsTransport {
-  const { log, maxPayload, clientIp, origins } = options;
+  const { log, maxPayload, clientIp, origins, observer } = options;
+  const { telemetry } = observer;
+  // Per connection (graphql-ws's context object), by operation id.
+  const running = new WeakMap<object, Map<string, Running>>();
+  const finish = (ctx: { extra: { request: IncomingMessage } }, id: string, status: number) => {
+    const operation = running.get(ctx)?.get(id);
+    if (!operation) return;
+    running.get(ctx)!.delete(id);
+    const { requestId } = observer.of(ctx.extra.request);
+    if (operation.info.operationType === "subscription") telemetry.subscription("end", "ws", operation.info, requestId);
+    telemetry.request({
+      requestId, transport: "ws", status, durationMs: Math.round((performance.now() - operation.started) * 100) / 100,
+      ...operation.info, clientIp: clientIp(ctx.extra.request),
+    });
+  };
   // noServer: the upgrade is routed here, so that `ws` does not listen to the HTTP server's
   // own errors (it would report a taken port as an internal WebSocket error).
   const wsServer = new WebSocketServer({
@@ -73,11 +97,18 @@ export function attachWsTransport(server: Server, path: string, pipeline: Pipeli
           return false;
         }
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const context = contexts.get(ctx);
         if (!context) return [new GraphQLError("Connection not initialised")];
         try {
-          const operation = pipeline.prepare("ws", readParams(payload), context);
+          const operation = pipeline.prepare("ws", readParams(payload), context, {
+            onOperation: (info) => {
+              let byId = running.get(ctx);
+              if (!byId) running.set(ctx, (byId = new Map()));
+              byId.set(id, { info, started: performance.now() });
+              if (info.operationType === "subscription") telemetry.subscription("start", "ws", info, observer.of(ctx.extra.request).requestId);
+            },
+          });
           prepared.set(operation.args, operation);
           return operation.args;
         } catch (error) {
@@ -87,7 +118,16 @@ export function attachWsTransport(server: Server, path: string, pipeline: Pipeli
       },
       execute: run,
       subscribe: run,
-      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, log).body,
+      onNext: (ctx, id, _payload, _args, result) => {
+        if (running.get(ctx)?.get(id)?.info.operationType === "subscription") telemetry.pushed("ws");
+        return formatResult(result, log).body;
+      },
+      onError: (ctx, id) => finish(ctx, id, 400),
+      onComplete: (ctx, id) => finish(ctx, id, 200),
+      // Operations still running when the socket closes end with it.
+      onClose: (ctx) => {
+        for (const id of [...(running.get(ctx)?.keys() ?? [])]) finish(ctx, id, 200);
+      },
     },
     wsServer,
   );

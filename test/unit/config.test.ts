@@ -26,6 +26,7 @@ describe("loadConfig", () => {
       http: { host: "127.0.0.1", port: 5561, corsOrigins: [], trustProxyHops: 0, graphiql: true, introspection: true },
       pool: { maxSessions: 10_000, idleTimeoutMs: 300_000, credentialRecheckMs: 60_000 },
       logLevel: "info",
+      logFormat: "json",
       subscriptions: { reconnect: { minMs: 250, maxMs: 5000, giveUpMs: 300_000 }, buffer: 1000 },
       limits: {
         document: { maxDepth: 15, maxAliases: 30, maxTokens: 5000, maxCost: 5000, maxDirectives: 50, maxBytes: 100_000 },
