@@ -12,7 +12,7 @@ import type { SessionPool } from "./pool/session-pool.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createSchema } from "./app/schema.js";
 import { createServices, type ServiceOverrides } from "./app/services.js";
-import { createRouter, healthRoute, readyRoute } from "./app/router.js";
+import { createRouter, healthRoute, metricsRoute, readyRoute } from "./app/router.js";
 import { createReadiness } from "./health/readiness.js";
 import { probeXmppServer } from "./health/xmpp-probe.js";
 import { createPipeline } from "./server/pipeline.js";
@@ -27,6 +27,8 @@ import { useNoIntrospection } from "./server/introspection.js";
 import { listen } from "./server/listen.js";
 import { createRequestObserver } from "./server/request-record.js";
 import { createLogTelemetry } from "./telemetry/log-telemetry.js";
+import { createMetrics } from "./telemetry/metrics.js";
+import { fanOut } from "./telemetry/telemetry.js";
 
 export const GRAPHQL_PATH = "/api/graphql";
 export const SSE_PATH = "/api/graphql/sse";
@@ -80,7 +82,10 @@ export interface App {
 export function createApp(config: Config, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const log = (error: unknown) => logger.error({ err: error }, "unexpected error");
-  const telemetry = createLogTelemetry(logger);
+  const metrics = config.http.metrics
+    ? createMetrics({ sessions: () => ({ pooled: services.pool.size, pinned: services.pool.pinnedSize }) })
+    : undefined;
+  const telemetry = metrics ? fanOut(createLogTelemetry(logger), metrics.telemetry) : createLogTelemetry(logger);
   const observer = createRequestObserver(telemetry);
   const { services, open, close } = createServices(config, options, telemetry);
 
@@ -128,7 +133,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     [SDL_PATH]: createStaticAsset(printSchema(schema) + "\n", "text/plain; charset=utf-8"),
     "/healthz": healthRoute({ stopping: () => stopping, sessions: () => services.pool.size }),
     "/readyz": readyRoute(readiness),
-  }, origins, { ...observer, graphqlPath: GRAPHQL_PATH, ssePath: SSE_PATH, quietPaths: new Set(["/healthz", "/readyz"]), clientIp }));
+    ...(metrics && { "/metrics": metricsRoute(metrics.registry) }),
+  }, origins, { ...observer, graphqlPath: GRAPHQL_PATH, ssePath: SSE_PATH, quietPaths: new Set(["/healthz", "/readyz", "/metrics"]), clientIp }));
   server.keepAliveTimeout = 65_000;
   const ws = attachWsTransport(server, GRAPHQL_PATH, pipeline, { log, maxPayload: config.limits.maxBodyBytes, clientIp, origins, observer });
 

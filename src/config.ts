@@ -34,6 +34,7 @@ const schema = z.object({
     .optional(),
   TRUST_PROXY: decimal("TRUST_PROXY").pipe(z.number().max(10, "TRUST_PROXY counts proxy hops (0-10)")).default(0),
   GRAPHIQL: flag("GRAPHIQL"),
+  METRICS: flag("METRICS"),
   INTROSPECTION: flag("INTROSPECTION"),
   PORT: decimal("PORT").pipe(z.number().max(65535, "PORT must be at most 65535")).default(5561),
   POOL_MAX_SESSIONS: positiveInt("POOL_MAX_SESSIONS", 10_000),
@@ -96,6 +97,8 @@ export interface Config {
     graphiql: boolean;
     /** Answer __schema/__type (default: on, off when NODE_ENV=production). */
     introspection: boolean;
+    /** Serve Prometheus metrics at /metrics (default: on). */
+    metrics: boolean;
   };
   /** `credentialRecheckMs`: how long a login's proof of a password or token keys is trusted. */
   pool: { maxSessions: number; idleTimeoutMs: number; credentialRecheckMs: number };
@@ -170,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustProxyHops: e.TRUST_PROXY,
       graphiql: e.GRAPHIQL ?? !production,
       introspection: e.INTROSPECTION ?? !production,
+      metrics: e.METRICS ?? true,
     },
     pool: { maxSessions: e.POOL_MAX_SESSIONS, idleTimeoutMs: e.POOL_IDLE_TIMEOUT_MS, credentialRecheckMs: e.CREDENTIAL_RECHECK_S * 1000 },
     logLevel: e.LOG_LEVEL,

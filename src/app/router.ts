@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError } from "graphql";
 import { corsHeadersOf, type OriginPolicy } from "../server/origin-policy.js";
 import { sendErrors, sendPreflight } from "../server/respond.js";
+import type { Registry } from "prom-client";
 import type { Readiness } from "../health/readiness.js";
 import type { RequestObserver } from "../server/request-record.js";
 
@@ -73,6 +74,15 @@ export function readyRoute(readiness: Readiness): Route {
     const report = await readiness.check();
     const body = JSON.stringify({ status: report.ready ? "ready" : "unavailable", checks: report.checks });
     res.writeHead(report.ready ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+    res.end(body);
+  };
+}
+
+/** `/metrics`: the registry in Prometheus' text format. */
+export function metricsRoute(registry: Registry): Route {
+  return async (_req, res) => {
+    const body = await registry.metrics();
+    res.writeHead(200, { "content-type": registry.contentType, "cache-control": "no-store" });
     res.end(body);
   };
 }
