@@ -11,10 +11,8 @@ export type Logger = PinoLogger;
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 export type LogFormat = "json" | "pretty";
 
-const REDACT = [
-  "authorization", "password", "token", "accessToken", "refreshToken",
-  "*.authorization", "*.password", "*.token", "headers.authorization", "req.headers.authorization",
-];
+// Fixed paths only: pino's wildcard redaction costs on every line.
+const REDACT = ["authorization", "password", "token", "accessToken", "refreshToken", "headers.authorization", "req.headers.authorization"];
 
 export interface LoggerOptions {
   level: LogLevel;

@@ -97,9 +97,23 @@ export function attachWsTransport(server: Server, path: string, pipeline: Pipeli
           return false;
         }
       },
-      onSubscribe: (ctx, id, payload) => {
-        const context = contexts.get(ctx);
+      onSubscribe: async (ctx, id, payload) => {
+        let context = contexts.get(ctx);
         if (!context) return [new GraphQLError("Connection not initialised")];
+        // GraphiQL (and graphql-http style clients) send the Headers tab with each operation,
+        // in `extensions.headers`, not in connection_init: such an operation runs as them.
+        const extensions = payload.extensions;
+        const own = extensions !== null && typeof extensions === "object" && "headers" in extensions && extensions.headers !== null && typeof extensions.headers === "object"
+          ? authorizationOf(extensions.headers as Record<string, unknown>)
+          : undefined;
+        if (own !== undefined) {
+          try {
+            context = await pipeline.authenticate({ authorization: own, clientIp: clientIp(ctx.extra.request) });
+          } catch (error) {
+            if (error instanceof GraphQLError) return [withoutStatus(error)];
+            throw error;
+          }
+        }
         try {
           const operation = pipeline.prepare("ws", readParams(payload), context, {
             onOperation: (info) => {
