@@ -31,6 +31,8 @@ export interface BenchContext {
   raw: RawSessions;
   /** Per phase, spans (CLOCK_MONOTONIC µs) of gateway work for the CPU profile summaries. */
   profileWindows: Map<string, Array<readonly [number, number]>>;
+  /** Starts one more gateway process on the same server, with settings of its own (stopped by the caller). */
+  spawnGateway(name: string, env: Record<string, string>): Promise<GatewayProcess>;
   log(message: string): void;
 }
 

@@ -105,6 +105,8 @@ export interface GatewayProcessOptions {
   entry?: string;
   /** Extra node flags, after the start script's (a later V8 flag overrides an earlier one). */
   nodeArgs?: string[];
+  /** Settings that override the bench's own (e.g. METRICS, LOG_LEVEL for the telemetry phase). */
+  env?: Record<string, string>;
 }
 
 
@@ -154,6 +156,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
         XMPP_IQ_TIMEOUT_MS: "30000",
         XMPP_CONNECT_TIMEOUT_MS: "30000",
         TOKEN_STORE_PATH: options.tokenStorePath,
+        ...options.env,
       },
     });
   } finally {

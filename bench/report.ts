@@ -6,6 +6,7 @@ import type { DeliveryResult } from "./phases/delivery.js";
 import type { LatencyResult } from "./phases/latency.js";
 import type { Growth, ScalingResult } from "./phases/scaling.js";
 import type { ThroughputResult } from "./phases/throughput.js";
+import type { TelemetryResult } from "./phases/telemetry.js";
 import type { ProfileSummary } from "./profile.js";
 
 /** What the phases measured (a phase that did not run is absent). */
@@ -15,6 +16,7 @@ export interface Results {
   delivery?: DeliveryResult;
   scaling?: ScalingResult;
   throughput?: ThroughputResult;
+  telemetry?: TelemetryResult;
 }
 
 /** One line of the main table. */
@@ -149,6 +151,15 @@ export function buildRows(r: Results, server: ServerLabel): Row[] {
   if (r.latency) rows.push({ figure: "  bare node:http hop CPU per op (floor)", gateway: ms(r.latency.httpFloorCpuMsPerOp), raw: "", ratio: "", target: "", verdict: "info" });
   cpuRow("gateway CPU per op: listContacts under load", r.throughput?.gateway.cpu, r.throughput?.raw.cpu);
   cpuRow("gateway CPU per op: cold login + query", r.cold?.gatewayCpu, r.cold?.rawCpu);
+  if (r.telemetry) {
+    const { on, off } = r.telemetry;
+    const cost = on.cpu.gatewayMsPerOp / off.cpu.gatewayMsPerOp - 1;
+    rows.push({
+      figure: "gateway CPU per op under load: metrics + access logs on (gateway) vs off (raw column)",
+      gateway: `${on.cpu.gatewayMsPerOp.toFixed(3)} ms`, raw: `${off.cpu.gatewayMsPerOp.toFixed(3)} ms`, ratio: x(on.cpu.gatewayMsPerOp / off.cpu.gatewayMsPerOp),
+      target: "< 3 % more", verdict: verdict(cost < 0.03),
+    });
+  }
   cpuRow("gateway CPU per message to a subscriber", r.delivery?.gatewayCpu);
   const serverRow = (figure: string, gw: CpuPerOp | undefined, raw: CpuPerOp | undefined, api: CpuPerOp | undefined) => {
     if (!gw || !raw) return;

@@ -12,6 +12,7 @@ import { runDelivery } from "./phases/delivery.js";
 import { runLatency } from "./phases/latency.js";
 import { RAW_SESSION_CAP, runScaling } from "./phases/scaling.js";
 import { runThroughput } from "./phases/throughput.js";
+import { runTelemetry } from "./phases/telemetry.js";
 import { summariseProfileDir, type ProfileSummary } from "./profile.js";
 import { buildRows, render, renderHttpApiSummary, writeJson, type PassReport, type Results, type ServerLabel } from "./report.js";
 import { fillRosters } from "./setup.js";
@@ -158,6 +159,16 @@ async function runPass(passwordFormat: PasswordFormat | undefined, label: Server
       ...(httpApi ? { httpApi } : {}),
       raw,
       profileWindows,
+      spawnGateway: (name, env) => startGatewayProcess({
+        service: sandbox.service,
+        domain: sandbox.domain,
+        maxSessions: created.length + 100,
+        logFile: `${resultsDir}${tag}-gateway-${name}.log`,
+        tokenStorePath: `${sandbox.dir}/token-revocations-${name}.json`,
+        entry: options.entry,
+        nodeArgs: options.nodeArgs,
+        env,
+      }),
       log,
     };
 
@@ -178,6 +189,7 @@ async function runPass(passwordFormat: PasswordFormat | undefined, label: Server
     await phase("delivery", "delivery: peer → raw / graphql-ws / SSE", () => runDelivery(ctx));
     await phase("scaling", `scaling: ${options.scaleSteps.join(" → ")} users`, () => runScaling(ctx));
     await phase("throughput", `throughput: ${options.throughputUsers} users × ${options.throughputSeconds} s per side`, () => runThroughput(ctx));
+    await phase("telemetry", "telemetry: gateway CPU per request with metrics and access logs on vs off", () => runTelemetry(ctx));
     setup.gatewayConnections = http.connections;
     if (httpApi) setup.httpApiConnections = httpApi.connections;
   } finally {

@@ -152,14 +152,10 @@ try {
     await expectCheckAuth(base, alice);
     const health = await run(final.healthcheck[0]!, final.healthcheck.slice(1), { cwd: inStage(final, "."), env, timeoutMs: 10_000 });
     if (health.code !== 0) {
-      // /readyz comes with the readiness work (issue 17 item 4); until it is merged the
-      // HEALTHCHECK cannot pass, and this says so instead of failing the build.
       const readyz = await fetch(`${base}/readyz`);
-      if (readyz.status !== 404) throw new Error(`HEALTHCHECK failed (exit ${health.code}, /readyz ${readyz.status})\n${health.stdout}${health.stderr}`);
-      process.stderr.write("   HEALTHCHECK: this build serves no /readyz yet (404); not counted\n");
-    } else {
-      process.stderr.write("   HEALTHCHECK: ok\n");
+      throw new Error(`HEALTHCHECK failed (exit ${health.code}, /readyz ${readyz.status}: ${await readyz.text()})\n${health.stdout}${health.stderr}`);
     }
+    process.stderr.write("   HEALTHCHECK: ok\n");
   } finally {
     const code = await gateway.stop();
     if (code !== 0) throw new Error(`the gateway exited with ${code} on SIGTERM\n${gateway.output()}`);

@@ -9,6 +9,11 @@ import { z } from "zod";
 const decimal = (name: string) => z.string().regex(/^\d+$/, `${name} must be a whole decimal number`).transform(Number);
 const positiveInt = (name: string, fallback: number) =>
   decimal(name).pipe(z.number().positive(`${name} must be positive`)).default(fallback);
+// A switch; unset means the default of the environment (NODE_ENV), decided after parsing.
+const flag = (name: string) =>
+  z.enum(["true", "false", "1", "0", "on", "off"], { error: `${name} must be true or false` }).transform((v) => ["true", "1", "on"].includes(v)).optional();
+// Origins as a browser sends them: scheme, host and port, nothing after.
+const ORIGIN = /^https?:\/\/[^/\s]+$/;
 
 const schema = z.object({
   XMPP_SERVICE: z
@@ -19,6 +24,18 @@ const schema = z.object({
     .min(1, "XMPP_DOMAIN must not be empty")
     .regex(/^[^\s@/]+$/, "XMPP_DOMAIN must be a bare domain name"),
   HOST: z.string().min(1).default("127.0.0.1"),
+  NODE_ENV: z.string().optional(),
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) => v.split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean))
+    .refine((list) => (list.length === 1 && list[0] === "*") || list.every((o) => ORIGIN.test(o)), {
+      error: "CORS_ORIGINS must list origins such as https://app.example.com (comma-separated), or be *",
+    })
+    .optional(),
+  TRUST_PROXY: decimal("TRUST_PROXY").pipe(z.number().max(10, "TRUST_PROXY counts proxy hops (0-10)")).default(0),
+  GRAPHIQL: flag("GRAPHIQL"),
+  METRICS: flag("METRICS"),
+  INTROSPECTION: flag("INTROSPECTION"),
   PORT: decimal("PORT").pipe(z.number().max(65535, "PORT must be at most 65535")).default(5561),
   POOL_MAX_SESSIONS: positiveInt("POOL_MAX_SESSIONS", 10_000),
   POOL_IDLE_TIMEOUT_MS: positiveInt("POOL_IDLE_TIMEOUT_MS", 300_000),
@@ -27,6 +44,7 @@ const schema = z.object({
   XMPP_TLS_CA_FILE: z.string().min(1).optional(),
   CREDENTIAL_RECHECK_S: positiveInt("CREDENTIAL_RECHECK_S", 60),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
   MAX_QUERY_DEPTH: positiveInt("MAX_QUERY_DEPTH", 15),
   MAX_QUERY_ALIASES: positiveInt("MAX_QUERY_ALIASES", 30),
   MAX_QUERY_TOKENS: positiveInt("MAX_QUERY_TOKENS", 5000),
@@ -68,10 +86,25 @@ export interface Config {
     /** A PEM file of certificate authorities to trust for STARTTLS besides Node's own. */
     tlsCaFile: string | undefined;
   };
-  http: { host: string; port: number };
+  http: {
+    host: string;
+    port: number;
+    /** Origins whose pages may read responses ("*": any); the gateway's own origin always may. */
+    corsOrigins: readonly string[] | "*";
+    /** How many proxies in front of the gateway append to X-Forwarded-For and are believed (0: none). */
+    trustProxyHops: number;
+    /** Serve the GraphiQL page (default: on, off when NODE_ENV=production). */
+    graphiql: boolean;
+    /** Answer __schema/__type (default: on, off when NODE_ENV=production). */
+    introspection: boolean;
+    /** Serve Prometheus metrics at /metrics (default: on). */
+    metrics: boolean;
+  };
   /** `credentialRecheckMs`: how long a login's proof of a password or token keys is trusted. */
   pool: { maxSessions: number; idleTimeoutMs: number; credentialRecheckMs: number };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** JSON lines (default) or short human lines (`npm run dev`). */
+  logFormat: "json" | "pretty";
   subscriptions: {
     reconnect: { minMs: number; maxMs: number; giveUpMs: number };
     /** Events that may wait for one slow subscriber before its stream ends. */
@@ -124,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === "production";
   return {
     xmpp: {
       service: e.XMPP_SERVICE.replace(/\/$/, ""),
@@ -132,9 +166,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       connectTimeoutMs: e.XMPP_CONNECT_TIMEOUT_MS,
       tlsCaFile: e.XMPP_TLS_CA_FILE,
     },
-    http: { host: e.HOST, port: e.PORT },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      corsOrigins: e.CORS_ORIGINS?.[0] === "*" ? "*" : (e.CORS_ORIGINS ?? []),
+      trustProxyHops: e.TRUST_PROXY,
+      graphiql: e.GRAPHIQL ?? !production,
+      introspection: e.INTROSPECTION ?? !production,
+      metrics: e.METRICS ?? true,
+    },
     pool: { maxSessions: e.POOL_MAX_SESSIONS, idleTimeoutMs: e.POOL_IDLE_TIMEOUT_MS, credentialRecheckMs: e.CREDENTIAL_RECHECK_S * 1000 },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     subscriptions: {
       reconnect: {
         minMs: e.SUBSCRIPTION_RECONNECT_MIN_MS,

@@ -1,23 +1,58 @@
-/** A minimal leveled logger writing one line per event to stderr; cheap when a level is off. */
-export interface Logger {
-  debug(message: string, detail?: unknown): void;
-  info(message: string, detail?: unknown): void;
-  warn(message: string, detail?: unknown): void;
-  error(message: string, detail?: unknown): void;
+import { pino, type DestinationStream, type Logger as PinoLogger } from "pino";
+
+/*
+ * The gateway's logs: one JSON object per line (pino) on stderr, or a short human line per
+ * event in development (LOG_FORMAT=pretty, what `npm run dev` uses). Secrets never reach a
+ * log call; the redaction below is the second line of defence for headers and credentials
+ * that a detail object might carry by mistake.
+ */
+
+export type Logger = PinoLogger;
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+export type LogFormat = "json" | "pretty";
+
+// Fixed paths only: pino's wildcard redaction costs on every line.
+const REDACT = ["authorization", "password", "token", "accessToken", "refreshToken", "headers.authorization", "req.headers.authorization"];
+
+export interface LoggerOptions {
+  level: LogLevel;
+  format?: LogFormat;
+  /** Where lines go (tests pass their own); default stderr. */
+  destination?: DestinationStream;
 }
 
-const LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
-export type LogLevel = (typeof LEVELS)[number];
+/** Creates the app's logger. */
+export function createLogger(options: LoggerOptions): Logger {
+  const destination = options.destination ?? (options.format === "pretty" ? prettyStream(process.stderr) : pino.destination({ fd: 2 }));
+  return pino({
+    level: options.level,
+    base: undefined,
+    messageKey: "msg",
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACT, censor: "[redacted]" },
+    formatters: { level: (label) => ({ level: label }) },
+  }, destination);
+}
 
-/** Creates a logger that drops everything below `level`. */
-export function createLogger(level: LogLevel): Logger {
-  const threshold = LEVELS.indexOf(level);
-  const make = (name: Exclude<LogLevel, "silent">) => {
-    if (LEVELS.indexOf(name) < threshold) return () => undefined;
-    return (message: string, detail?: unknown) => {
-      const suffix = detail === undefined ? "" : ` ${detail instanceof Error ? detail.stack ?? detail.message : JSON.stringify(detail)}`;
-      process.stderr.write(`${new Date().toISOString()} ${name.toUpperCase()} ${message}${suffix}\n`);
-    };
+const SKIP = new Set(["level", "time", "msg"]);
+
+/** `12:00:01 INFO  msg key=value …` from pino's JSON lines. */
+export function prettyStream(out: NodeJS.WritableStream): DestinationStream {
+  return {
+    write(line: string) {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        out.write(line);
+        return;
+      }
+      const time = typeof entry.time === "string" ? entry.time.slice(11, 19) : "";
+      const fields = Object.entries(entry)
+        .filter(([key]) => !SKIP.has(key))
+        .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
+        .join(" ");
+      out.write(`${time} ${String(entry.level).toUpperCase().padEnd(5)} ${entry.msg ?? ""}${fields ? `  ${fields}` : ""}\n`);
+    },
   };
-  return { debug: make("debug"), info: make("info"), warn: make("warn"), error: make("error") };
 }

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from "./config.js";
 import { createApp } from "./app.js";
 import { createLogger } from "./logger.js";
+import { PortInUseError } from "./server/listen.js";
 
 // Entry point of `npm start`: configuration from the environment, then the server.
 let config;
@@ -13,20 +14,28 @@ try {
   }
   throw error;
 }
-const logger = createLogger(config.logLevel);
+const logger = createLogger({ level: config.logLevel, format: config.logFormat });
 const app = createApp(config, { logger });
-const url = await app.start();
-logger.info(`xmpp-graphql listening on ${url}/api/graphql (XMPP ${config.xmpp.service}, domain ${config.xmpp.domain})`);
+let url: string;
+try {
+  url = await app.start();
+} catch (error) {
+  // A taken port is an operator's everyday mistake: one line that names the setting.
+  if (!(error instanceof PortInUseError)) throw error;
+  process.stderr.write(`xmpp-graphql: ${error.message}\n`);
+  process.exit(1);
+}
+logger.info({ event: "listening", url: `${url}/api/graphql`, xmpp: config.xmpp.service, domain: config.xmpp.domain }, `xmpp-graphql listening on ${url}/api/graphql`);
 
 // Network errors from a peer that vanished must never take the gateway down; anything
 // else unexpected is logged and ends the process (a supervisor restarts it).
 const NETWORK_ERRORS = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNREFUSED", "ENOTCONN"]);
 process.on("uncaughtException", (error: NodeJS.ErrnoException) => {
   if (error.code && NETWORK_ERRORS.has(error.code)) {
-    logger.warn(`network error outside a request: ${error.code}`);
+    logger.warn({ event: "network_error", code: error.code }, "network error outside a request");
     return;
   }
-  logger.error("uncaught exception", error);
+  logger.error({ err: error }, "uncaught exception");
   process.exit(1);
 });
 
@@ -34,11 +43,11 @@ let stopping = false;
 const shutdown = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  logger.info(`${signal}: closing XMPP sessions and stopping`);
+  logger.info({ event: "stopping", signal }, "closing XMPP sessions and stopping");
   app.stop().then(
     () => process.exit(0),
     (error: unknown) => {
-      logger.error("shutdown failed", error);
+      logger.error({ err: error }, "shutdown failed");
       process.exit(1);
     },
   );

@@ -72,7 +72,7 @@ export async function runThroughput(ctx: BenchContext): Promise<ThroughputResult
   };
 }
 
-interface LoopResult {
+export interface LoopResult {
   ops: number;
   errors: number;
   wallMs: number;
@@ -81,13 +81,15 @@ interface LoopResult {
   firstError?: string;
 }
 
-async function measured(pids: { gateway: number; server: number }, run: () => Promise<Omit<LoopResult, "cpu">>): Promise<LoopResult> {
+/** Runs a loop and reads the CPU the gateway and the server spent during it. */
+export async function measured(pids: { gateway: number; server: number }, run: () => Promise<Omit<LoopResult, "cpu">>): Promise<LoopResult> {
   const end = cpuWindow(pids);
   const result = await run();
   return { ...result, cpu: end() };
 }
 
-async function closedLoop(workers: number, durationMs: number, op: (i: number) => Promise<unknown>): Promise<Omit<LoopResult, "cpu">> {
+/** `workers` closed loops of `op` for `durationMs`. @throws after too many errors. */
+export async function closedLoop(workers: number, durationMs: number, op: (i: number) => Promise<unknown>): Promise<Omit<LoopResult, "cpu">> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -111,7 +113,8 @@ async function closedLoop(workers: number, durationMs: number, op: (i: number) =
   return { ops: latencies.length, errors, wallMs: performance.now() - start, latencies, firstError };
 }
 
-function side(results: LoopResult[]): ThroughputSide {
+/** Sums the rounds of one side. */
+export function side(results: LoopResult[]): ThroughputSide {
   const ops = results.reduce((a, r) => a + r.ops, 0);
   const wallMs = results.reduce((a, r) => a + r.wallMs, 0);
   let cpu: CpuSample | undefined;

@@ -8,6 +8,8 @@ import { TokenService } from "../token/token.api.js";
 import { FileRevocationStore, RedisRevocationStore, type RevocationStore } from "../token/revocation-store.js";
 import { MemoryLoginThrottle, RedisLoginThrottle, type LoginThrottle } from "../auth/login-throttle.js";
 import type { Services } from "../graphql/context.js";
+import { fanOut, type Telemetry } from "../telemetry/telemetry.js";
+import { createConnectionReporter } from "../telemetry/connection-reporter.js";
 
 declare module "../graphql/context.js" {
   /** What the gateway gives every resolver (see createServices). */
@@ -18,6 +20,8 @@ declare module "../graphql/context.js" {
     readonly loginThrottle: LoginThrottle;
     /** Which domain offers which HTTP upload service (XEP-0363), discovered once per domain. */
     readonly uploadServices: UploadServiceDirectory;
+    /** Where logins, XMPP connections and requests are reported (logs, metrics). */
+    readonly telemetry: Telemetry;
   }
 }
 
@@ -39,7 +43,7 @@ export interface ServiceSet {
 }
 
 /** Wires the session pool, tokens and login throttle from the configuration. */
-export function createServices(config: Config, overrides: ServiceOverrides = {}): ServiceSet {
+export function createServices(config: Config, overrides: ServiceOverrides = {}, telemetry: Telemetry = fanOut()): ServiceSet {
   const xmppServer = {
     service: config.xmpp.service,
     domain: config.xmpp.domain,
@@ -49,19 +53,25 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   // Rooms entered through the API are entered again after a connection fault; a user
   // whose session does not come back within a day (or beyond the pool's size) is forgotten.
   const roomReentry = new RoomReentry({ maxUsers: config.pool.maxSessions, keepMs: 24 * 60 * 60_000, timeoutMs: config.xmpp.iqTimeoutMs });
+  const connections = createConnectionReporter(telemetry, config.pool.maxSessions);
   const pool = new SessionPool({
     maxSessions: config.pool.maxSessions,
     idleTimeoutMs: config.pool.idleTimeoutMs,
     recheckMs: config.pool.credentialRecheckMs,
-    onOpened: (session) => roomReentry.attach(session),
+    onOpened: (session) => {
+      connections.opened(session.bareJid);
+      session.onClose((reason) => connections.closed(session.bareJid, reason));
+      roomReentry.attach(session);
+    },
     open: (login) =>
-      XmppSession.open({
+      connections.opening(login.username, XmppSession.open({
         ...xmppServer,
         username: login.username,
         password: "password" in login ? login.password : undefined,
         keys: "keys" in login ? login.keys : undefined,
         iqTimeoutMs: config.xmpp.iqTimeoutMs,
-      }),
+        onIq: telemetry.iq,
+      })),
     prove: async (login) => (await XmppSession.prove({ ...xmppServer, ...login })).keys,
   });
   const revocations = overrides.revocationStore ??
@@ -72,7 +82,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       ? new RedisLoginThrottle(config.tokens.redisUrl, config.limits.loginFailures)
       : new MemoryLoginThrottle(config.limits.loginFailures));
   return {
-    services: { config, pool, tokens, loginThrottle, uploadServices: new UploadServiceDirectory() },
+    services: { config, pool, tokens, loginThrottle, telemetry, uploadServices: new UploadServiceDirectory() },
     async open() {
       await tokens.open();
       await loginThrottle.open();

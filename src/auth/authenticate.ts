@@ -28,6 +28,7 @@ export async function authenticate(credentials: Credentials, services: Services,
   if (credentials.kind === "bearer") {
     const claims = await services.tokens.verify(credentials.token);
     if (!claims) {
+      services.telemetry.login("failed", undefined, clientIp, "invalid token");
       await throttle.failed(undefined, clientIp);
       throw wrongCredentials();
     }
@@ -44,14 +45,19 @@ export async function authenticate(credentials: Credentials, services: Services,
   try {
     ({ local, domain } = parseBareJid(login));
   } catch {
+    services.telemetry.login("failed", undefined, clientIp, "not a JID");
     throw wrongCredentials();
   }
-  if (domain !== services.config.xmpp.domain) throw wrongCredentials();
+  if (domain !== services.config.xmpp.domain) {
+    services.telemetry.login("failed", login, clientIp, "another domain");
+    throw wrongCredentials();
+  }
   const bareJid = `${local}@${domain}`;
   // Only a credential that still needs an XMPP login can be a guess worth throttling.
   if (!services.pool.isProven(bareJid, credential)) {
     const wait = await throttle.blockedFor(bareJid, clientIp);
     if (wait !== undefined) {
+      services.telemetry.login("throttled", bareJid, clientIp);
       throw new ApiError("too_many_failed_logins", `Too many failed logins; try again in ${wait} s`, { retry_after: wait }, 429);
     }
   }
@@ -61,6 +67,7 @@ export async function authenticate(credentials: Credentials, services: Services,
         throw new ApiError("xmpp_unavailable", "The XMPP server offers no login mechanism the gateway supports (SCRAM-SHA-256, SCRAM-SHA-1, or PLAIN over TLS)", {}, 503);
       }
       if (error instanceof XmppAuthError) {
+        services.telemetry.login("failed", bareJid, clientIp, "refused by the XMPP server");
         await throttle.failed(bareJid, clientIp);
         throw wrongCredentials();
       }
@@ -68,5 +75,6 @@ export async function authenticate(credentials: Credentials, services: Services,
       throw new ApiError(apiError.code, apiError.message, apiError.context, apiError.httpStatus ?? 503);
     });
   await session();
+  services.telemetry.login("ok", bareJid, clientIp);
   return { jid: bareJid, username: local, domain, via, refreshToken, session };
 }

@@ -14,6 +14,8 @@ export interface LoginThrottle {
   succeeded(user: string): Promise<void>;
   open(): Promise<void>;
   close(): Promise<void>;
+  /** Resolves when the shared store answers (readiness); undefined for a store in this process. */
+  readonly ping?: () => Promise<void>;
 }
 
 export interface ThrottleLimits { perUser: number; perIp: number; windowS: number }
@@ -103,6 +105,10 @@ export class RedisLoginThrottle implements LoginThrottle {
   async open(): Promise<void> {
     await this.client.connect();
   }
+
+  readonly ping = async (): Promise<void> => {
+    await this.client.ping();
+  };
 
   async close(): Promise<void> {
     await this.client.close();

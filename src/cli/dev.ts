@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { createApp, GRAPHQL_PATH, SSE_PATH, type App } from "../app.js";
 import { loadConfig } from "../config.js";
+import { PortInUseError } from "../server/listen.js";
 import { loadSandboxModule, type Sandbox, type SandboxUser } from "./sandbox-module.js";
 
 export interface DevOptions {
@@ -49,6 +50,9 @@ export async function runDev(options: DevOptions): Promise<void> {
 
   const config = loadConfig({
     PORT: "5561",
+    // A development gateway serves pages from anywhere (a front-end's own dev server).
+    CORS_ORIGINS: "*",
+    LOG_FORMAT: "pretty",
     // Tokens (and their generated secret) live and die with this throwaway setup.
     TOKEN_STORE_PATH: join(sandbox.dir, "token-revocations.json"),
     ...process.env,
@@ -58,7 +62,15 @@ export async function runDev(options: DevOptions): Promise<void> {
   app = createApp(config, {
     graphiqlDefaultHeaders: users[0] ? JSON.stringify({ Authorization: basic(users[0]) }, null, 2) : undefined,
   });
-  const url = await app.start();
+  let url: string;
+  try {
+    url = await app.start();
+  } catch (error) {
+    if (!(error instanceof PortInUseError)) throw error;
+    process.stderr.write(`xmpp-graphql dev: ${error.message}\n`);
+    await sandbox.stop().catch(() => undefined);
+    process.exit(1);
+  }
 
   const lines = [
     "",

@@ -111,6 +111,13 @@ export class SessionPool {
     return this.entries.size;
   }
 
+  /** Number of sessions held by a live subscription (metrics). */
+  get pinnedSize(): number {
+    let pinned = 0;
+    for (const entry of this.entries.values()) if (entry.pins > 0) pinned++;
+    return pinned;
+  }
+
   /**
    * Returns the user's session after checking the password, logging in when needed.
    * @throws XmppAuthError for wrong credentials, XmppConnectionError when the server is

@@ -26,7 +26,16 @@ export function bodySizeRefusal(req: IncomingMessage, maxBytes: number): { statu
   return undefined;
 }
 
-/** The client's address as the socket sees it (a proxy in front would need X-Forwarded-For handling). */
-export function clientIpOf(req: IncomingMessage | undefined): string {
-  return req?.socket.remoteAddress ?? "unknown";
+/**
+ * The client's address: the socket's peer, or, behind `trustedHops` proxies that each
+ * append the address they received from to `X-Forwarded-For`, the entry that many hops
+ * back. Entries further left are whatever the client claimed and are never believed.
+ */
+export function clientIpOf(req: IncomingMessage | undefined, trustedHops = 0): string {
+  const peer = req?.socket.remoteAddress ?? "unknown";
+  if (!req || trustedHops === 0) return peer;
+  const header = req.headers["x-forwarded-for"];
+  const forwarded = (Array.isArray(header) ? header.join(",") : header ?? "").split(",").map((a) => a.trim()).filter(Boolean);
+  const chain = [...forwarded, peer];
+  return chain[Math.max(0, chain.length - 1 - trustedHops)]!;
 }

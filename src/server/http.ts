@@ -2,9 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError } from "graphql";
 import type { Pipeline } from "./pipeline.js";
 import { RequestRefused } from "./operation.js";
+import type { RequestObserver } from "./request-record.js";
 import { paramsFromForm, paramsFromUrl, type RawParams } from "./request-params.js";
-import { bodySizeRefusal, clientIpOf } from "./http-limits.js";
-import { jsonResponseType, notAcceptable, sendErrors, sendJson, sendOutcome, sendPreflight } from "./respond.js";
+import { bodySizeRefusal } from "./http-limits.js";
+import { jsonResponseType, notAcceptable, sendErrors, sendOutcome } from "./respond.js";
 
 /*
  * GraphQL over HTTP on one path: POST (JSON, `application/graphql`, form bodies), GET
@@ -14,8 +15,12 @@ import { jsonResponseType, notAcceptable, sendErrors, sendJson, sendOutcome, sen
 
 export interface GraphQLHttpOptions {
   maxBodyBytes: number;
-  /** The GraphiQL page, served to a GET whose Accept header asks for HTML. */
-  graphiqlPage: string;
+  /** Serves the GraphiQL page to a GET whose Accept header asks for HTML; unset: GraphiQL is off (404). */
+  graphiql: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  /** The client's address (the proxy settings decide which hop to believe). */
+  clientIp(req: IncomingMessage): string;
+  /** Where the operation of a request is noted for its access line. */
+  observer: RequestObserver;
 }
 
 const coded = (message: string, code: string, status: number, headers?: Record<string, string>) =>
@@ -25,10 +30,10 @@ const coded = (message: string, code: string, status: number, headers?: Record<s
 export function createGraphQLHttpHandler(pipeline: Pipeline, options: GraphQLHttpOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      if (req.method === "OPTIONS") return sendPreflight(req, res);
-      if (req.method === "GET" && req.headers.accept?.includes("text/html")) {
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(options.graphiqlPage) });
-        return void res.end(options.graphiqlPage);
+      if ((req.method === "GET" || req.method === "HEAD") && req.headers.accept?.includes("text/html")) {
+        if (options.graphiql) return options.graphiql(req, res);
+        res.writeHead(404, { "content-type": "text/plain" });
+        return void res.end("GraphiQL is switched off on this server (GRAPHIQL=false)");
       }
       if (req.method !== "GET" && req.method !== "POST") {
         return sendErrors(req, res, [coded(`The ${req.method} method is not supported here; use GET or POST`, "method_not_allowed", 405, { allow: "GET, POST" })]);
@@ -36,8 +41,11 @@ export function createGraphQLHttpHandler(pipeline: Pipeline, options: GraphQLHtt
       const type = jsonResponseType(req.headers.accept);
       if (!type) return sendErrors(req, res, [notAcceptable()]);
       const raw = req.method === "GET" ? paramsOrRefusal(() => paramsFromUrl(req.url ?? "")) : await readPostParams(req, options.maxBodyBytes);
-      const credentials = { authorization: req.headers.authorization, clientIp: clientIpOf(req) };
-      const outcome = await pipeline.serve("http", raw, credentials, { readOnly: req.method === "GET" });
+      const credentials = { authorization: req.headers.authorization, clientIp: options.clientIp(req) };
+      const outcome = await pipeline.serve("http", raw, credentials, {
+        readOnly: req.method === "GET",
+        onOperation: (info) => (options.observer.of(req).operation = info),
+      });
       if (outcome.kind === "stream") {
         // The http transport refuses subscriptions before running them.
         outcome.stop();

@@ -10,6 +10,7 @@ import { checkOperation, RequestRefused, type Transport } from "./operation.js";
 import { readParams, type GraphQLParams, type RawParams } from "./request-params.js";
 import { toRequestError } from "./request-errors.js";
 import { formatErrors, formatResult, type FormattedResult } from "./format-result.js";
+import type { OperationInfo } from "../telemetry/telemetry.js";
 
 /*
  * The one request pipeline. Every transport (JSON/form POST, GET, SSE, graphql-ws)
@@ -63,6 +64,8 @@ export interface RequestOptions {
   readOnly?: boolean;
   /** Where a resumed stream goes on from (SSE's `Last-Event-ID`); see GraphQLContext. */
   resumeFrom?: string;
+  /** Told who the operation is once it passed its checks (for the access log and metrics). */
+  onOperation?: (info: OperationInfo) => void;
 }
 
 export interface Pipeline {
@@ -117,6 +120,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const errors = enveloped.validate(enveloped.schema, document);
     if (errors.length > 0) throw new RequestRefused(400, errors.map(toRequestError));
     const operation = checkOperation(document, params.operationName, transport, context.caller !== undefined, requestOptions);
+    requestOptions.onOperation?.({ operationName: operation.name?.value ?? params.operationName, operationType: operation.operation, user: context.caller?.jid });
     const args: ExecutionArgs = {
       schema: enveloped.schema,
       document,

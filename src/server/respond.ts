@@ -28,18 +28,11 @@ export function notAcceptable(): GraphQLError {
 }
 
 /**
- * CORS headers for a response: the caller's origin, with credentials (the policy
- * graphql-yoga applied by default, kept for browser clients).
+ * Answers a CORS preflight of an allowed origin: what the browser asks for is allowed.
+ * `cors` are the headers the origin policy gives the request.
  */
-export function corsHeaders(req: IncomingMessage): Record<string, string> {
-  const origin = req.headers.origin;
-  if (!origin) return {};
-  return { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", vary: "Origin" };
-}
-
-/** Answers a CORS preflight: what the browser asks for is allowed. */
-export function sendPreflight(req: IncomingMessage, res: ServerResponse): void {
-  const headers: Record<string, string> = { ...corsHeaders(req), "content-length": "0" };
+export function sendPreflight(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): void {
+  const headers: Record<string, string> = { ...cors, "content-length": "0" };
   const method = req.headers["access-control-request-method"];
   if (method) headers["access-control-allow-methods"] = method;
   const requested = req.headers["access-control-request-headers"];
@@ -47,16 +40,17 @@ export function sendPreflight(req: IncomingMessage, res: ServerResponse): void {
     headers["access-control-allow-headers"] = requested;
     headers.vary = headers.vary ? `${headers.vary}, Access-Control-Request-Headers` : "Access-Control-Request-Headers";
   }
+  // Browsers may reuse the answer for this long instead of asking before every request.
+  headers["access-control-max-age"] = "600";
   res.writeHead(204, headers);
   res.end();
 }
 
-/** Writes a JSON body with its status and headers (CORS included). */
-export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, type = "application/json"): void {
+/** Writes a JSON body with its status and headers (the router has set the CORS ones). */
+export function sendJson(_req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, type = "application/json"): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,
-    ...corsHeaders(req),
     "content-type": `${type}; charset=utf-8`,
     "content-length": Buffer.byteLength(text),
   });

@@ -2,9 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError } from "graphql";
 import type { Pipeline } from "./pipeline.js";
 import { RequestRefused } from "./operation.js";
+import type { RequestObserver } from "./request-record.js";
 import { paramsFromUrl, type RawParams } from "./request-params.js";
 import { clientIpOf } from "./http-limits.js";
-import { corsHeaders, sendErrors, sendOutcome } from "./respond.js";
+import { sendErrors, sendOutcome } from "./respond.js";
 
 // A comment line this often keeps proxies from closing an idle stream.
 const KEEP_ALIVE_MS = 15_000;
@@ -22,6 +23,10 @@ export interface SseOptions {
    * its last one), undefined for the running count MongooseIM sends.
    */
   eventId?: (result: { data?: unknown }) => string | null | undefined;
+  /** The client's address (default: the socket's peer). */
+  clientIp?: (req: IncomingMessage) => string;
+  /** Where the operation is noted, and subscription starts, ends and pushes reported. */
+  observer?: RequestObserver;
 }
 
 export function createSseHandler(pipeline: Pipeline, options: SseOptions = {}) {
@@ -40,12 +45,13 @@ export function createSseHandler(pipeline: Pipeline, options: SseOptions = {}) {
         raw = error;
       }
       const lastEventId = req.headers["last-event-id"];
-      const outcome = await pipeline.serve("sse", raw, { authorization: req.headers.authorization, clientIp: clientIpOf(req) }, {
+      const record = options.observer?.of(req);
+      const outcome = await pipeline.serve("sse", raw, { authorization: req.headers.authorization, clientIp: (options.clientIp ?? clientIpOf)(req) }, {
         ...(typeof lastEventId === "string" && lastEventId !== "" && { resumeFrom: lastEventId }),
+        onOperation: (info) => record && (record.operation = info),
       });
       if (outcome.kind === "result") return sendOutcome(req, res, outcome);
       res.writeHead(200, {
-        ...corsHeaders(req),
         "content-type": "text/event-stream; charset=utf-8",
         "cache-control": "no-cache",
         connection: "keep-alive",
@@ -55,14 +61,18 @@ export function createSseHandler(pipeline: Pipeline, options: SseOptions = {}) {
       const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), KEEP_ALIVE_MS);
       req.on("close", outcome.stop);
       let id = 0;
+      const telemetry = options.observer?.telemetry;
+      if (record?.operation) telemetry?.subscription("start", "sse", record.operation, record.requestId);
       try {
         for await (const result of outcome.results) {
           id += 1;
           const eventId = options.eventId?.(result);
           const idLine = eventId === null ? "" : `id: ${eventId ?? id}\n`;
           res.write(`${idLine}data: ${JSON.stringify(result)}\n\n`);
+          telemetry?.pushed("sse");
         }
       } finally {
+        if (record?.operation) telemetry?.subscription("end", "sse", record.operation, record.requestId);
         clearInterval(keepAlive);
         req.off("close", outcome.stop);
         res.end();

@@ -34,7 +34,11 @@ export interface SessionOptions {
   connectTimeoutMs: number;
   /** PEM text of certificate authorities to trust besides Node's own, for STARTTLS. */
   tlsCa?: string;
+  /** Told every IQ round trip, by the namespace of the IQ's child (metrics). */
+  onIq?: IqObserver;
 }
+
+export type IqObserver = (namespace: string, durationMs: number, outcome: "ok" | "error" | "timeout") => void;
 
 type StanzaListener = (stanza: Element) => void;
 type CloseListener = (reason: Error | undefined) => void;
@@ -79,6 +83,7 @@ export class XmppSession {
   /** Presence, carbons and priority (src/xmpp/presence-holder.ts). */
   private readonly presence = new PresenceHolder(this);
   private closed = false;
+  private onIq: IqObserver | undefined;
 
   private constructor(
     private readonly client: Client,
@@ -109,7 +114,9 @@ export class XmppSession {
    */
   static async open(options: SessionOptions): Promise<XmppSession> {
     const { client, login, socket } = await XmppSession.connect(options, false);
-    return new XmppSession(client, client.jid!.toString(), login, options.iqTimeoutMs, socket);
+    const session = new XmppSession(client, client.jid!.toString(), login, options.iqTimeoutMs, socket);
+    session.onIq = options.onIq;
+    return session;
   }
 
   /**
@@ -210,7 +217,7 @@ export class XmppSession {
     if (this.closed) return Promise.reject(new XmppConnectionError("the XMPP session is closed"));
     if (!isXmlSafe(stanza)) return Promise.reject(new XmlCharacterError());
     const id = stanza.attrs.id ?? (stanza.attrs.id = `${this.iqPrefix}${(++this.iqCounter).toString(36)}`);
-    return new Promise<Element>((resolve, reject) => {
+    const reply = new Promise<Element>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new XmppTimeoutError(timeoutMs));
@@ -222,6 +229,13 @@ export class XmppSession {
         reject(new XmppConnectionError(error.message));
       });
     });
+    if (!this.onIq) return reply;
+    const observe = this.onIq;
+    const namespace = stanza.children.find((c): c is Element => typeof c !== "string")?.attrs.xmlns ?? "none";
+    const started = performance.now();
+    const report = (outcome: "ok" | "error" | "timeout") => observe(namespace, performance.now() - started, outcome);
+    reply.then(() => report("ok"), (error: unknown) => report(error instanceof XmppTimeoutError ? "timeout" : "error"));
+    return reply;
   }
 
   /** Sends a stanza that expects no reply. */

@@ -9,7 +9,7 @@ import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 // operation's type is looked at fail alike on all three routes; queries succeed alike
 // on POST and GET.
 const LIMITS = { MAX_QUERY_BYTES: "8000", MAX_QUERY_TOKENS: "1000", MAX_QUERY_ALIASES: "3" };
-const gw = useGateway({ ...LIMITS, LOGIN_FAILURES_PER_USER: "1000000", LOGIN_FAILURES_PER_IP: "1000000" });
+const gw = useGateway({ ...LIMITS, CORS_ORIGINS: "http://app.example", LOGIN_FAILURES_PER_USER: "1000000", LOGIN_FAILURES_PER_IP: "1000000" });
 let alice: SandboxUser;
 
 beforeAll(async () => {

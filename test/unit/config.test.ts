@@ -23,9 +23,10 @@ describe("loadConfig", () => {
         connectTimeoutMs: 10_000,
         tlsCaFile: undefined,
       },
-      http: { host: "127.0.0.1", port: 5561 },
+      http: { host: "127.0.0.1", port: 5561, corsOrigins: [], trustProxyHops: 0, graphiql: true, introspection: true, metrics: true },
       pool: { maxSessions: 10_000, idleTimeoutMs: 300_000, credentialRecheckMs: 60_000 },
       logLevel: "info",
+      logFormat: "json",
       subscriptions: { reconnect: { minMs: 250, maxMs: 5000, giveUpMs: 300_000 }, buffer: 1000 },
       limits: {
         document: { maxDepth: 15, maxAliases: 30, maxTokens: 5000, maxCost: 5000, maxDirectives: 50, maxBytes: 100_000 },
@@ -57,7 +58,7 @@ describe("loadConfig", () => {
       CREDENTIAL_RECHECK_S: "5",
       LOG_LEVEL: "debug",
     });
-    expect(config.http).toEqual({ host: "0.0.0.0", port: 0 });
+    expect(config.http).toEqual({ host: "0.0.0.0", port: 0, corsOrigins: [], trustProxyHops: 0, graphiql: true, introspection: true, metrics: true });
     expect(config.pool).toEqual({ maxSessions: 5, idleTimeoutMs: 1000, credentialRecheckMs: 5000 });
     expect(config.xmpp.tlsCaFile).toBe("/etc/ssl/private-ca.pem");
     expect(config.xmpp.iqTimeoutMs).toBe(2000);
@@ -106,13 +107,29 @@ describe("loadConfig", () => {
     expect(problems({ ...REQUIRED, LOG_LEVEL: "trace" })[0]).toMatch(/^LOG_LEVEL: /);
   });
 
+  it("reads the HTTP settings, with production defaults under NODE_ENV=production", () => {
+    const http = loadConfig({ ...REQUIRED, CORS_ORIGINS: "https://app.example.com, http://localhost:3000/", TRUST_PROXY: "1", GRAPHIQL: "off", INTROSPECTION: "0" }).http;
+    expect(http).toMatchObject({ corsOrigins: ["https://app.example.com", "http://localhost:3000"], trustProxyHops: 1, graphiql: false, introspection: false });
+    expect(loadConfig({ ...REQUIRED, CORS_ORIGINS: "*" }).http.corsOrigins).toBe("*");
+    expect(loadConfig({ ...REQUIRED, NODE_ENV: "production" }).http).toMatchObject({ graphiql: false, introspection: false });
+    expect(loadConfig({ ...REQUIRED, NODE_ENV: "production", GRAPHIQL: "true" }).http).toMatchObject({ graphiql: true, introspection: false });
+  });
+
+  it("refuses HTTP settings it cannot read, all at once", () => {
+    expect(problems({ ...REQUIRED, CORS_ORIGINS: "app.example.com,*", TRUST_PROXY: "yes", GRAPHIQL: "maybe" })).toEqual([
+      "CORS_ORIGINS must list origins such as https://app.example.com (comma-separated), or be *",
+      "TRUST_PROXY must be a whole decimal number",
+      "GRAPHIQL must be true or false",
+    ]);
+  });
+
   it("treats blank values as unset", () => {
     expect(loadConfig({ ...REQUIRED, PORT: "   " }).http.port).toBe(5561);
   });
 
   it("treats empty strings as unset", () => {
     const config = loadConfig({ ...REQUIRED, HOST: "", PORT: "", LOG_LEVEL: "", POOL_MAX_SESSIONS: "" });
-    expect(config.http).toEqual({ host: "127.0.0.1", port: 5561 });
+    expect(config.http).toEqual({ host: "127.0.0.1", port: 5561, corsOrigins: [], trustProxyHops: 0, graphiql: true, introspection: true, metrics: true });
     expect(config.logLevel).toBe("info");
     expect(config.pool.maxSessions).toBe(10_000);
     expect(problems({ XMPP_SERVICE: "", XMPP_DOMAIN: "" })).toHaveLength(2);
