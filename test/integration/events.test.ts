@@ -41,37 +41,9 @@ async function stream(user: SandboxUser): Promise<Subscriber> {
   return sub;
 }
 
-/** Opens a stream with variables (the support helper sends none). */
+/** Opens a stream with variables. */
 async function streamWith(user: SandboxUser, variables: Record<string, unknown>): Promise<Subscriber> {
-  const { createClient } = await import("graphql-ws");
-  const WebSocket = (await import("ws")).default;
-  const events: any[] = [];
-  const waiters = new Set<{ p: (e: any) => boolean; resolve: (e: any) => void }>();
-  const client = createClient({ url: gw.url.replace(/^http/, "ws") + "/api/graphql", webSocketImpl: WebSocket, connectionParams: { Authorization: basicAuth(user) }, retryAttempts: 0 });
-  const dispose = client.subscribe({ query: STREAM, variables }, {
-    next: (v) => {
-      events.push(v);
-      for (const w of waiters) if (w.p(v)) { waiters.delete(w); w.resolve(v); }
-    },
-    error: (e) => events.push({ error: e }),
-    complete: () => events.push({ complete: true }),
-  });
-  const sub: Subscriber = {
-    events,
-    waitFor(p, timeoutMs = 5000) {
-      const found = events.find(p);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const w = { p, resolve: (e: any) => { clearTimeout(t); resolve(e); } };
-        const t = setTimeout(() => { waiters.delete(w); reject(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events)}`)); }, timeoutMs);
-        waiters.add(w);
-      });
-    },
-    async stop() {
-      dispose();
-      await client.dispose();
-    },
-  };
+  const sub = await subscribeWs(gw.url, { Authorization: basicAuth(user) }, STREAM, variables);
   subs.push(sub);
   return sub;
 }

@@ -33,7 +33,12 @@ function collector<T>() {
 }
 
 /** Subscribes over graphql-ws with the real graphql-ws client; resolves once the server acknowledged. */
-export async function subscribeWs(baseUrl: string, connectionParams: Record<string, unknown>, query = SUBSCRIBE): Promise<Subscriber & { client: Client; closed: Promise<{ code: number; reason: string }> }> {
+export async function subscribeWs(
+  baseUrl: string,
+  connectionParams: Record<string, unknown>,
+  query = SUBSCRIBE,
+  variables?: Record<string, unknown>,
+): Promise<Subscriber & { client: Client; closed: Promise<{ code: number; reason: string }> }> {
   const c = collector<any>();
   let resolveClosed!: (v: { code: number; reason: string }) => void;
   const closed = new Promise<{ code: number; reason: string }>((r) => (resolveClosed = r));
@@ -48,7 +53,7 @@ export async function subscribeWs(baseUrl: string, connectionParams: Record<stri
     on: { closed: (e) => resolveClosed({ code: (e as { code: number }).code, reason: (e as { reason: string }).reason }) },
   });
   const record = firstResultRecorder(serverOf(baseUrl), query);
-  const dispose = client.subscribe({ query }, { next: (v) => (record(v as any), c.push(v)), error: (e) => c.push({ error: e }), complete: () => c.push({ complete: true }) });
+  const dispose = client.subscribe({ query, ...(variables && { variables }) }, { next: (v) => (record(v as any), c.push(v)), error: (e) => c.push({ error: e }), complete: () => c.push({ complete: true }) });
   return {
     client,
     closed,
