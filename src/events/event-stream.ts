@@ -74,7 +74,10 @@ export async function openEventStream(options: EventStreamOptions): Promise<Asyn
     const own = state!;
     if ("record" in item) {
       const { record, outgoing, replayed } = item;
-      return classifyMessage({ message: record.stanza, ownBareJid: own.ownBareJid, outgoing, archiveId: record.archiveId ?? null, timestamp: record.timestamp, replayed });
+      return classifyMessage({
+        message: record.stanza, ownBareJid: own.ownBareJid, outgoing, archiveId: record.archiveId ?? null, timestamp: record.timestamp, replayed,
+        isEntrySubject: (room) => own.occupants.takeEntrySubject(room),
+      });
     }
     return item.stanza.name === "presence" ? classifyPresence(item.stanza, own, now) : classifyPush(item.stanza, own.ownBareJid, now);
   };
