@@ -11,6 +11,7 @@ import { classifyPush } from "./classify-push.js";
 import type { ChatEvent } from "./event.models.js";
 import { buildRosterGet } from "../roster/roster.stanzas.js";
 import { buildBlocklistGet } from "../blocking/blocking.stanzas.js";
+import { followRooms } from "../muc-light/muc-light.api.js";
 
 /** A stream's failure as its last value: the transport reports it as a GraphQL error. */
 export type StreamItem = { event: ChatEvent } | { failure: unknown };
@@ -47,6 +48,16 @@ async function becomeInterested(session: XmppSession): Promise<void> {
 }
 
 /**
+ * Everything that makes the server send the session what the stream carries. Beside the
+ * pushes, the messages of the user's MUC Light rooms: the session enters them (in the
+ * background: a stream does not wait for rooms), as a MUC Light member receives them.
+ */
+async function prepareSession(session: XmppSession): Promise<void> {
+  await becomeInterested(session);
+  void followRooms(session);
+}
+
+/**
  * The caller's event stream: the live feed (messages in and out, archived replay after a
  * cursor or a fault) with presence and pushes, each turned into chat events and filtered.
  * Starts with a snapshot of the contacts' presence known so far; the rest of the
@@ -55,8 +66,10 @@ async function becomeInterested(session: XmppSession): Promise<void> {
 export async function openEventStream(options: EventStreamOptions): Promise<AsyncIterableIterator<StreamItem>> {
   if (options.since !== undefined) checkCursor(options.since);
   let state: PresenceState | undefined;
+  let current: XmppSession | undefined;
   const openSession = async (): Promise<XmppSession> => {
     const session = await options.openSession();
+    current = session;
     // A new session starts over: the server sends every contact's presence again.
     if (!state || state.ownBareJid !== session.bareJid) state = { ownBareJid: session.bareJid, book: new PresenceBook(), occupants: new RoomOccupants() };
     else {
@@ -65,7 +78,7 @@ export async function openEventStream(options: EventStreamOptions): Promise<Asyn
     }
     return session;
   };
-  const feed = await openLiveFeed({ ...options, openSession, prepare: becomeInterested, include: { outgoing: true, stanza: carriesEvents } });
+  const feed = await openLiveFeed({ ...options, openSession, prepare: prepareSession, include: { outgoing: true, stanza: carriesEvents } });
   const wanted = options.types ? new Set<string>([...options.types, "RESYNC"]) : undefined;
 
   const toEvents = (item: FeedEvent): ChatEvent[] => {
@@ -81,9 +94,14 @@ export async function openEventStream(options: EventStreamOptions): Promise<Asyn
     }
     return item.stanza.name === "presence" ? classifyPresence(item.stanza, own, now) : classifyPush(item.stanza, own.ownBareJid, now);
   };
+  /** An invitation to a MUC Light room makes the user a member: its messages should come too. */
+  const follow = (events: ChatEvent[]): ChatEvent[] => {
+    for (const e of events) if (e.__typename === "RoomEvent" && e.kind === "INVITATION" && !e.replayed && current) void followRooms(current, [e.room]);
+    return events;
+  };
   return flatMapIterator<FeedEvent, StreamItem>(
     feed,
-    (item) => toEvents(item).filter((e) => !wanted || wanted.has(e.type)).map((event) => ({ event })),
+    (item) => follow(toEvents(item)).filter((e) => !wanted || wanted.has(e.type)).map((event) => ({ event })),
     (failure) => ({ failure }),
   );
 }

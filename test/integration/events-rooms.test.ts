@@ -137,8 +137,9 @@ describe("events.stream: rooms the user is in", () => {
     const invitation = event(await sub.waitFor(roomEvent(room, "INVITATION")));
     expect(invitation.actor?.split("/")[0]).toBe(bob!.jid);
 
-    // A member's session is in the room once it posts (MUC Light rooms are XEP-0045 rooms here).
-    await call(alice!, "mutation", "muc_light", `sendMessageToRoom(room: ${s(room)}, body: "thanks")`);
+    // A member receives the room's messages: the stream's session enters the room (an
+    // XEP-0045 room here) on the invitation, and so is told who is there.
+    await sub.waitFor((e) => roomEvent(room, "JOINED")(e) && event(e).nick === bob!.jid);
     await call(bob!, "mutation", "muc_light", `sendMessageToRoom(room: ${s(room)}, body: "hello birds")`);
     const message = event(await sub.waitFor((e) => bodyOf(e) === "hello birds", 10_000));
     expect(message.message).toMatchObject({ conversation: room, from: `${room}/${bob!.jid}`, outgoing: false });
