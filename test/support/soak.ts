@@ -47,6 +47,12 @@ function readResult(stream: SoakStream, result: any): { body?: string; presenceO
 const PROBE = "soak-probe";
 /** How long a round of probes waits for answers before probing the silent subscribers again. */
 const PROBE_ROUND_MS = 1_000;
+/**
+ * How long the subscriptions may take to become live: 60 s, or 120 ms per subscriber when
+ * that is longer (an events.stream starts with more requests: roster, block list, archive,
+ * room list; 1 000 of them took over 60 s on a loaded 2-core machine).
+ */
+const liveWithinMs = (subscribers: number) => Math.max(60_000, subscribers * 120);
 /** At most this many messages from one sender (see runSoak). */
 const MESSAGES_PER_SENDER = 5_000;
 /** `events`: how often each sender changes its presence (away, back) during the run. */
@@ -156,9 +162,11 @@ export async function runSoak(options: {
     // A subscription is live once a message sent after it subscribed reaches it: probe every
     // subscriber that has not answered yet, round after round, until all have (a message to
     // a subscription not yet live is not delivered to it, so the count starts clean).
-    const deadline = Date.now() + 60_000;
+    const liveWithin = liveWithinMs(subscribers.length);
+    const deadline = Date.now() + liveWithin;
     while (live.size < subscribers.length) {
-      if (Date.now() > deadline) throw new Error(`only ${live.size} of ${subscribers.length} subscriptions became live within 60 s`);
+      if (Date.now() > deadline) throw new Error(`only ${live.size} of ${subscribers.length} subscriptions became live within ${liveWithin / 1000} s`);
+      options.onProgress?.(`live ${live.size} of ${subscribers.length}`);
       const waiting = subscribers.filter((u) => !live.has(u.jid));
       await Promise.all(waiting.map((u, i) => senders[i % senders.length]!.send(xml("message", { to: u.jid, type: "chat" }, xml("body", {}, PROBE)))));
       await new Promise<void>((resolve) => {
