@@ -105,6 +105,7 @@ export async function runSoak(options: {
     let received = 0;
     let duplicates = 0;
     let subscriptionErrors = 0;
+    const failures: string[] = []; // the first words of each subscription error, to tell why one never went live
     const live = new Set<string>(); // subscribers that received a probe
     let onLive: (() => void) | undefined;
     // Presence seen per subscriber; counted only once the run started (`counting`).
@@ -151,7 +152,10 @@ export async function runSoak(options: {
           }
           const match = /^soak (\d+) (\d+)$/.exec(body ?? "");
           if (!match) {
-            if (result.errors) subscriptionErrors++;
+            if (result.errors) {
+              subscriptionErrors++;
+              failures.push(`${user.jid}: ${JSON.stringify(result.errors).slice(0, 200)}`);
+            }
             return;
           }
           const seq = Number(match[1]);
@@ -161,7 +165,10 @@ export async function runSoak(options: {
           received++;
           latencies.push(Date.now() - Number(match[2]));
         },
-        error: () => subscriptionErrors++,
+        error: (error: unknown) => {
+          subscriptionErrors++;
+          failures.push(`${user.jid}: ${JSON.stringify(error instanceof Error ? error.message : error).slice(0, 200)}`);
+        },
         complete: () => undefined,
       });
     }
@@ -172,7 +179,7 @@ export async function runSoak(options: {
     const deadline = Date.now() + liveWithin;
     const probedAt = new Map<string, number>();
     while (live.size < subscribers.length) {
-      if (Date.now() > deadline) throw new Error(`only ${live.size} of ${subscribers.length} subscriptions became live within ${liveWithin / 1000} s`);
+      if (Date.now() > deadline) throw new Error(`only ${live.size} of ${subscribers.length} subscriptions became live within ${liveWithin / 1000} s; subscription errors: ${failures.slice(0, 10).join("; ") || "none"}`);
       options.onProgress?.(`live ${live.size} of ${subscribers.length}`);
       const now = Date.now();
       const waiting = subscribers.filter((u) => !live.has(u.jid) && now - (probedAt.get(u.jid) ?? 0) >= PROBE_AGAIN_MS);
