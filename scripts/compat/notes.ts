@@ -335,7 +335,10 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "events",
     operations: ["events.stream"],
-    protocol: "one stream on the pooled session (available, carbons): messages, presence, roster and block list pushes, subscription requests, chat states (XEP-0085), markers (XEP-0333, XEP-0490), room presence and messages (XEP-0045); replay after a cursor from MAM (XEP-0313)",
-    difference: { all: "room messages carry no cursor and are not replayed (they live in the room's archive, not the user's)" },
+    protocol: "one stream on the pooled session (available, carbons): messages, presence, roster and block list pushes, subscription requests, chat states (XEP-0085), markers (XEP-0333, XEP-0490), room presence, messages and invitations (XEP-0045, XEP-0249); replay after a cursor from MAM (XEP-0313)",
+    difference: {
+      all: "room messages carry no cursor and are not replayed (they live in the room's archive, not the user's); room events and group chat messages only for rooms the gateway's session is in (entered through the API; MUC Light rooms: the session enters on the invitation, and at stream start the rooms the gateway has recorded for the user)",
+      prosody: "in a room that hides real JIDs, an invitation's `actor` is the inviter's occupant JID (`room/nick`), not the real JID",
+    },
   },
 ];

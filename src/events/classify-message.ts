@@ -28,6 +28,11 @@ export interface ReceivedMessage {
   archiveId: string | null;
   timestamp: Date;
   replayed: boolean;
+  /**
+   * Whether a subject message from this room is the current subject the room sends as
+   * the user enters (XEP-0045 §7.2.15) rather than a change; asked once per such message.
+   */
+  isEntrySubject?: (room: string) => boolean;
 }
 
 /** The conversation a message belongs to: the room, or the other party. */
@@ -104,6 +109,7 @@ export function classifyMessage(received: ReceivedMessage): ChatEvent[] {
     }
     // XEP-0045 §8.1: a subject change is a groupchat message with a subject and no body.
     if (subject !== null && body === null) {
+      if (received.isEntrySubject?.(conversation)) return [];
       return [{ __typename: "RoomEvent", type: "ROOM", cursor, ...base, kind: "SUBJECT", room: conversation, actor: from, nick: null, subject, icon: null }];
     }
   }

@@ -21,6 +21,25 @@ const STATUS_SELF = "110";
  */
 export class RoomOccupants {
   private readonly rooms = new Map<string, Map<string, string>>();
+  /** Rooms the user's own occupant is in (its presence with status 110 came). */
+  private readonly entered = new Set<string>();
+  /** Entered rooms whose current subject, sent on entry, has not come yet. */
+  private readonly subjectDue = new Set<string>();
+
+  /**
+   * The user's own occupant is in `room`. A room sends its current subject right after
+   * the user enters (XEP-0045 §7.2.15): that message tells no change, unlike later ones.
+   */
+  enteredSelf(room: string): void {
+    if (this.entered.has(room)) return; // a status or affiliation change of the user's own occupant
+    this.entered.add(room);
+    this.subjectDue.add(room);
+  }
+
+  /** Whether a subject message from `room` is the one it sends on entry; true once per entry. */
+  takeEntrySubject(room: string): boolean {
+    return this.subjectDue.delete(room);
+  }
 
   /** Records an occupant; returns what changed: "joined", "affiliation", or null. */
   arrive(room: string, nick: string, affiliation: string): "joined" | "affiliation" | null {
@@ -43,10 +62,14 @@ export class RoomOccupants {
   /** Forgets a room (the user left it, or it was destroyed). */
   forget(room: string): void {
     this.rooms.delete(room);
+    this.entered.delete(room);
+    this.subjectDue.delete(room);
   }
 
   clear(): void {
     this.rooms.clear();
+    this.entered.clear();
+    this.subjectDue.clear();
   }
 }
 
@@ -84,6 +107,7 @@ export function classifyPresence(stanza: Element, state: PresenceState, at: Date
     }
     if (mucUser.getChildren("status").some((s) => s.attrs.code === STATUS_SELF)) {
       if (parsed.state.show === "offline") state.occupants.forget(room);
+      else state.occupants.enteredSelf(room);
       return [];
     }
     if (parsed.state.show === "offline") return state.occupants.leave(room, nick) ? [roomEvent(at, room, "LEFT", actor, nick)] : [];

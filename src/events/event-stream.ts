@@ -12,6 +12,7 @@ import type { ChatEvent } from "./event.models.js";
 import { ChangeTargets } from "./change-targets.js";
 import { buildRosterGet } from "../roster/roster.stanzas.js";
 import { buildBlocklistGet } from "../blocking/blocking.stanzas.js";
+import { followRooms } from "../muc-light/muc-light.api.js";
 
 /** A stream's failure as its last value: the transport reports it as a GraphQL error. */
 export type StreamItem = { event: ChatEvent } | { failure: unknown };
@@ -48,6 +49,16 @@ async function becomeInterested(session: XmppSession): Promise<void> {
 }
 
 /**
+ * Everything that makes the server send the session what the stream carries. Beside the
+ * pushes, the messages of the user's MUC Light rooms: the session enters them (in the
+ * background: a stream does not wait for rooms), as a MUC Light member receives them.
+ */
+async function prepareSession(session: XmppSession): Promise<void> {
+  await becomeInterested(session);
+  void followRooms(session);
+}
+
+/**
  * The caller's event stream: the live feed (messages in and out, archived replay after a
  * cursor or a fault) with presence and pushes, each turned into chat events and filtered.
  * Starts with a snapshot of the contacts' presence known so far; the rest of the
@@ -79,7 +90,7 @@ export async function openEventStream(options: EventStreamOptions): Promise<Asyn
     }
     return session;
   };
-  const feed = await openLiveFeed({ ...options, openSession, prepare: becomeInterested, include: { outgoing: true, stanza: carriesEvents } });
+  const feed = await openLiveFeed({ ...options, openSession, prepare: prepareSession, include: { outgoing: true, stanza: carriesEvents } });
   const wanted = options.types ? new Set<string>([...options.types, "RESYNC"]) : undefined;
   const targets = new ChangeTargets();
 
@@ -89,16 +100,24 @@ export async function openEventStream(options: EventStreamOptions): Promise<Asyn
     const own = state!;
     if ("record" in item) {
       const { record, outgoing, replayed } = item;
-      const events = classifyMessage({ message: record.stanza, ownBareJid: own.ownBareJid, outgoing, archiveId: record.archiveId ?? null, timestamp: record.timestamp, replayed });
+      const events = classifyMessage({
+        message: record.stanza, ownBareJid: own.ownBareJid, outgoing, archiveId: record.archiveId ?? null, timestamp: record.timestamp, replayed,
+        isEntrySubject: (room) => own.occupants.takeEntrySubject(room),
+      });
       // Before the type filter: a message the client did not ask for still names later changes.
       return events.map((e) => targets.apply(e));
     }
     return item.stanza.name === "presence" ? classifyPresence(item.stanza, own, now) : classifyPush(item.stanza, own.ownBareJid, now);
   };
+  /** An invitation to a MUC Light room makes the user a member: its messages should come too. */
+  const follow = (events: ChatEvent[]): ChatEvent[] => {
+    for (const e of events) if (e.__typename === "RoomEvent" && e.kind === "INVITATION" && !e.replayed && current) void followRooms(current, [e.room]);
+    return events;
+  };
   const pass = (events: ChatEvent[]): StreamItem[] => events.filter((e) => !wanted || wanted.has(e.type)).map((event) => ({ event }));
   const at = new Date();
   const snapshot = pass(known.map((presence): ChatEvent => ({ __typename: "PresenceEvent", type: "PRESENCE", cursor: null, at, replayed: false, presence })));
-  return prefixIterator(snapshot, flatMapIterator<FeedEvent, StreamItem>(feed, (item) => pass(toEvents(item)), (failure) => ({ failure })));
+  return prefixIterator(snapshot, flatMapIterator<FeedEvent, StreamItem>(feed, (item) => pass(follow(toEvents(item))), (failure) => ({ failure })));
 }
 
 /** `rest`, after `first`; returning or throwing into it ends `rest` too. */

@@ -21,7 +21,7 @@ import { destroyRoom } from "../muc/muc.destroy.js";
 import { MucOccupancy } from "../muc/muc.occupancy.js";
 import {
   DEFAULT_ROOM_NAME, DEFAULT_SUBJECT, REQUIRED_FIELDS, ROOMNAME_KEY, SUBJECT_KEY, applyChanges,
-  creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom,
+  creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom, isLightDescription,
   participantsFrom, toConfigMap, withAffiliation, type LightRoom, type Participant, type StoredConfig,
 } from "./muc-light.mapping.js";
 import { buildInvitation, buildSubjectMessage } from "./muc-light.stanzas.js";
@@ -327,6 +327,30 @@ async function isParticipant(session: XmppSession, room: string): Promise<boolea
     // A service that is gone or refuses us altogether: the caller is in no room there.
     if (error instanceof ApiError && (error.code === "deps_not_loaded" || error.code === "remote_server_not_found")) return false;
     throw error;
+  }
+}
+
+/**
+ * Makes the pooled session an occupant of MUC Light rooms the caller is a member of, so
+ * that their messages reach the caller's live streams the way a MongooseIM MUC Light
+ * member receives them without entering: `rooms` (e.g. the room of an invitation) when
+ * given, else every room of the caller's record. A room that is no MUC Light room, or
+ * that refuses the caller, is skipped: this is best effort and never throws.
+ */
+export async function followRooms(session: XmppSession, rooms?: readonly string[]): Promise<void> {
+  try {
+    const candidates = rooms ?? (await updateRoomList(session, async (list) => ({ list, result: [...list.rooms] })));
+    await mapLimit(candidates, MEMBERSHIP_CONCURRENCY, async (room) => {
+      if (MucOccupancy.of(session).get(room)) return;
+      try {
+        const info = parseRoomInfo(parseDiscoInfo(await session.iq(buildDiscoInfoGet(room))));
+        if (isLightDescription(info.extended?.fields.get("muc#roominfo_description")?.values[0])) await enterAsMember(session, room, { room }, {});
+      } catch {
+        // Gone, not a member, or no answer: the next stream or invitation tries again.
+      }
+    });
+  } catch {
+    // No record, or the session closed: nothing to follow now.
   }
 }
 

@@ -69,6 +69,16 @@ export function encodeDescription(config: StoredConfig): string {
   return JSON.stringify({ muclight: { subject: config.subject, options: Object.fromEntries(config.options) } });
 }
 
+/** Whether a room's description is that of a mapped (MUC Light) room. */
+export function isLightDescription(description: string | null | undefined): boolean {
+  try {
+    const parsed: unknown = JSON.parse(description ?? "");
+    return isRecord(parsed) && isRecord(parsed.muclight);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Reads the description of a mapped room; anything else (a plain room's free text, a
  * malformed value) reads as the defaults, so that such a room still shows its name.

@@ -2,7 +2,11 @@ import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { xml } from "@xmpp/xml";
 import { XmppSession } from "../../src/xmpp/session.js";
+import { mapLimit } from "../../src/util/map-limit.js";
 import { basicAuth, startGateway } from "./gateway.js";
+
+/** Which subscription the soak runs on: MongooseIM's message subscription, or the chat-app event stream. */
+export type SoakStream = "stanza" | "events";
 
 /** What a soak run measured. */
 export interface SoakReport {
@@ -17,15 +21,50 @@ export interface SoakReport {
   queryErrors: number;
   latencyMs: { p50: number; p99: number; max: number };
   rssMb: number[];
+  /** `events` only: presence changes of the senders seen by the subscribers during the run. */
+  presenceEvents?: number;
+  /** `events` only: subscribers that saw no presence change during the run. */
+  subscribersWithoutPresence?: number;
 }
 
-const SUBSCRIBE = "subscription { stanza { subscribeForMessages { stanza } } }";
+const SUBSCRIPTIONS: Record<SoakStream, string> = {
+  stanza: "subscription { stanza { subscribeForMessages { stanza } } }",
+  events: "subscription { events { stream(types: [MESSAGE, PRESENCE]) { __typename ... on MessageEvent { message { body } } ... on PresenceEvent { presence { jid show } } } } }",
+};
+
+/** What one subscription result carries: a message body, or the presence of a contact. */
+function readResult(stream: SoakStream, result: any): { body?: string; presenceOf?: string } {
+  if (stream === "stanza") {
+    const stanza: string = result.data?.stanza?.subscribeForMessages?.stanza ?? "";
+    return { body: /<body>([^<]*)<\/body>/.exec(stanza)?.[1] };
+  }
+  const event = result.data?.events?.stream;
+  if (event?.__typename === "MessageEvent") return { body: event.message.body };
+  if (event?.__typename === "PresenceEvent") return { presenceOf: event.presence.jid };
+  return {};
+}
 /** The body of the messages that check a subscription is live; not counted as soak traffic. */
 const PROBE = "soak-probe";
 /** How long a round of probes waits for answers before probing the silent subscribers again. */
 const PROBE_ROUND_MS = 1_000;
+/**
+ * A silent subscriber is probed again only after this long: every probe to a stream not yet
+ * live waits in offline storage and is delivered when it starts, so probing each one every
+ * round piled up a backlog that delayed the first 30 s of a 300-stream events soak.
+ */
+const PROBE_AGAIN_MS = 5_000;
+/**
+ * How long the subscriptions may take to become live: 60 s, or 120 ms per subscriber when
+ * that is longer (an events.stream starts with more requests: roster, block list, archive,
+ * room list; 1 000 of them took over 60 s on a loaded 2-core machine).
+ */
+const liveWithinMs = (subscribers: number) => Math.max(120_000, subscribers * 120);
 /** At most this many messages from one sender (see runSoak). */
 const MESSAGES_PER_SENDER = 5_000;
+/** `events`: how often each sender changes its presence (away, back) during the run. */
+const PRESENCE_EVERY_MS = 3_000;
+/** `events`: how many subscription requests go out at once while setting up. */
+const SETUP_CONCURRENCY = 16;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -37,8 +76,16 @@ function percentile(sorted: number[], p: number): number {
  * steady rate, while other users query over HTTP; every message carries a sequence
  * number and a send time, so losses, duplicates and latency are counted exactly. Talks
  * only to its own sandbox Prosody and gateway on 127.0.0.1.
+ *
+ * With `stream: "events"` the subscribers hold `events.stream` (messages and presence)
+ * instead: each is subscribed to the presence of one sender, and the senders change
+ * their presence every few seconds while they send, so every stream also carries
+ * presence changes; the report then counts them too.
  */
-export async function runSoak(options: { subscribers: number; seconds: number; ratePerSecond: number; onProgress?: (line: string) => void }): Promise<SoakReport> {
+export async function runSoak(options: {
+  subscribers: number; seconds: number; ratePerSecond: number; stream?: SoakStream; onProgress?: (line: string) => void;
+}): Promise<SoakReport> {
+  const mode = options.stream ?? "stanza";
   const gw = await startGateway({ POOL_MAX_SESSIONS: String(options.subscribers + 100), SUBSCRIPTION_BUFFER: "100000" });
   const clients: Client[] = [];
   const senders: XmppSession[] = [];
@@ -58,24 +105,57 @@ export async function runSoak(options: { subscribers: number; seconds: number; r
     let received = 0;
     let duplicates = 0;
     let subscriptionErrors = 0;
+    const failures: string[] = []; // the first words of each subscription error, to tell why one never went live
     const live = new Set<string>(); // subscribers that received a probe
     let onLive: (() => void) | undefined;
+    // Presence seen per subscriber; counted only once the run started (`counting`).
+    const presenceSeen = new Map<string, number>();
+    let counting = false;
+    let presenceEvents = 0;
+
+    for (const user of senderUsers) {
+      const sender = await XmppSession.open({ service: gw.sandbox.service, domain: gw.sandbox.domain, username: user.username, password: user.password, iqTimeoutMs: 10_000, connectTimeoutMs: 10_000 });
+      senders.push(sender);
+      if (mode === "events") {
+        // Available, and approving every subscription request: the subscribers see its presence.
+        sender.onStanza((stanza) => {
+          if (stanza.name === "presence" && stanza.attrs.type === "subscribe") void sender.send(xml("presence", { to: stanza.attrs.from, type: "subscribed" })).catch(() => undefined);
+        });
+        await sender.send(xml("presence"));
+      }
+    }
+    if (mode === "events") {
+      const pairs = subscribers.map((user, i) => ({ user, contact: senderUsers[i % senderUsers.length]!.jid }));
+      await mapLimit(pairs, SETUP_CONCURRENCY, async ({ user, contact }) => {
+        const r = await gw.gql(`mutation { roster { subscription(contact: ${JSON.stringify(contact)}, action: INVITE) } }`, undefined, user);
+        if (r.status !== 200 || r.body.errors) throw new Error(`subscription request failed: ${JSON.stringify(r.body)}`);
+      });
+    }
 
     for (const user of subscribers) {
       seen.set(user.jid, new Set());
       const client = createClient({ url: gw.url.replace("http", "ws") + "/api/graphql", webSocketImpl: WebSocket, connectionParams: { Authorization: basicAuth(user) }, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
       clients.push(client);
-      client.subscribe({ query: SUBSCRIBE }, {
+      client.subscribe({ query: SUBSCRIPTIONS[mode] }, {
         next: (result: any) => {
-          const stanza: string = result.data?.stanza?.subscribeForMessages?.stanza ?? "";
-          if (stanza.includes(`<body>${PROBE}</body>`)) {
+          const { body, presenceOf } = readResult(mode, result);
+          if (presenceOf !== undefined) {
+            if (!counting) return;
+            presenceEvents++;
+            presenceSeen.set(user.jid, (presenceSeen.get(user.jid) ?? 0) + 1);
+            return;
+          }
+          if (body === PROBE) {
             live.add(user.jid);
             onLive?.();
             return;
           }
-          const match = /<body>soak (\d+) (\d+)<\/body>/.exec(stanza);
+          const match = /^soak (\d+) (\d+)$/.exec(body ?? "");
           if (!match) {
-            if (result.errors) subscriptionErrors++;
+            if (result.errors) {
+              subscriptionErrors++;
+              failures.push(`${user.jid}: ${JSON.stringify(result.errors).slice(0, 200)}`);
+            }
             return;
           }
           const seq = Number(match[1]);
@@ -85,20 +165,25 @@ export async function runSoak(options: { subscribers: number; seconds: number; r
           received++;
           latencies.push(Date.now() - Number(match[2]));
         },
-        error: () => subscriptionErrors++,
+        error: (error: unknown) => {
+          subscriptionErrors++;
+          failures.push(`${user.jid}: ${JSON.stringify(error instanceof Error ? error.message : error).slice(0, 200)}`);
+        },
         complete: () => undefined,
       });
-    }
-    for (const user of senderUsers) {
-      senders.push(await XmppSession.open({ service: gw.sandbox.service, domain: gw.sandbox.domain, username: user.username, password: user.password, iqTimeoutMs: 10_000, connectTimeoutMs: 10_000 }));
     }
     // A subscription is live once a message sent after it subscribed reaches it: probe every
     // subscriber that has not answered yet, round after round, until all have (a message to
     // a subscription not yet live is not delivered to it, so the count starts clean).
-    const deadline = Date.now() + 120_000;
+    const liveWithin = liveWithinMs(subscribers.length);
+    const deadline = Date.now() + liveWithin;
+    const probedAt = new Map<string, number>();
     while (live.size < subscribers.length) {
-      if (Date.now() > deadline) throw new Error(`only ${live.size} of ${subscribers.length} subscriptions became live within 120 s`);
-      const waiting = subscribers.filter((u) => !live.has(u.jid));
+      if (Date.now() > deadline) throw new Error(`only ${live.size} of ${subscribers.length} subscriptions became live within ${liveWithin / 1000} s; subscription errors: ${failures.slice(0, 10).join("; ") || "none"}`);
+      options.onProgress?.(`live ${live.size} of ${subscribers.length}`);
+      const now = Date.now();
+      const waiting = subscribers.filter((u) => !live.has(u.jid) && now - (probedAt.get(u.jid) ?? 0) >= PROBE_AGAIN_MS);
+      for (const u of waiting) probedAt.set(u.jid, now);
       await Promise.all(waiting.map((u, i) => senders[i % senders.length]!.send(xml("message", { to: u.jid, type: "chat" }, xml("body", {}, PROBE)))));
       await new Promise<void>((resolve) => {
         const nextRound = setTimeout(resolve, PROBE_ROUND_MS);
@@ -117,9 +202,15 @@ export async function runSoak(options: { subscribers: number; seconds: number; r
     let queries = 0;
     let queryErrors = 0;
     const end = Date.now() + options.seconds * 1000;
+    counting = true;
+    let away = false;
+    const toggler = mode === "events" ? setInterval(() => {
+      away = !away;
+      for (const sender of senders) void sender.send(xml("presence", {}, away ? xml("show", {}, "away") : null)).catch(() => undefined);
+    }, PRESENCE_EVERY_MS) : undefined;
     const sampler = setInterval(() => {
       rss.push(Math.round(process.memoryUsage().rss / 1048576));
-      options.onProgress?.(`sent ${seq} received ${received} rss ${rss.at(-1)} MB`);
+      options.onProgress?.(`sent ${seq} received ${received}${mode === "events" ? ` presence ${presenceEvents}` : ""} rss ${rss.at(-1)} MB`);
     }, 5000);
     const querying = (async () => {
       while (Date.now() < end) {
@@ -141,6 +232,7 @@ export async function runSoak(options: { subscribers: number; seconds: number; r
       const wait = next - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
+    clearInterval(toggler);
     await querying;
     // Let the last messages arrive.
     const drainUntil = Date.now() + 10_000;
@@ -163,6 +255,7 @@ export async function runSoak(options: { subscribers: number; seconds: number; r
       queryErrors,
       latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? 0 },
       rssMb: rss,
+      ...(mode === "events" && { presenceEvents, subscribersWithoutPresence: subscribers.filter((u) => !presenceSeen.get(u.jid)).length }),
     };
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));

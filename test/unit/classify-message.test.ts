@@ -57,6 +57,8 @@ describe("classifyMessage", () => {
     expect(event).toMatchObject({ __typename: "MessageEvent", cursor: null, message: { id: "R1", conversation: "tea@muc.localhost" } });
     expect(classifyMessage(received("<message from='tea@muc.localhost/bob' type='groupchat'><subject>Tea time</subject></message>")))
       .toMatchObject([{ __typename: "RoomEvent", kind: "SUBJECT", room: "tea@muc.localhost", subject: "Tea time", actor: "tea@muc.localhost/bob" }]);
+    // The current subject a room sends as the user enters is no change.
+    expect(classifyMessage(received("<message from='tea@muc.localhost' type='groupchat'><subject/></message>", { isEntrySubject: (room) => room === "tea@muc.localhost" }))).toEqual([]);
     expect(classifyMessage(received("<message from='tea@muc.localhost' type='groupchat'><x xmlns='http://jabber.org/protocol/muc#user'><status code='104'/></x></message>")))
       .toMatchObject([{ __typename: "RoomEvent", kind: "CONFIG" }]);
     expect(classifyMessage(received("<message from='tea@muc.localhost'><body>join us</body><x xmlns='http://jabber.org/protocol/muc#user'><invite from='bob@localhost/x'/></x></message>", { archiveId: "A4" })))

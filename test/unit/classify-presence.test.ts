@@ -46,6 +46,22 @@ describe("classifyPresence", () => {
   });
 });
 
+describe("RoomOccupants: the subject a room sends on entry", () => {
+  it("is due once per entry of the user's own occupant, again after leaving", () => {
+    const state = fresh();
+    const self = (extra = "") => `<presence from='tea@muc.localhost/alice'${extra}><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='owner' role='moderator'/><status code='110'/></x></presence>`;
+    expect(state.occupants.takeEntrySubject("tea@muc.localhost")).toBe(false);
+    presence(self(), state);
+    // A later presence of the user's own occupant (a status change) is no new entry.
+    presence(self().replace("<x", "<show>away</show><x"), state);
+    expect(state.occupants.takeEntrySubject("tea@muc.localhost")).toBe(true);
+    expect(state.occupants.takeEntrySubject("tea@muc.localhost")).toBe(false);
+    presence(self(" type='unavailable'"), state);
+    presence(self(), state);
+    expect(state.occupants.takeEntrySubject("tea@muc.localhost")).toBe(true);
+  });
+});
+
 describe("classifyPush", () => {
   const push = (xml: string) => classifyPush(parseXmlElement(xml), ALICE, AT);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  applyChanges, creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom, participantsFrom, toConfigMap,
+  applyChanges, creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom, isLightDescription, participantsFrom, toConfigMap,
 } from "../../src/muc-light/muc-light.mapping.js";
 import { buildInvitation, buildRoomList, buildSubjectMessage, invitedRoom, parseRoomList } from "../../src/muc-light/muc-light.stanzas.js";
 import { buildUnregister } from "../../src/xmpp/register.js";
@@ -143,5 +143,12 @@ describe("error mapping", () => {
     expect(isRoomMissing(new StanzaError("gone", "cancel", undefined))).toBe(true);
     expect(isNotMember(new StanzaError("registration-required", "auth", undefined))).toBe(true);
     expect(toApiError(new StanzaError("service-unavailable", "cancel", undefined), MUC_LIGHT_ERRORS.leave, ctx).message).toMatch(/owner of the room must remove/);
+  });
+});
+
+describe("isLightDescription", () => {
+  it("tells a mapped room's description from a plain room's", () => {
+    expect(isLightDescription(encodeDescription({ subject: "Owls", options: new Map([["k", "v"]]) }))).toBe(true);
+    for (const plain of [null, undefined, "", "A room about owls", "{\"muclight\": 3}", "[1]"]) expect(isLightDescription(plain)).toBe(false);
   });
 });
