@@ -104,12 +104,7 @@ describe.runIf(SERVER === "ejabberd")("session on ejabberd (which lists a user's
 
   it("sees a session end", async () => {
     const alice = await gw.sandbox.createUser();
-    const phone = await online(gw, alice, "phone", { priority: 0 });
-    expect((await gw.gql("{ session { listResources } }", undefined, alice)).body.data.session.listResources).toEqual(["phone"]);
-    await phone.close();
-    await expect
-      .poll(async () => (await gw.gql("{ session { countResources } }", undefined, alice)).body.data.session.countResources)
-      .toBe(0);
+    await expectSessionToEnd(gw, alice);
   });
 
   it("shows only the caller's sessions", async () => {
@@ -163,12 +158,7 @@ describe.runIf(SERVER === "prosody")("session on Prosody (which tells a user's s
   it("reports no sessions when only the gateway is connected, and sees a session end", async () => {
     const alice = await gw.sandbox.createUser();
     expect((await gw.gql(ALL, undefined, alice)).body).toEqual({ data: { session: { listResources: [], countResources: 0, listSessions: [] } } });
-    const phone = await online(gw, alice, "phone", { priority: 0 });
-    expect((await gw.gql("{ session { listResources } }", undefined, alice)).body.data.session.listResources).toEqual(["phone"]);
-    await phone.close();
-    await expect
-      .poll(async () => (await gw.gql("{ session { countResources } }", undefined, alice)).body.data.session.countResources)
-      .toBe(0);
+    await expectSessionToEnd(gw, alice);
   });
 
   it("is available for one round trip at priority -1 while asking, then unavailable, and takes nothing stored offline", async () => {
@@ -188,3 +178,13 @@ describe.runIf(SERVER === "prosody")("session on Prosody (which tells a user's s
     await later.waitFor((s) => s.name === "message" && s.getChildText("body") === "kept offline");
   });
 });
+
+/** A session of the user comes online, is listed, goes away, and the count follows. */
+async function expectSessionToEnd(gw: TestGateway, user: SandboxUser): Promise<void> {
+  const phone = await online(gw, user, "phone", { priority: 0 });
+  expect((await gw.gql("{ session { listResources } }", undefined, user)).body.data.session.listResources).toEqual(["phone"]);
+  await phone.close();
+  await expect
+    .poll(async () => (await gw.gql("{ session { countResources } }", undefined, user)).body.data.session.countResources)
+    .toBe(0);
+}
