@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { connect } from "node:net";
+import { expect } from "vitest";
 import { client, xml, type Element, type FullClient } from "@xmpp/client";
 import type { SandboxUser, XmppSandbox } from "../../scripts/sandbox/xmpp-sandbox.js";
 
@@ -135,4 +136,18 @@ export async function uploadThroughSlot(sandbox: XmppSandbox, c: FullClient, bod
   const put = await fetch(putUrl, { method: "PUT", headers, body });
   const got = await fetch(slot.getChild("get")!.attrs.url!);
   return { putUrl, putStatus: put.status, getStatus: got.status, got: await got.text() };
+}
+
+/**
+ * Checks a sandbox started with settings that offer PLAIN: it offers PLAIN beside
+ * SCRAM-SHA-1 and a new user logs in. Stops the sandbox afterwards, whatever happens.
+ */
+export async function expectPlainOffered(other: XmppSandbox): Promise<void> {
+  try {
+    expect(await saslMechanisms(other)).toEqual(expect.arrayContaining(["SCRAM-SHA-1", "PLAIN"]));
+    const user = await other.createUser();
+    expect(await loginJid(other, user)).toMatch(new RegExp(`^${user.jid}/`));
+  } finally {
+    await other.stop();
+  }
 }
