@@ -7,8 +7,7 @@ import { bareOf, parseJid, formatJid, bareJid } from "../xmpp/jid.js";
 import { buildChatMessage, buildHeadlineMessage } from "./stanza.stanzas.js";
 import { newStanzaId, type StanzaRecord } from "../xmpp/messages.js";
 import { sendCheckingRoute } from "../xmpp/remote-domain.js";
-import { queryArchive, type ArchiveQuery } from "../xmpp/mam.js";
-import { ArchiveCursors, isWholeSecond } from "./archive-cursor.js";
+import { readNewestBefore } from "../xmpp/archive-before.js";
 
 /** MongooseIM's default (and maximum) page of archived messages. */
 export const MAX_ARCHIVE_PAGE = 50;
@@ -93,7 +92,7 @@ function sendOrFail(session: XmppSession, stanza: Element): Promise<void> {
  *
  * `before` is inclusive of its own whole second, the precision of the API's timestamps:
  * passed the `timestamp` of a page's oldest message, it continues right before that
- * message (see {@link ArchiveCursors}); any other whole second includes every message
+ * message (see {@link readNewestBefore}); any other whole second includes every message
  * stamped within it; a `before` with a fraction is strict.
  */
 export async function getLastMessages(
@@ -101,18 +100,9 @@ export async function getLastMessages(
   options: { with?: string | null; before?: Date | null; limit?: number | null },
 ): Promise<{ stanzas: StanzaRecord[]; limit: number }> {
   const limit = Math.min(options.limit ?? MAX_ARCHIVE_PAGE, MAX_ARCHIVE_PAGE);
-  const cursors = session.memo.own("stanza.archive-cursors", () => new ArchiveCursors());
   const page = await orApiError(
-    queryArchive(session, { with: options.with, max: limit, ...boundOf(cursors, options.with, options.before) }),
+    readNewestBefore(session, { with: options.with }, options.before, limit),
     STANZA_ERRORS.archive, { user: session.bareJid },
   );
-  cursors.notePage(options.with, page.records[0]);
   return { stanzas: page.records, limit };
-}
-
-function boundOf(cursors: ArchiveCursors, withJid: string | null | undefined, before: Date | null | undefined): Pick<ArchiveQuery, "before" | "beforeId"> {
-  if (!before) return {};
-  const beforeId = cursors.continueFrom(withJid, before);
-  if (beforeId !== undefined) return { beforeId };
-  return { before: isWholeSecond(before) ? new Date(before.getTime() + 1000) : before };
 }

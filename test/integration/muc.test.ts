@@ -333,6 +333,17 @@ describe("entering, leaving and talking", () => {
     expect((await query(", pageSize: 2")).data.stanzas.map((x: { stanza: string }) => bodyOf(x.stanza))).toEqual(["m3", "from bob"]);
     expect((await query(", pageSize: 500")).data.limit).toBe(50);
     expect((await query(`, before: "2000-01-01T00:00:00Z"`)).data.stanzas).toEqual([]);
+    // Paging back by the oldest timestamp a page gave: the four messages share a second or
+    // two, and none is lost or repeated at the page boundaries.
+    const paged: string[] = [];
+    let before = "";
+    for (let pages = 0; pages < 10; pages++) {
+      const page = (await query(`, pageSize: 1${before}`)).data.stanzas as Array<{ timestamp: string; stanza: string }>;
+      if (page.length === 0) break;
+      paged.unshift(bodyOf(page[0]!.stanza)!);
+      before = `, before: ${s(page[0]!.timestamp)}`;
+    }
+    expect(paged).toEqual(["m1", "m2", "m3", "from bob"]);
 
     const missing = await muc(bob!, "query", `getRoomMessages(room: ${s(newRoom())}) { limit }`);
     expect(missing.error).toMatchObject({ message: "Room not found", extensions: { code: "room_not_found" } });
