@@ -75,6 +75,9 @@ export async function authenticate(credentials: Credentials, services: Services,
       throw new ApiError(apiError.code, apiError.message, apiError.context, apiError.httpStatus ?? 503);
     });
   await session();
+  // The caller may live on (a subscription, a graphql-ws connection): from here on it
+  // holds the SCRAM keys that proved the password, not the password.
+  credential = services.pool.sealed(bareJid, credential);
   services.telemetry.login("ok", bareJid, clientIp);
   return { jid: bareJid, username: local, domain, via, refreshToken, session };
 }

@@ -153,6 +153,23 @@ export class SessionPool {
   }
 
   /**
+   * A stand-in for a password the pool has proven, that holds no password: the SCRAM keys
+   * that proved it, registered as proven with the same proof (the same recheck bound), so
+   * that a subscription or connection living on after its login keeps no plaintext
+   * (DESIGN.md: never longer than the login) and still logs in again if it must. Returns
+   * `credential` itself when there are no keys (the server took PLAIN) or it is not proven.
+   */
+  sealed(bareJid: string, credential: PoolCredential): PoolCredential {
+    if (!("password" in credential)) return credential;
+    const entry = this.entries.get(bareJid);
+    const proof = entry?.verifiers.get(this.verifierOf(credential));
+    if (!entry || !proof?.keys) return credential;
+    const keys: PoolCredential = { keys: proof.keys };
+    entry.verifiers.set(this.verifierOf(keys), proof);
+    return keys;
+  }
+
+  /**
    * Keeps the user's session from idle closing and eviction until the returned function
    * is called (a live subscription needs it). The session must be in the pool.
    */

@@ -6,6 +6,7 @@ import type { RequestObserver } from "./request-record.js";
 import { paramsFromUrl, type RawParams } from "./request-params.js";
 import { clientIpOf } from "./http-limits.js";
 import { sendErrors, sendOutcome } from "./respond.js";
+import { forgetRequestAuthorization } from "./forget-authorization.js";
 
 // A comment line this often keeps proxies from closing an idle stream.
 const KEEP_ALIVE_MS = 15_000;
@@ -46,7 +47,10 @@ export function createSseHandler(pipeline: Pipeline, options: SseOptions = {}) {
       }
       const lastEventId = req.headers["last-event-id"];
       const record = options.observer?.of(req);
-      const outcome = await pipeline.serve("sse", raw, { authorization: req.headers.authorization, clientIp: (options.clientIp ?? clientIpOf)(req) }, {
+      const authorization = req.headers.authorization;
+      // The stream keeps `req` for its whole life: it must not keep the password with it.
+      forgetRequestAuthorization(req);
+      const outcome = await pipeline.serve("sse", raw, { authorization, clientIp: (options.clientIp ?? clientIpOf)(req) }, {
         ...(typeof lastEventId === "string" && lastEventId !== "" && { resumeFrom: lastEventId }),
         onOperation: (info) => record && (record.operation = info),
       });

@@ -11,6 +11,7 @@ import type { OriginPolicy } from "./origin-policy.js";
 import type { RequestObserver } from "./request-record.js";
 import type { OperationInfo } from "../telemetry/telemetry.js";
 import { formatResult, httpHintOf, withoutHttpHint } from "./format-result.js";
+import { forgetParamsAuthorization, forgetRequestAuthorization } from "./forget-authorization.js";
 
 /** The graphql-ws transport on an HTTP server's path, and how to end it. */
 export interface WsTransport {
@@ -87,6 +88,8 @@ export function attachWsTransport(server: Server, path: string, pipeline: Pipeli
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const header = authorizationOf(params) ?? ctx.extra.request.headers.authorization;
+        forgetParamsAuthorization(ctx.connectionParams);
+        forgetRequestAuthorization(ctx.extra.request);
         try {
           const authorization = typeof header === "string" ? header : undefined;
           contexts.set(ctx, await pipeline.authenticate({ authorization, clientIp: clientIp(ctx.extra.request) }));
@@ -107,6 +110,7 @@ export function attachWsTransport(server: Server, path: string, pipeline: Pipeli
           ? authorizationOf(extensions.headers as Record<string, unknown>)
           : undefined;
         if (own !== undefined) {
+          forgetParamsAuthorization(extensions!.headers as Record<string, unknown>);
           try {
             context = await pipeline.authenticate({ authorization: own, clientIp: clientIp(ctx.extra.request) });
           } catch (error) {

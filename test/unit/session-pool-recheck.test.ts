@@ -73,3 +73,36 @@ describe("SessionPool credential recheck", () => {
     await pool.close();
   });
 });
+
+describe("SessionPool sealed credentials", () => {
+  const keys = { hash: "SHA-256", salt: "c2FsdA==", iterations: 4096, clientKey: Buffer.from("ck"), serverKey: Buffer.from("sk") } as const;
+  function poolWithKeys(prove: CredentialProver, recheckMs: number) {
+    return new SessionPool({
+      maxSessions: 10, idleTimeoutMs: 60_000, recheckMs, prove,
+      open: async (login) => ({ ...standInSession(`${login.username}@localhost`), keys } as unknown as XmppSession),
+    });
+  }
+
+  it("turns a proven password into the keys that proved it, proven with the same bound", async () => {
+    const seen: Array<{ password?: string; keys?: unknown }> = [];
+    const pool = poolWithKeys(async (login) => { seen.push(login); return keys as never; }, 0);
+    const session = await pool.session(...ALICE);
+    const sealed = pool.sealed(ALICE[0], ALICE[2]);
+    expect(sealed).toEqual({ keys });
+    expect(JSON.stringify(sealed)).not.toContain("pw");
+    expect(pool.isProven(ALICE[0], sealed)).toBe(true);
+    // Used after the bound: re-proven with the keys alone, on the same session.
+    expect(await pool.session(ALICE[0], ALICE[1], sealed)).toBe(session);
+    expect(seen).toEqual([{ username: "alice", keys }]);
+    expect(pool.counters.logins).toBe(1);
+    await pool.close();
+  });
+
+  it("keeps a password the pool has not proven, or proved without keys (PLAIN)", async () => {
+    const pool = poolWith(async () => undefined, 60_000);
+    expect(pool.sealed(ALICE[0], ALICE[2])).toBe(ALICE[2]);
+    await pool.session(...ALICE);
+    expect(pool.sealed(ALICE[0], ALICE[2])).toBe(ALICE[2]);
+    await pool.close();
+  });
+});
