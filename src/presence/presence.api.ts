@@ -4,7 +4,7 @@ import { ApiError } from "../errors/api-error.js";
 import { toApiError } from "../errors/map-error.js";
 import { bareOf, resourceOf } from "../xmpp/jid.js";
 import type { ResourceState, Show } from "../xmpp/contact-presence.js";
-import { listContacts } from "../roster/roster.api.js";
+import { readRoster } from "../roster/roster.api.js";
 import { buildServerPing } from "../xmpp/ping.js";
 import { getLast } from "../last/last.api.js";
 import { mapLimit } from "../util/map-limit.js";
@@ -80,7 +80,7 @@ export async function getOwnPresence(session: XmppSession): Promise<ContactPrese
  * XEP-0012 when the server tells (queried after the brief presence ended).
  */
 export async function getContactsPresence(session: XmppSession, asked?: readonly string[] | null): Promise<ContactPresence[]> {
-  const roster = await listContacts(session);
+  const roster = await readRoster(session);
   const visible = new Set(roster.filter((i) => i.subscription === "TO" || i.subscription === "BOTH").map((i) => i.jid));
   const jids = asked ? [...new Set(asked.map((jid) => bareOf(jid)))] : roster.map((i) => i.jid);
   const book = presenceBookOf(session);
