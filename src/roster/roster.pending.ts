@@ -80,7 +80,11 @@ export class PendingRequests {
   }
 }
 
-/** The session's pending requests, listening on it from the first call on. */
+/**
+ * The session's pending requests, listening on it from the first call on. The app asks
+ * for it when a session opens, so that it hears what the server sends to any initial
+ * presence of the session, a stream's included.
+ */
 export function pendingRequestsOf(session: XmppSession): PendingRequests {
   return session.memo.own("roster:pending-requests", () => {
     const pending = new PendingRequests(session.bareJid);
@@ -94,8 +98,9 @@ export function pendingRequestsOf(session: XmppSession): PendingRequests {
  * answered at once; otherwise a glimpse makes the session available for one round trip
  * and collects the requests the server sends again — at priority −1, or at
  * {@link PRIORITY_FOR_REQUESTS} once the server holds the offline messages back
- * (XEP-0013). A session that something else holds available hears requests live; the
- * answer is then what it heard (the server does not send them again).
+ * (XEP-0013). A session that something else (a stream) holds available is not made
+ * available anew: the answer is then what it heard — the requests the server re-sent to
+ * that presence and those that arrived live since.
  * Concurrent reads share one glimpse.
  * @throws the session's errors.
  */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
-import { SERVER } from "../support/gateway.js";
+import { SERVER, basicAuth } from "../support/gateway.js";
+import { subscribeWs } from "../support/subscribers.js";
 import { useGateway } from "../support/use-gateway.js";
 import type { RawClient } from "../support/xmpp-client.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
@@ -19,6 +20,7 @@ async function rosterSeenBy(client: RawClient) {
 }
 
 const CONTACT_FIELDS = "jid name groups subscription ask";
+const REQUESTS = "subscription { events { stream(types: [SUBSCRIPTION_REQUEST]) { ... on SubscriptionRequestEvent { requester: from } } } }";
 
 describe("roster", () => {
   it("lists an empty roster for a new user", async () => {
@@ -204,6 +206,25 @@ describe("presence subscriptions", () => {
     const aliceClient = await gw.connect(alice!, { resource: "phone", presence: { priority: 0 } });
     await aliceClient.waitFor(isRequestFrom(dave!));
     expect(aliceClient.received.filter((s) => isRequestFrom(bob!)(s) || isRequestFrom(carol!)(s))).toEqual([]);
+  });
+
+  it("while a stream holds the session: the requests re-sent at its start and those arriving live show ask IN", async () => {
+    const [alice, bob, carol] = await gw.sandbox.createUsers(3);
+    const bobClient = await raw(bob!, false);
+    await bobClient.send(xml("presence", { to: alice!.jid, type: "subscribe" }));
+    await bobClient.iq(ping());
+    const sub = await subscribeWs(gw.url, { Authorization: basicAuth(alice!) }, REQUESTS);
+    try {
+      const requester = (e: any) => e?.data?.events?.stream?.requester;
+      await sub.waitFor((e) => requester(e) === bob!.jid);
+      const carolClient = await raw(carol!, false);
+      await carolClient.send(xml("presence", { to: alice!.jid, type: "subscribe" }));
+      await sub.waitFor((e) => requester(e) === carol!.jid);
+      const list = await gw.gql("{ roster { listContacts { jid subscription ask } } }", undefined, alice);
+      expect(list.body.data.roster.listContacts).toEqual([bob!, carol!].map((u) => ({ jid: u.jid, subscription: "NONE", ask: "IN" })).sort((a, b) => a.jid.localeCompare(b.jid)));
+    } finally {
+      await sub.stop();
+    }
   });
 
   it("INVITE sends a subscription request the contact receives, and shows ask OUT", async () => {
