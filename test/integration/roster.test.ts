@@ -3,7 +3,7 @@ import { xml } from "@xmpp/xml";
 import { SERVER, basicAuth } from "../support/gateway.js";
 import { subscribeWs } from "../support/subscribers.js";
 import { useGateway } from "../support/use-gateway.js";
-import type { RawClient } from "../support/xmpp-client.js";
+import { befriend, type RawClient } from "../support/xmpp-client.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const gw = useGateway();
@@ -178,6 +178,21 @@ describe("presence subscriptions", () => {
     const message = await aliceClient.waitFor((s) => s.name === "message" && s.getChildText("body") === "while you were away");
     expect(message.getChild("delay", "urn:xmpp:delay")).toBeDefined();
     await aliceClient.waitFor(isRequestFrom(bob!));
+  });
+
+  it("the read's brief presence lasts one round trip: a subscribed contact sees the gateway come and go", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!);
+    await befriend(await raw(alice!), bobClient);
+    const fromGateway = (s: { name: string; attrs: Record<string, string | undefined> }) =>
+      s.name === "presence" && !!s.attrs.from?.startsWith(`${alice!.jid}/graphql-`);
+    const list = await gw.gql("{ roster { listContacts { jid subscription } } }", undefined, alice);
+    expect(list.body.data.roster.listContacts).toEqual([{ jid: bob!.jid, subscription: "BOTH" }]);
+    const came = await bobClient.waitFor((s) => fromGateway(s) && s.attrs.type === undefined);
+    const went = await bobClient.waitFor((s) => fromGateway(s) && s.attrs.type === "unavailable");
+    const seen = bobClient.received.filter(fromGateway);
+    expect(seen).toEqual([came, went]);
+    expect(came.getChildText("priority")).toBe(SERVER === "ejabberd" ? "0" : "-1");
   });
 
   it("requests both ways show ask BOTH; ACCEPT and DECLINE clear the request, and the server keeps only the unanswered one", async () => {
