@@ -70,9 +70,11 @@ export async function addContact(
 }
 
 /**
- * Removes a roster item (and with it the subscriptions both ways).
- * @throws ApiError `contact_not_found` when it is not in the roster (the server's
- *         `item-not-found`, RFC 6121 §2.5.3).
+ * Removes a roster item (and with it the subscriptions both ways). A contact that is only
+ * a pending request ({@link listContacts} lists it) is removed by refusing the request,
+ * as MongooseIM removes its pending roster entry.
+ * @throws ApiError `contact_not_found` when it is neither (the server's `item-not-found`,
+ *         RFC 6121 §2.5.3).
  */
 export async function deleteContact(session: XmppSession, contact: string): Promise<string> {
   const context = { user: session.bareJid, contact };
@@ -80,7 +82,9 @@ export async function deleteContact(session: XmppSession, contact: string): Prom
     // RFC 6121 §2.5.3 wants item-not-found for an absent item, but ejabberd (23.01)
     // answers success: look first, so that every server reports contact_not_found.
     if (!(await readRoster(session)).some((i) => i.jid === contact)) {
-      throw new StanzaError("item-not-found", "cancel", undefined);
+      if (!(await readPendingRequests(session)).has(contact)) throw new StanzaError("item-not-found", "cancel", undefined);
+      await changeSubscription(session, contact, "DECLINE");
+      return `Contact ${contact} deleted successfully`;
     }
     await session.iq(buildRosterRemove(contact));
   } catch (error) {

@@ -180,6 +180,22 @@ describe("presence subscriptions", () => {
     await aliceClient.waitFor(isRequestFrom(bob!));
   });
 
+  it("deleting a contact that is only a pending request refuses the request", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!);
+    // Prosody delivers an answer to a request only to the resources that read the roster.
+    expect(await rosterSeenBy(bobClient)).toEqual([]);
+    await bobClient.send(xml("presence", { to: alice!.jid, type: "subscribe" }));
+    await bobClient.iq(ping());
+    const deleted = await gw.gql("mutation($c: JID!) { roster { deleteContact(contact: $c) } }", { c: bob!.jid }, alice);
+    expect(deleted.body.data.roster.deleteContact).toBe(`Contact ${bob!.jid} deleted successfully`);
+    await bobClient.waitFor((s) => s.name === "presence" && s.attrs.type === "unsubscribed" && s.attrs.from === alice!.jid);
+    expect((await gw.gql("{ roster { listContacts { jid } } }", undefined, alice)).body.data.roster.listContacts).toEqual([]);
+    // The server no longer keeps it: a client of Alice that becomes available is not sent it.
+    const aliceClient = await gw.connect(alice!, { resource: "phone", presence: { priority: 0 } });
+    expect(aliceClient.received.filter(isRequestFrom(bob!))).toEqual([]);
+  });
+
   it("the read's brief presence lasts one round trip: a subscribed contact sees the gateway come and go", async () => {
     const [alice, bob] = await gw.sandbox.createUsers(2);
     const bobClient = await raw(bob!);
