@@ -49,7 +49,7 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "roster",
     operations: ["roster.deleteContact", "roster.deleteContacts"],
-    protocol: "roster set `subscription='remove'` (RFC 6121 §2.1.6), after checking the contact is there",
+    protocol: "roster set `subscription='remove'` (RFC 6121 §2.1.6), after checking the contact is there; a contact that is only a pending request: presence `unsubscribed` (§3.2)",
   },
   {
     namespace: "roster",
