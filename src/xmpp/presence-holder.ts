@@ -62,8 +62,8 @@ export class PresenceHolder {
   private readonly glimpses: number[] = [];
   /** Told every presence while a glimpse that asked for it runs. */
   private readonly collectors = new Set<(stanza: Element) => void>();
-  /** The last-activity status to repeat when the presence a glimpse made ends. */
-  private statusToRepeat: string | undefined;
+  /** The last-activity status to repeat when the presence a glimpse made ends (none when unknown). */
+  private statusToRepeat: Promise<string> | undefined;
   private standalone = false;
   private wanted: WantedPresence = ONLINE;
   private carbonsOn = false;
@@ -130,7 +130,9 @@ export class PresenceHolder {
     try {
       await this.queue(async () => {
         if (this.announced === undefined && this.link.isOpen) {
-          this.statusToRepeat = parseLastReply(await this.link.iq(buildLastQuery()))?.status ?? "";
+          // Sent before the presence, so the server answers with the status recorded before
+          // it; the answer is needed only when the glimpse ends, so it is not waited for here.
+          this.statusToRepeat = this.link.iq(buildLastQuery()).then((reply) => parseLastReply(reply)?.status ?? "", () => "");
           initial = true;
         }
         await this.reconcile();
@@ -261,7 +263,7 @@ export class PresenceHolder {
     if (!this.link.isOpen) return;
     const target = this.target();
     if (target === undefined) {
-      if (this.announced !== undefined) await this.goUnavailable(this.wanted.show === "offline" ? this.wanted.status ?? undefined : this.statusToRepeat);
+      if (this.announced !== undefined) await this.goUnavailable(this.wanted.show === "offline" ? this.wanted.status ?? undefined : await this.statusToRepeat);
       return;
     }
     if (this.streams > 0 && !this.carbonsOn) {
