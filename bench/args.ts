@@ -2,7 +2,7 @@ import { parseSandboxKind, SANDBOX_KINDS, type SandboxKind } from "../scripts/sa
 import type { PasswordFormat } from "./context.js";
 
 /** The benchmark's phases, in the order they run (see run.ts for why this order). */
-export const PHASES = ["latency", "cold", "delivery", "scaling", "throughput", "telemetry"] as const;
+export const PHASES = ["latency", "cold", "delivery", "scaling", "throughput", "telemetry", "reproof"] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** Sizes and durations of one run. */

@@ -7,6 +7,7 @@ import type { LatencyResult } from "./phases/latency.js";
 import type { Growth, ScalingResult } from "./phases/scaling.js";
 import type { ThroughputResult } from "./phases/throughput.js";
 import type { TelemetryResult } from "./phases/telemetry.js";
+import type { ReproofResult } from "./phases/reproof.js";
 import type { ProfileSummary } from "./profile.js";
 
 /** What the phases measured (a phase that did not run is absent). */
@@ -17,6 +18,7 @@ export interface Results {
   scaling?: ScalingResult;
   throughput?: ThroughputResult;
   telemetry?: TelemetryResult;
+  reproof?: ReproofResult;
 }
 
 /** One line of the main table. */
@@ -158,6 +160,18 @@ export function buildRows(r: Results, server: ServerLabel): Row[] {
       figure: "gateway CPU per op under load: metrics + access logs on (gateway) vs off (raw column)",
       gateway: `${on.cpu.gatewayMsPerOp.toFixed(3)} ms`, raw: `${off.cpu.gatewayMsPerOp.toFixed(3)} ms`, ratio: x(on.cpu.gatewayMsPerOp / off.cpu.gatewayMsPerOp),
       target: "< 3 % more", verdict: verdict(cost < 0.03),
+    });
+  }
+  if (r.reproof) {
+    const { reproving, warm, load, boundSeconds } = r.reproof;
+    rows.push({
+      figure: `request that re-proves the password (gateway) vs warm (raw column), p50, bound ${boundSeconds} s`,
+      gateway: ms(reproving.p50), raw: ms(warm.p50), ratio: x(reproving.p50 / warm.p50), target: "", verdict: "info",
+    });
+    rows.push({
+      figure: `re-proofs per user per bound under load (${load.reproofs} in ${load.requests} requests, ${load.logins} logins)`,
+      gateway: load.reproofsPerUserPerBound.toFixed(2), raw: "", ratio: "", target: "≤ 1, no login",
+      verdict: verdict(load.reproofsPerUserPerBound <= 1 && load.logins === 0),
     });
   }
   cpuRow("gateway CPU per message to a subscriber", r.delivery?.gatewayCpu);

@@ -13,6 +13,7 @@ import { runLatency } from "./phases/latency.js";
 import { RAW_SESSION_CAP, runScaling } from "./phases/scaling.js";
 import { runThroughput } from "./phases/throughput.js";
 import { runTelemetry } from "./phases/telemetry.js";
+import { REPROOF_BOUND_S, runReproof } from "./phases/reproof.js";
 import { summariseProfileDir, type ProfileSummary } from "./profile.js";
 import { buildRows, render, renderHttpApiSummary, writeJson, type PassReport, type Results, type ServerLabel } from "./report.js";
 import { fillRosters } from "./setup.js";
@@ -21,7 +22,7 @@ import { fillRosters } from "./setup.js";
  * `npm run bench`: the gateway against raw XMPP, side by side, on one machine.
  * Sandbox server (Prosody, or ejabberd with --server ejabberd) → users with rosters →
  * gateway as a child process → phases:
- *   latency → cold → delivery → scaling → throughput
+ *   latency → cold → delivery → scaling → throughput → telemetry → reproof
  * Scaling reads the gateway's RSS, so it runs before throughput (whose 200 parallel
  * connections and buffers would inflate the heap). Cold users are kept apart from the
  * pool users, so the pool has never seen them.
@@ -190,6 +191,7 @@ async function runPass(passwordFormat: PasswordFormat | undefined, label: Server
     await phase("scaling", `scaling: ${options.scaleSteps.join(" → ")} users`, () => runScaling(ctx));
     await phase("throughput", `throughput: ${options.throughputUsers} users × ${options.throughputSeconds} s per side`, () => runThroughput(ctx));
     await phase("telemetry", "telemetry: gateway CPU per request with metrics and access logs on vs off", () => runTelemetry(ctx));
+    await phase("reproof", `reproof: requests that prove the password again (CREDENTIAL_RECHECK_S=${REPROOF_BOUND_S}) vs warm ones, re-proofs per bound`, () => runReproof(ctx));
     setup.gatewayConnections = http.connections;
     if (httpApi) setup.httpApiConnections = httpApi.connections;
   } finally {

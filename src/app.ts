@@ -106,7 +106,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const log = (error: unknown) => logger.error({ err: error }, "unexpected error");
   const metrics = config.http.metrics
-    ? createMetrics({ sessions: () => ({ pooled: services.pool.size, pinned: services.pool.pinnedSize }) })
+    ? createMetrics({ sessions: () => ({ pooled: services.pool.size, pinned: services.pool.pinnedSize }), proofs: () => services.pool.counters })
     : undefined;
   const telemetry = metrics ? fanOut(createLogTelemetry(logger), metrics.telemetry) : createLogTelemetry(logger);
   const observer = createRequestObserver(telemetry);

@@ -33,8 +33,12 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "roster",
     operations: ["roster.listContacts", "roster.getContact"],
-    protocol: "roster get, `jabber:iq:roster` (RFC 6121 §2.1.3); `getContact` filters it",
-    difference: { all: "`ask` IN/BOTH not visible" },
+    protocol: "roster get, `jabber:iq:roster` (RFC 6121 §2.1.3), plus the pending incoming requests (`ask` IN/BOTH, request-only contacts) the server re-sends to a brief available presence (§3.1.3), remembered 10 s per session; `getContact` filters it",
+    difference: {
+      all: "a read without a live stream shows the gateway online to contacts for one round trip; a request that arrives while the gateway is unavailable shows up to 10 s late",
+      prosody: "brief presence at priority −1",
+      ejabberd: "brief presence at priority 0 after asking for the offline-message headers (XEP-0013, so that offline messages stay for the user's clients): a message to the bare JID in those few ms (p50 1.4–3.8 ms) goes to the gateway, not to offline storage (MAM keeps it)",
+    },
   },
   {
     namespace: "roster",
@@ -45,7 +49,7 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "roster",
     operations: ["roster.deleteContact", "roster.deleteContacts"],
-    protocol: "roster set `subscription='remove'` (RFC 6121 §2.1.6), after checking the contact is there",
+    protocol: "roster set `subscription='remove'` (RFC 6121 §2.1.6), after checking the contact is there; a contact that is only a pending request: presence `unsubscribed` (§3.2)",
   },
   {
     namespace: "roster",

@@ -10,6 +10,7 @@ import { MemoryLoginThrottle, RedisLoginThrottle, type LoginThrottle } from "../
 import type { Services } from "../graphql/context.js";
 import { fanOut, type Telemetry } from "../telemetry/telemetry.js";
 import { createConnectionReporter } from "../telemetry/connection-reporter.js";
+import { pendingRequestsOf } from "../roster/roster.pending.js";
 
 declare module "../graphql/context.js" {
   /** What the gateway gives every resolver (see createServices). */
@@ -62,6 +63,9 @@ export function createServices(config: Config, overrides: ServiceOverrides = {},
       connections.opened(session.bareJid);
       session.onClose((reason) => connections.closed(session.bareJid, reason));
       roomReentry.attach(session);
+      // From the start, so that it hears the requests the server re-sends when a stream
+      // makes the session available (a read during that stream cannot make it glimpse).
+      pendingRequestsOf(session);
     },
     open: (login) =>
       connections.opening(login.username, XmppSession.open({

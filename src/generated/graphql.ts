@@ -1814,9 +1814,9 @@ export type RosterUserMutationSubscriptionArgs = {
 /** Reads the caller's roster (RFC 6121 contact list, `jabber:iq:roster`). */
 export type RosterUserQuery = {
   __typename?: 'RosterUserQuery';
-  /** Returns one roster item. Fails with `contact_not_found` when the JID is not in the caller's roster. */
+  /** Returns one roster item, or a contact whose subscription request awaits the caller's answer. Fails with `contact_not_found` when the JID is neither. */
   getContact?: Maybe<Contact>;
-  /** Returns every item of the caller's roster with its name, groups and subscription state. */
+  /** Returns every item of the caller's roster with its name, groups and subscription state, and each contact whose subscription request awaits the caller's answer (`ask` IN or BOTH). */
   listContacts?: Maybe<Array<Contact>>;
 };
 

@@ -4,7 +4,7 @@ import { ApiError } from "../errors/api-error.js";
 import { toApiError } from "../errors/map-error.js";
 import { bareOf, resourceOf } from "../xmpp/jid.js";
 import type { ResourceState, Show } from "../xmpp/contact-presence.js";
-import { listContacts } from "../roster/roster.api.js";
+import { readRoster } from "../roster/roster.api.js";
 import { buildServerPing } from "../xmpp/ping.js";
 import { getLast } from "../last/last.api.js";
 import { mapLimit } from "../util/map-limit.js";
@@ -17,9 +17,9 @@ import { contactPresence, presenceBookOf, type PresenceBook } from "./presence-b
 
 /** XEP-0012 queries in flight at once for one `contacts` read: a big roster must not flood the session. */
 export const LAST_SEEN_CONCURRENCY = 8;
-/** How long a borrowed presence waits for more presence once the server answered a ping. */
+/** How long a glimpse waits for more presence once the server answered a ping. */
 export const SETTLE_QUIET_MS = 150;
-/** The most a borrowed presence waits after the ping, whatever still trickles in. */
+/** The most a glimpse waits after the ping, whatever still trickles in. */
 export const SETTLE_MAX_MS = 750;
 
 export interface SetPresenceInput {
@@ -80,7 +80,7 @@ export async function getOwnPresence(session: XmppSession): Promise<ContactPrese
  * XEP-0012 when the server tells (queried after the brief presence ended).
  */
 export async function getContactsPresence(session: XmppSession, asked?: readonly string[] | null): Promise<ContactPresence[]> {
-  const roster = await listContacts(session);
+  const roster = await readRoster(session);
   const visible = new Set(roster.filter((i) => i.subscription === "TO" || i.subscription === "BOTH").map((i) => i.jid));
   const jids = asked ? [...new Set(asked.map((jid) => bareOf(jid)))] : roster.map((i) => i.jid);
   const book = presenceBookOf(session);
@@ -97,12 +97,12 @@ export async function getContactsPresence(session: XmppSession, asked?: readonly
 }
 
 /**
- * Makes the session available (PresenceHolder.borrow, priority −1) just long enough to
+ * Makes the session available (PresenceHolder.glimpse, priority −1) just long enough to
  * hear presence (see {@link settled}).
  */
 async function withPresence<T>(session: XmppSession, book: PresenceBook, expected: readonly string[], read: () => T): Promise<T> {
   try {
-    return await session.ownPresence.borrow(() => settled(session, book, expected), read);
+    return await session.ownPresence.glimpse(read, { settle: () => settled(session, book, expected) });
   } catch (error) {
     throw toApiError(error, {}, { user: session.bareJid });
   }

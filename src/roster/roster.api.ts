@@ -5,14 +5,15 @@ import { orApiError, toApiError } from "../errors/map-error.js";
 import { isRemote, unreachableDomain } from "../xmpp/remote-domain.js";
 import { domainOfJid } from "../xmpp/jid.js";
 import { ROSTER_ERRORS } from "./roster.errors.js";
+import { pendingRequestsOf, readPendingRequests, withPendingRequests } from "./roster.pending.js";
 import { buildServerPing } from "../xmpp/ping.js";
 import {
   buildRosterGet, buildRosterRemove, buildRosterSet, buildSubscriptionPresence, parseRosterItems,
   type RosterItem, type SubscriptionPresence,
 } from "./roster.stanzas.js";
 
-/** The caller's whole roster. */
-export async function listContacts(session: XmppSession): Promise<RosterItem[]> {
+/** The caller's roster as the server stores it (RFC 6121 §2.1.3), without pending incoming requests. */
+export async function readRoster(session: XmppSession): Promise<RosterItem[]> {
   try {
     return parseRosterItems(await session.iq(buildRosterGet()));
   } catch (error) {
@@ -21,8 +22,22 @@ export async function listContacts(session: XmppSession): Promise<RosterItem[]> 
 }
 
 /**
- * One roster item. XMPP has no single-item roster query, so this reads the roster.
- * @throws ApiError `contact_not_found` when the JID is not in the roster.
+ * The caller's whole roster as MongooseIM lists it: the stored items, with `ask` IN/BOTH
+ * where a contact's subscription request is pending, and each contact that is only a
+ * pending request (see roster.pending.ts: may make the session available briefly).
+ */
+export async function listContacts(session: XmppSession): Promise<RosterItem[]> {
+  const [items, pending] = await Promise.all([
+    readRoster(session),
+    orApiError(readPendingRequests(session), ROSTER_ERRORS.list, { user: session.bareJid }),
+  ]);
+  return withPendingRequests(items, pending);
+}
+
+/**
+ * One contact of {@link listContacts}: a roster item or a pending request. XMPP has no
+ * single-item roster query, so this reads the roster.
+ * @throws ApiError `contact_not_found` when the JID is neither.
  */
 export async function getContact(session: XmppSession, contact: string): Promise<RosterItem> {
   const item = (await listContacts(session)).find((i) => i.jid === contact);
@@ -55,17 +70,21 @@ export async function addContact(
 }
 
 /**
- * Removes a roster item (and with it the subscriptions both ways).
- * @throws ApiError `contact_not_found` when it is not in the roster (the server's
- *         `item-not-found`, RFC 6121 §2.5.3).
+ * Removes a roster item (and with it the subscriptions both ways). A contact that is only
+ * a pending request ({@link listContacts} lists it) is removed by refusing the request,
+ * as MongooseIM removes its pending roster entry.
+ * @throws ApiError `contact_not_found` when it is neither (the server's `item-not-found`,
+ *         RFC 6121 §2.5.3).
  */
 export async function deleteContact(session: XmppSession, contact: string): Promise<string> {
   const context = { user: session.bareJid, contact };
   try {
     // RFC 6121 §2.5.3 wants item-not-found for an absent item, but ejabberd (23.01)
     // answers success: look first, so that every server reports contact_not_found.
-    if (!(await listContacts(session)).some((i) => i.jid === contact)) {
-      throw new StanzaError("item-not-found", "cancel", undefined);
+    if (!(await readRoster(session)).some((i) => i.jid === contact)) {
+      if (!(await readPendingRequests(session)).has(contact)) throw new StanzaError("item-not-found", "cancel", undefined);
+      await changeSubscription(session, contact, "DECLINE");
+      return `Contact ${contact} deleted successfully`;
     }
     await session.iq(buildRosterRemove(contact));
   } catch (error) {
@@ -98,5 +117,6 @@ export async function changeSubscription(
   } catch (error) {
     throw toApiError(error, {}, { contact });
   }
+  if (action === "ACCEPT" || action === "DECLINE") pendingRequestsOf(session).answered(contact);
   return `Subscription stanza with type ${type} sent successfully`;
 }

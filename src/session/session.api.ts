@@ -44,7 +44,7 @@ async function listOwnSessions(session: XmppSession): Promise<Listing> {
   // The pooled session is itself connected: a server that lists sessions lists it too. One
   // that does not (Prosody returns its PEP nodes) would otherwise look like "no sessions".
   if (listed.includes(ownResource(session.jid, session.bareJid) ?? "")) return { via: "disco", resources: listed };
-  return { via: "presence", priorities: await orApiError(session.glimpseResources(), {}, context) };
+  return { via: "presence", priorities: await orApiError(session.ownPresence.clientResources(), {}, context) };
 }
 
 /** The user's resources in a listing, sorted, without the gateway's own (pooled) sessions. */

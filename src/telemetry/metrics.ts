@@ -15,6 +15,8 @@ const MAX_LABEL_VALUES = 200;
 /** What the metrics read when scraped rather than count as they happen. */
 export interface MetricsSources {
   sessions(): { pooled: number; pinned: number };
+  /** The pool's XMPP logins and re-proofs of credentials (SessionPool.counters) so far. */
+  proofs(): { logins: number; reproofs: number };
 }
 
 export interface Metrics {
@@ -67,6 +69,18 @@ export function createMetrics(sources: MetricsSources): Metrics {
       const { pooled, pinned } = sources.sessions();
       this.set({ state: "pooled" }, pooled);
       this.set({ state: "pinned" }, pinned);
+    },
+  });
+  new Counter({
+    name: "xmpp_graphql_credential_proofs_total",
+    help: "Credentials proven by the XMPP server: login (a new pooled session) or reproof (again after CREDENTIAL_RECHECK_S, one SASL exchange)",
+    labelNames: ["kind"], registers,
+    collect() {
+      // The pool counts; a scrape copies its totals.
+      const { logins, reproofs } = sources.proofs();
+      this.reset();
+      this.inc({ kind: "login" }, logins);
+      this.inc({ kind: "reproof" }, reproofs);
     },
   });
   for (const transport of ["http", "sse", "ws"]) subscriptions.set({ transport }, 0);

@@ -8,6 +8,19 @@ import { buildLastQuery, parseLastReply } from "./last-activity.js";
 /** The priority of a glimpse: below every routable client, so nothing is routed to it. */
 const PRIORITY_GLIMPSE = -1;
 
+/** How a {@link PresenceHolder.glimpse} makes the session available. */
+export interface GlimpseOptions {
+  /**
+   * The priority while only glimpses hold the session (default −1, so that nothing is
+   * routed to it); a priority the user chose wins.
+   */
+  priority?: number;
+  /** What to wait for once available before reading (default: one ping round trip). */
+  settle?: () => Promise<void>;
+  /** Told every presence that arrives while the glimpse runs, from its initial presence on. */
+  collect?: (stanza: Element) => void;
+}
+
 /** What the holder needs of its session. */
 export interface PresenceLink {
   /** Full JID bound by the server. */
@@ -37,14 +50,20 @@ const ONLINE: WantedPresence = { show: "online", status: null, priority: null, i
  * - the user's own `setWanted` without a subscription (`standalone`): available until the
  *   last subscription ends or the session closes, at priority −1 unless chosen, since no
  *   one reads messages routed to it;
- * - a read that needs the contacts' presence (`borrow`): available just for that read,
- *   at priority −1, so that no message is routed to the gateway meanwhile.
+ * - a read that needs what the server tells an available session (`glimpse`): available
+ *   just for that read, at priority −1 unless the read asks otherwise, so that no message
+ *   is routed to the gateway meanwhile.
  * `wanted.show` offline keeps it unavailable for subscriptions and `standalone` alike.
  * Presence changes go out one after another.
  */
 export class PresenceHolder {
   private streams = 0;
-  private borrowers = 0;
+  /** The priority each running glimpse asked for. */
+  private readonly glimpses: number[] = [];
+  /** Told every presence while a glimpse that asked for it runs. */
+  private readonly collectors = new Set<(stanza: Element) => void>();
+  /** The last-activity status to repeat when the presence a glimpse made ends (none when unknown). */
+  private statusToRepeat: Promise<string> | undefined;
   private standalone = false;
   private wanted: WantedPresence = ONLINE;
   private carbonsOn = false;
@@ -56,8 +75,6 @@ export class PresenceHolder {
   private epoch = 0;
   /** The user's own clients that are available, by resource, with their priority. */
   private readonly clientPriorities = new Map<string, number>();
-  /** While a glimpse runs: every other resource of the user heard of, with its priority. */
-  private glimpsed: Map<string, number> | undefined;
 
   constructor(private readonly link: PresenceLink) {}
 
@@ -92,19 +109,40 @@ export class PresenceHolder {
   }
 
   /**
-   * Runs `read` while the session is available, making it available (at priority −1)
-   * just for that when nothing else holds it.
-   * @param settle what to wait for once the session is available, e.g. the contacts'
-   *        presence that the server sends after initial presence.
+   * The one way to become available briefly: runs `read` while the session is available,
+   * making it available just for that when nothing else holds it, then unavailable again.
+   * Concurrent glimpses share one presence. While the glimpse made the session available,
+   * contacts see it online; the unavailable presence that ends it repeats the status the
+   * server had recorded as the user's last activity (XEP-0012; its time becomes now).
+   * @param read gets `initial`: whether this glimpse's own initial presence made the
+   *        session available, so that what the server sends in answer to one (RFC 6121
+   *        §4.2.2, §3.1.3: the other resources, contacts, pending subscription requests)
+   *        reached {@link GlimpseOptions.collect}; false when the session was already
+   *        available (the server sends none of that again).
+   * @throws what the session's iq and send throw.
    */
-  async borrow<T>(settle: () => Promise<void>, read: () => T | Promise<T>): Promise<T> {
-    this.borrowers++;
+  async glimpse<T>(read: (initial: boolean) => T | Promise<T>, options: GlimpseOptions = {}): Promise<T> {
+    const priority = options.priority ?? PRIORITY_GLIMPSE;
+    const collect = options.collect;
+    let initial = false;
+    this.glimpses.push(priority);
+    if (collect) this.collectors.add(collect);
     try {
-      await this.queue(() => this.reconcile());
-      await settle();
-      return await read();
+      await this.queue(async () => {
+        if (this.announced === undefined && this.link.isOpen) {
+          // Sent before the presence, so the server answers with the status recorded before
+          // it; the answer is needed only when the glimpse ends, so it is not waited for here.
+          this.statusToRepeat = this.link.iq(buildLastQuery()).then((reply) => parseLastReply(reply)?.status ?? "", () => "");
+          initial = true;
+        }
+        await this.reconcile();
+      });
+      await (options.settle ?? (() => this.link.iq(xml("iq", { type: "get" }, xml("ping", { xmlns: NS_PING })))))();
+      return await read(initial);
     } finally {
-      if (--this.borrowers === 0 && this.link.isOpen) await this.queue(() => this.reconcile()).catch(() => undefined);
+      if (collect) this.collectors.delete(collect);
+      this.glimpses.splice(this.glimpses.indexOf(priority), 1);
+      if (this.glimpses.length === 0 && this.link.isOpen) await this.queue(() => this.reconcile()).catch(() => undefined);
     }
   }
 
@@ -153,34 +191,15 @@ export class PresenceHolder {
   }
 
   /**
-   * The user's other available resources (gateway sessions included) with their priority,
-   * as the server tells an available session (RFC 6121 §4.2.2 leaves it to servers;
-   * Prosody sends them right after the initial presence, before answering anything sent
-   * later). A held session already knows its user's clients. Otherwise the session is made
-   * available for one server round trip at priority −1 — so that nothing stored offline is
-   * delivered to it (§8.5.2.1.1) — and unavailable again; contacts see that presence.
-   * Servers record that unavailable presence's status as the user's last activity
-   * (XEP-0012), so it repeats the status recorded before (the time becomes now).
+   * The user's other clients that are available, by resource, with their priority, as the
+   * server tells an available session (RFC 6121 §4.2.2 leaves it to servers; Prosody sends
+   * them right after the initial presence, before answering anything sent later). A held
+   * session already knows them; otherwise a {@link glimpse} at priority −1 learns them.
+   * Other gateway sessions are left out.
    * @throws what the session's iq and send throw.
    */
-  async glimpseResources(): Promise<Map<string, number>> {
-    let seen = new Map<string, number>();
-    await this.queue(async () => {
-      if (this.announced !== undefined) {
-        seen = new Map(this.clientPriorities);
-        return;
-      }
-      const status = parseLastReply(await this.link.iq(buildLastQuery()))?.status ?? "";
-      this.glimpsed = seen;
-      try {
-        await this.link.send(buildAvailablePresence(PRIORITY_GLIMPSE));
-        await this.link.iq(xml("iq", { type: "get" }, xml("ping", { xmlns: NS_PING })));
-      } finally {
-        this.glimpsed = undefined;
-        if (this.link.isOpen) await this.link.send(buildUnavailablePresence(status));
-      }
-    });
-    return seen;
+  clientResources(): Promise<Map<string, number>> {
+    return this.glimpse(() => new Map(this.clientPriorities));
   }
 
   /** Whether a live subscription currently holds the presence. */
@@ -194,7 +213,7 @@ export class PresenceHolder {
    * reacting to each other's priority would flip without end.
    */
   track(stanza: Element): void {
-    if (this.glimpsed) this.noteGlimpsed(stanza);
+    for (const collect of this.collectors) collect(stanza);
     if (this.announced === undefined) return;
     const own = parseOwnResourcePresence(stanza, this.link.bareJid);
     // The server echoes this session's own presence back to it; it is not a client either.
@@ -206,13 +225,6 @@ export class PresenceHolder {
     }
   }
 
-  private noteGlimpsed(stanza: Element): void {
-    const own = parseOwnResourcePresence(stanza, this.link.bareJid);
-    if (!own || resourceOf(this.link.jid) === own.resource) return;
-    if (own.priority === null) this.glimpsed!.delete(own.resource);
-    else this.glimpsed!.set(own.resource, own.priority);
-  }
-
   /** Runs a presence change after the ones before it, whether or not they failed. */
   private queue(change: () => Promise<void>): Promise<void> {
     this.change = this.change.catch(() => undefined).then(change);
@@ -221,11 +233,11 @@ export class PresenceHolder {
 
   /**
    * The presence the session should announce now, or undefined for unavailable. A
-   * borrowed presence is available even when the user chose offline: the read needs it.
+   * glimpse is available even when the user chose offline: the read needs it.
    */
   private target(): OwnPresence | undefined {
     const held = this.streams > 0 || this.standalone;
-    if (!(held && this.wanted.show !== "offline") && this.borrowers === 0) return undefined;
+    if (!(held && this.wanted.show !== "offline") && this.glimpses.length === 0) return undefined;
     const show = this.wanted.show === "offline" ? "online" : this.wanted.show;
     return { show, status: this.wanted.status, idleSince: this.wanted.idleSince, priority: this.wantedPriority() };
   }
@@ -236,10 +248,12 @@ export class PresenceHolder {
    * starts at {@link PRIORITY_ALONE} and moves below a client as soon as one is heard of;
    * starting below would never learn that no client is there. Meanwhile a routable client
    * has the same or a higher priority, so it keeps receiving what is sent to the bare JID.
-   * Without a subscription no one reads what reaches the session: never routable.
+   * Without a subscription no one reads what reaches the session: never routable, unless
+   * only glimpses hold it and one asked for more (the highest asked wins).
    */
   private wantedPriority(): number {
     if (this.wanted.priority !== null) return this.wanted.priority;
+    if (this.streams === 0 && !this.standalone && this.glimpses.length > 0) return Math.max(...this.glimpses);
     if (this.streams === 0) return PRIORITY_BEHIND_CLIENTS;
     return this.announced === undefined ? PRIORITY_ALONE : gatewayPriority(this.clientPriorities.values());
   }
@@ -249,7 +263,7 @@ export class PresenceHolder {
     if (!this.link.isOpen) return;
     const target = this.target();
     if (target === undefined) {
-      if (this.announced !== undefined) await this.goUnavailable(this.wanted.show === "offline" ? this.wanted.status ?? undefined : undefined);
+      if (this.announced !== undefined) await this.goUnavailable(this.wanted.show === "offline" ? this.wanted.status ?? undefined : await this.statusToRepeat);
       return;
     }
     if (this.streams > 0 && !this.carbonsOn) {
@@ -270,6 +284,7 @@ export class PresenceHolder {
     // Unavailable, the session hears nothing more of the other clients: forget them.
     this.announced = undefined;
     this.clientPriorities.clear();
+    this.statusToRepeat = undefined;
     await this.link.send(buildUnavailablePresence(status));
   }
 }

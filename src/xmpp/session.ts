@@ -277,14 +277,6 @@ export class XmppSession {
     return this.presence.announceUnavailable(status);
   }
 
-  /**
-   * The user's other available resources with their priority, learnt from presence
-   * (PresenceHolder.glimpseResources: may make the session available for a round trip).
-   */
-  glimpseResources(): Promise<Map<string, number>> {
-    return this.presence.glimpseResources();
-  }
-
   /** Whether something currently holds the session's presence (a live subscription). */
   get isAvailable(): boolean {
     return this.presence.isHeld;
@@ -292,9 +284,10 @@ export class XmppSession {
 
   /**
    * The session's presence beyond what subscriptions hold: what the user set, what is
-   * announced now, and brief availability for reads (PresenceHolder).
+   * announced now, brief availability for reads (PresenceHolder.glimpse) and the user's
+   * other clients it tells of.
    */
-  get ownPresence(): Pick<PresenceHolder, "setWanted" | "wantedPresence" | "announcedPresence" | "availabilityEpoch" | "borrow"> {
+  get ownPresence(): Pick<PresenceHolder, "setWanted" | "wantedPresence" | "announcedPresence" | "availabilityEpoch" | "glimpse" | "clientResources"> {
     return this.presence;
   }
 

@@ -8,6 +8,7 @@ import { basicAuth, type GqlResponse } from "../support/gateway.js";
 import { useGateway } from "../support/use-gateway.js";
 import { connectRawClient } from "../support/xmpp-client.js";
 import { subscribeWs } from "../support/subscribers.js";
+import { metricSample } from "../support/metrics-sample.js";
 
 // Issue 14 item 1: a password changed elsewhere stops working within CREDENTIAL_RECHECK_S.
 const BOUND_S = 1;
@@ -80,6 +81,8 @@ describe("credentials re-proved after CREDENTIAL_RECHECK_S", () => {
     const bob = await gw.sandbox.createUser();
     expect((await gw.gql(WHO, undefined, bob)).body.data.checkAuth.authStatus).toBe("AUTHORIZED");
     const before = { ...gw.app.pool.counters };
+    const reproofs = () => metricSample(gw.url, "xmpp_graphql_credential_proofs_total", { kind: "reproof" });
+    const reproofsBefore = await reproofs();
     const rounds = 3;
     for (let round = 0; round < rounds; round++) {
       await boundPasses();
@@ -90,6 +93,7 @@ describe("credentials re-proved after CREDENTIAL_RECHECK_S", () => {
     }
     expect(gw.app.pool.counters.reproofs - before.reproofs).toBe(rounds);
     expect(gw.app.pool.counters.logins - before.logins).toBe(0);
+    expect(await reproofs() - reproofsBefore).toBe(rounds);
   });
 
   it("refuses a token's keys within the bound once the password was changed by another client", async () => {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { basicAuth } from "../support/gateway.js";
 import { useGateway } from "../support/use-gateway.js";
 import { subscribeSse, subscribeWs, untilLive } from "../support/subscribers.js";
+import { metricSample } from "../support/metrics-sample.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 // Prometheus metrics (issue 17 item 3): the values move as requests, logins and
@@ -14,16 +15,7 @@ beforeAll(async () => {
 });
 
 /** The value of one sample of `/metrics` (0 when absent). */
-async function sample(name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${gw.url}/metrics`)).text();
-  for (const line of text.split("\n")) {
-    const match = /^([a-z_:]+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
-  }
-  return 0;
-}
+const sample = (name: string, labels: Record<string, string> = {}) => metricSample(gw.url, name, labels);
 
 const bodyOf = (stanza: string | undefined) => /<body>([^<]*)<\/body>/.exec(stanza ?? "")?.[1];
 const send = async (to: SandboxUser, body: string) => {
@@ -53,6 +45,10 @@ describe("/metrics", () => {
     expect(await sample("xmpp_graphql_iq_duration_seconds_count", { protocol: "jabber:iq:roster" })).toBeGreaterThanOrEqual(rosterIqs + 3);
     expect(await sample("xmpp_graphql_logins_total", { outcome: "failed" })).toBe(failedBefore + 1);
     expect(await sample("xmpp_graphql_logins_total", { outcome: "ok" })).toBeGreaterThanOrEqual(3);
+    // Pooled sessions are logged in once; re-proofs wait for CREDENTIAL_RECHECK_S (60 s).
+    expect(gw.app.pool.counters.logins).toBeGreaterThanOrEqual(1);
+    expect(await sample("xmpp_graphql_credential_proofs_total", { kind: "login" })).toBe(gw.app.pool.counters.logins);
+    expect(await sample("xmpp_graphql_credential_proofs_total", { kind: "reproof" })).toBe(0);
     expect(await sample("xmpp_graphql_requests_total", { transport: "http", status: "401", operation: "anonymous" })).toBeGreaterThanOrEqual(1);
     expect(await sample("xmpp_graphql_sessions", { state: "pooled" })).toBeGreaterThanOrEqual(1);
   });

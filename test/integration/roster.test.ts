@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
-import { SERVER } from "../support/gateway.js";
+import { SERVER, basicAuth } from "../support/gateway.js";
+import { subscribeWs } from "../support/subscribers.js";
 import { useGateway } from "../support/use-gateway.js";
-import type { RawClient } from "../support/xmpp-client.js";
+import { befriend, type RawClient } from "../support/xmpp-client.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 const gw = useGateway();
@@ -19,6 +20,7 @@ async function rosterSeenBy(client: RawClient) {
 }
 
 const CONTACT_FIELDS = "jid name groups subscription ask";
+const REQUESTS = "subscription { events { stream(types: [SUBSCRIPTION_REQUEST]) { ... on SubscriptionRequestEvent { requester: from } } } }";
 
 describe("roster", () => {
   it("lists an empty roster for a new user", async () => {
@@ -119,10 +121,11 @@ describe("roster", () => {
 });
 
 describe("presence subscriptions", () => {
-  // Issue 14 item 4: what `Contact.ask` IN/BOTH would have to be read from. The roster
-  // does not carry incoming requests (RFC 6121 §2.1.2.2); a server re-sends the pending
-  // ones at an initial presence (§3.1.3). To learn them without being handed the user's
-  // offline messages, the gateway would have to be available at a negative priority.
+  // What `Contact.ask` IN/BOTH is read from. The roster does not carry incoming requests
+  // (RFC 6121 §2.1.2.2); a server re-sends the pending ones at an initial presence
+  // (§3.1.3). ejabberd does so only at priority 0 or more, where it would also hand the
+  // session the user's offline messages unless the session asked for their headers first
+  // (XEP-0013): the gateway glimpses at -1 on Prosody, and at 0 after XEP-0013 on ejabberd.
   it("pending requests re-sent at an initial presence of priority -1: Prosody does, ejabberd only at 0 or more", async () => {
     const [alice, bob] = await gw.sandbox.createUsers(2);
     const bobClient = await raw(bob!, false);
@@ -142,6 +145,116 @@ describe("presence subscriptions", () => {
       expect(negative.received.filter(isRequest)).toEqual([]);
       const routable = await gw.connect(alice!, { resource: "routable", presence: { priority: 0 } });
       await routable.waitFor(isRequest);
+    }
+  });
+
+  const isRequestFrom = (user: SandboxUser) => (s: { name: string; attrs: Record<string, string | undefined> }) =>
+    s.name === "presence" && s.attrs.type === "subscribe" && s.attrs.from === user.jid;
+  const ping = () => xml("iq", { type: "get" }, xml("ping", { xmlns: "urn:xmpp:ping" }));
+  const contactOf = async (user: SandboxUser, contact: SandboxUser) => {
+    const r = await gw.gql(`query($c: JID!) { roster { getContact(contact: $c) { ${CONTACT_FIELDS} } } }`, { c: contact.jid }, user);
+    return r.body.data?.roster.getContact ?? r.body.errors?.[0]?.extensions?.code;
+  };
+
+  it("a request sent while the user is offline: ask IN, getContact finds it, and the user's offline messages still reach the user's own client", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!, false);
+    await bobClient.send(xml("message", { to: alice!.jid, type: "chat" }, xml("body", {}, "while you were away")));
+    await bobClient.send(xml("presence", { to: alice!.jid, type: "subscribe" }));
+    await bobClient.iq(ping());
+
+    const started = performance.now();
+    const list = await gw.gql(`{ roster { listContacts { ${CONTACT_FIELDS} } } }`, undefined, alice);
+    const coldMs = performance.now() - started;
+    const pendingOnly = { jid: bob!.jid, name: null, groups: [], subscription: "NONE", ask: "IN" };
+    expect(list.body).toEqual({ data: { roster: { listContacts: [pendingOnly] } } });
+    const again = performance.now();
+    expect(await contactOf(alice!, bob!)).toEqual(pendingOnly);
+    console.log(`listContacts with a pending-request glimpse (${SERVER}): ${coldMs.toFixed(1)} ms cold (login included), getContact within the bound ${(performance.now() - again).toFixed(1)} ms`);
+
+    // The gateway's glimpse took nothing from offline storage: the user's own client gets
+    // the message when it comes online, marked as delayed (stored while the user was away).
+    const aliceClient = await gw.connect(alice!, { resource: "phone", presence: { priority: 0 } });
+    const message = await aliceClient.waitFor((s) => s.name === "message" && s.getChildText("body") === "while you were away");
+    expect(message.getChild("delay", "urn:xmpp:delay")).toBeDefined();
+    await aliceClient.waitFor(isRequestFrom(bob!));
+  });
+
+  it("deleting a contact that is only a pending request refuses the request", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!);
+    // Prosody delivers an answer to a request only to the resources that read the roster.
+    expect(await rosterSeenBy(bobClient)).toEqual([]);
+    await bobClient.send(xml("presence", { to: alice!.jid, type: "subscribe" }));
+    await bobClient.iq(ping());
+    const deleted = await gw.gql("mutation($c: JID!) { roster { deleteContact(contact: $c) } }", { c: bob!.jid }, alice);
+    expect(deleted.body.data.roster.deleteContact).toBe(`Contact ${bob!.jid} deleted successfully`);
+    await bobClient.waitFor((s) => s.name === "presence" && s.attrs.type === "unsubscribed" && s.attrs.from === alice!.jid);
+    expect((await gw.gql("{ roster { listContacts { jid } } }", undefined, alice)).body.data.roster.listContacts).toEqual([]);
+    // The server no longer keeps it: a client of Alice that becomes available is not sent it.
+    const aliceClient = await gw.connect(alice!, { resource: "phone", presence: { priority: 0 } });
+    expect(aliceClient.received.filter(isRequestFrom(bob!))).toEqual([]);
+  });
+
+  it("the read's brief presence lasts one round trip: a subscribed contact sees the gateway come and go", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2);
+    const bobClient = await raw(bob!);
+    await befriend(await raw(alice!), bobClient);
+    const fromGateway = (s: { name: string; attrs: Record<string, string | undefined> }) =>
+      s.name === "presence" && !!s.attrs.from?.startsWith(`${alice!.jid}/graphql-`);
+    const list = await gw.gql("{ roster { listContacts { jid subscription } } }", undefined, alice);
+    expect(list.body.data.roster.listContacts).toEqual([{ jid: bob!.jid, subscription: "BOTH" }]);
+    const came = await bobClient.waitFor((s) => fromGateway(s) && s.attrs.type === undefined);
+    const went = await bobClient.waitFor((s) => fromGateway(s) && s.attrs.type === "unavailable");
+    const seen = bobClient.received.filter(fromGateway);
+    expect(seen).toEqual([came, went]);
+    expect(came.getChildText("priority")).toBe(SERVER === "ejabberd" ? "0" : "-1");
+  });
+
+  it("requests both ways show ask BOTH; ACCEPT and DECLINE clear the request, and the server keeps only the unanswered one", async () => {
+    const [alice, bob, carol, dave] = await gw.sandbox.createUsers(4);
+    for (const contact of [bob!, carol!, dave!]) {
+      const client = await raw(contact, false);
+      await client.send(xml("presence", { to: alice!.jid, type: "subscribe" }));
+      await client.iq(ping());
+    }
+    await gw.gql("mutation($c: JID!) { roster { subscription(contact: $c, action: INVITE) } }", { c: bob!.jid }, alice);
+    expect(await contactOf(alice!, bob!)).toMatchObject({ subscription: "NONE", ask: "BOTH" });
+    expect(await contactOf(alice!, carol!)).toMatchObject({ subscription: "NONE", ask: "IN" });
+    expect(await contactOf(alice!, dave!)).toMatchObject({ subscription: "NONE", ask: "IN" });
+
+    await gw.gql("mutation($c: JID!) { roster { subscription(contact: $c, action: ACCEPT) } }", { c: bob!.jid }, alice);
+    await gw.gql("mutation($c: JID!) { roster { subscription(contact: $c, action: DECLINE) } }", { c: carol!.jid }, alice);
+    // Bob now sees Alice's presence (FROM); her own request to him is still unanswered (OUT).
+    expect(await contactOf(alice!, bob!)).toMatchObject({ subscription: "FROM", ask: "OUT" });
+    expect(await contactOf(alice!, carol!)).toBe("contact_not_found");
+    const list = await gw.gql("{ roster { listContacts { jid ask } } }", undefined, alice);
+    expect(list.body.data.roster.listContacts).toEqual(expect.arrayContaining([{ jid: bob!.jid, ask: "OUT" }, { jid: dave!.jid, ask: "IN" }]));
+    expect(list.body.data.roster.listContacts).toHaveLength(2);
+
+    // What the server itself kept: a client of Alice that becomes available is sent Dave's
+    // request again (before the answer to its ping), and neither Bob's nor Carol's.
+    const aliceClient = await gw.connect(alice!, { resource: "phone", presence: { priority: 0 } });
+    await aliceClient.waitFor(isRequestFrom(dave!));
+    expect(aliceClient.received.filter((s) => isRequestFrom(bob!)(s) || isRequestFrom(carol!)(s))).toEqual([]);
+  });
+
+  it("while a stream holds the session: the requests re-sent at its start and those arriving live show ask IN", async () => {
+    const [alice, bob, carol] = await gw.sandbox.createUsers(3);
+    const bobClient = await raw(bob!, false);
+    await bobClient.send(xml("presence", { to: alice!.jid, type: "subscribe" }));
+    await bobClient.iq(ping());
+    const sub = await subscribeWs(gw.url, { Authorization: basicAuth(alice!) }, REQUESTS);
+    try {
+      const requester = (e: any) => e?.data?.events?.stream?.requester;
+      await sub.waitFor((e) => requester(e) === bob!.jid);
+      const carolClient = await raw(carol!, false);
+      await carolClient.send(xml("presence", { to: alice!.jid, type: "subscribe" }));
+      await sub.waitFor((e) => requester(e) === carol!.jid);
+      const list = await gw.gql("{ roster { listContacts { jid subscription ask } } }", undefined, alice);
+      expect(list.body.data.roster.listContacts).toEqual([bob!, carol!].map((u) => ({ jid: u.jid, subscription: "NONE", ask: "IN" })).sort((a, b) => a.jid.localeCompare(b.jid)));
+    } finally {
+      await sub.stop();
     }
   });
 

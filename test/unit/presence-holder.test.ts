@@ -53,11 +53,57 @@ describe("PresenceHolder", () => {
     expect(presences(sent).filter((s) => s.includes("unavailable"))).toHaveLength(1);
   });
 
-  it("borrows availability at priority -1 just for a read, and releases it", async () => {
+  it("glimpses at priority -1 just for a read, one presence for concurrent reads, and releases it", async () => {
     const { link, sent } = recordingLink();
     const holder = new PresenceHolder(link);
-    const values = await Promise.all([holder.borrow(async () => undefined, () => holder.availabilityEpoch), holder.borrow(async () => undefined, () => holder.availabilityEpoch)]);
-    expect(values).toEqual([1, 1]);
+    const values = await Promise.all([
+      holder.glimpse((initial) => [holder.availabilityEpoch, initial]),
+      holder.glimpse((initial) => [holder.availabilityEpoch, initial]),
+    ]);
+    expect(values).toEqual([[1, true], [1, false]]);
+    expect(presences(sent)).toEqual([`<presence><priority>-1</priority></presence>`, `<presence type="unavailable"/>`]);
+    expect(holder.availabilityEpoch).toBeUndefined();
+  });
+
+  it("a glimpse asks for its priority, tells its collector what arrives, and repeats the recorded status", async () => {
+    const { link, sent } = recordingLink();
+    link.iq = async (stanza: Element) => {
+      sent.push(stanza.toString());
+      const last = stanza.getChild("query", "jabber:iq:last");
+      return xml("iq", { type: "result" }, last ? xml("query", { xmlns: "jabber:iq:last", seconds: "5" }, "gone fishing") : undefined);
+    };
+    const holder = new PresenceHolder(link);
+    const heard: string[] = [];
+    const request = xml("presence", { from: "bob@localhost", type: "subscribe" });
+    await holder.glimpse(() => holder.track(request), { priority: 0, collect: (stanza) => heard.push(stanza.attrs.type ?? "available") });
+    holder.track(xml("presence", { from: "carol@localhost", type: "subscribe" }));
+    expect(heard).toEqual(["subscribe"]);
+    expect(presences(sent)).toEqual([`<presence><priority>0</priority></presence>`, `<presence type="unavailable"><status>gone fishing</status></presence>`]);
+  });
+
+  it("a glimpse while a stream holds the session changes nothing and is not initial", async () => {
+    const { link, sent } = recordingLink();
+    const holder = new PresenceHolder(link);
+    const release = await holder.hold();
+    const before = presences(sent).length;
+    expect(await holder.glimpse((initial) => initial, { priority: 5 })).toBe(false);
+    expect(presences(sent)).toHaveLength(before);
+    await release();
+  });
+
+  it("knows the user's clients: a held session at once, otherwise through a glimpse at -1", async () => {
+    const { link, sent } = recordingLink();
+    const holder = new PresenceHolder(link);
+    link.iq = async (stanza: Element) => {
+      sent.push(stanza.toString());
+      // The server answers initial presence with the other resources' presence first.
+      if (stanza.getChild("ping")) {
+        holder.track(xml("presence", { from: "alice@localhost/phone" }, xml("priority", {}, "3")));
+        holder.track(xml("presence", { from: "alice@localhost/graphql-ba9876543210" }, xml("priority", {}, "-1")));
+      }
+      return xml("iq", { type: "result" });
+    };
+    expect(await holder.clientResources()).toEqual(new Map([["phone", 3]]));
     expect(presences(sent)).toEqual([`<presence><priority>-1</priority></presence>`, `<presence type="unavailable"/>`]);
   });
 });
