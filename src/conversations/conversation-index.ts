@@ -24,7 +24,7 @@ export interface ConversationEntry {
   unread: number;
   lastReadId: string | null;
   favorite: boolean;
-  /** When the index learned the entry's latest change (gateway clock, ms). */
+  /** When the index learned the entry's latest change (gateway clock, see {@link stampOf}). */
   modifiedAt: number;
   /**
    * The newest message already considered for `unread` and the archive ids of that same
@@ -47,6 +47,16 @@ export interface ConversationIndex {
   /** Set once the first full scan is done. */
   built: boolean;
   entries: Map<string, ConversationEntry>;
+}
+
+/**
+ * The stamp of a change the index learns at `ms`: the end of that second. DateTime values
+ * go out to the second, so a watermark taken at `w` reads back as floor(w); every change
+ * learned at or after `w` is stamped above floor(w) and is never missed by
+ * `modifiedSince` (one learned earlier in that same second may come back twice).
+ */
+export function stampOf(ms: number): number {
+  return (Math.floor(ms / 1000) + 1) * 1000;
 }
 
 /** An empty entry for conversation `id`. */
@@ -93,15 +103,25 @@ function reactorSets(reactions: readonly Reaction[]): Map<string, string[]> {
   return sets;
 }
 
-/** Where an archive entry of the user's own archive belongs: the peer of a one-to-one message, or null. */
-export function peerOf(record: StanzaRecord, ownBareJid: string): string | null {
+const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
+
+/**
+ * Where an entry of the user's own archive belongs: the one-to-one chat with a peer, or
+ * a room it invites the user to, or nowhere (group chat copies, private messages through
+ * a room, errors, messages with the user's own JID or a server).
+ * @param ownBareJid the user's bare JID, lower-case.
+ */
+export function routeOwnRecord(record: StanzaRecord, ownBareJid: string): { kind: "chat"; peer: string } | { kind: "room"; room: string } | null {
   const stanza = record.stanza;
   if (stanza.attrs.type === "groupchat" || stanza.attrs.type === "error") return null;
   const scope: HistoryScope = { ownBareJid, room: null, ownNick: null };
+  const invitation = classifyArchived(record, scope).find((e) => e.__typename === "RoomEvent" && e.kind === "INVITATION");
+  if (invitation?.__typename === "RoomEvent") return { kind: "room", room: invitation.room.toLowerCase() };
+  if (stanza.getChild("x", NS_MUC_USER)) return null;
   const other = isOwnArchived(stanza, scope) ? stanza.attrs.to : stanza.attrs.from;
   if (!other) return null;
   const peer = bareOf(other).toLowerCase();
-  return peer === ownBareJid || !peer.includes("@") ? null : peer;
+  return peer === ownBareJid || !peer.includes("@") ? null : { kind: "chat", peer };
 }
 
 /**
@@ -187,8 +207,8 @@ export function parseCursor(cursor: string): { lastActivity: Date | null; id: st
 }
 
 /**
- * One page of the list: the entries modified at or after `modifiedSince` (all without
- * it), in list order, after the place `after` names, at most `first`.
+ * One page of the list: the entries stamped after `modifiedSince` (all without it), in
+ * list order, after the place `after` names, at most `first`.
  */
 export function pageOf(
   entries: Iterable<ConversationEntry>,
@@ -198,7 +218,7 @@ export function pageOf(
   const after = request.after;
   const probe = after ? { ...newEntry(after.id, "ONE_TO_ONE", 0), id: after.id, lastActivity: after.lastActivity } : null;
   const sorted = [...entries]
-    .filter((e) => since === null || e.modifiedAt >= since)
+    .filter((e) => since === null || e.modifiedAt > since)
     .filter((e) => probe === null || compareEntries(probe, e) < 0)
     .sort(compareEntries);
   const page = sorted.slice(0, request.first);
