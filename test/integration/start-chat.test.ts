@@ -107,6 +107,23 @@ describe("chat.startChat", () => {
     expect(bobClient.received.filter((s) => s.name === "message" && s.getChild("x", NS_MUC_USER))).toEqual([]);
   });
 
+  it("a first message that cannot be sent fails at send_message after the room exists: the room is destroyed, nobody invited", async () => {
+    const [alice, bob, carol] = await gw.sandbox.createUsers(3, "start-undo");
+    const bobClient = await gw.connect(bob!);
+    // A control character: the gateway refuses to send it (XML cannot carry it) only when the
+    // message goes out, after the room was created and the memberships granted.
+    const body = await startChat(alice!, { invitees: [bob!.jid, carol!.jid], message: "bell \u0007", subject: "Undone" });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: "invalid_input", step: "send_message" });
+    const room = body.errors![0]!.extensions!.room as string;
+    expect(room.endsWith(`@${gw.sandbox.mucDomain}`)).toBe(true);
+    expect(body.errors![0]!.extensions!.undone).toBeUndefined();
+    expect(await rooms(alice!)).toEqual([]);
+    // The room is gone for everyone, and no invitation was sent.
+    const info = await bobClient.iq(xml("iq", { type: "get", to: room }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" }))).catch((e: unknown) => e);
+    expect(["item-not-found", "gone"]).toContain((info as { condition?: string }).condition);
+    expect(bobClient.received.filter(isInvitation(room))).toEqual([]);
+  });
+
   it("one invitee on a domain the server cannot reach fails at send_message", async () => {
     const alice = await gw.sandbox.createUser();
     const body = await startChat(alice, { invitees: ["bob@nowhere.invalid"], message: "hi" });
