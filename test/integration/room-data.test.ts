@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
 import { SERVER, basicAuth } from "../support/gateway.js";
-import { useGateway } from "../support/use-gateway.js";
+import { useGateway, useSubscribers } from "../support/use-gateway.js";
 import type { RawClient } from "../support/xmpp-client.js";
-import { subscribeWs, untilLive, type Subscriber } from "../support/subscribers.js";
+import { isRoomEvent, streamEvent, subscribeWs, untilLive } from "../support/subscribers.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 /*
@@ -28,13 +28,10 @@ const ICON = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ
 const s = JSON.stringify;
 
 const gw = useGateway();
-const subs: Subscriber[] = [];
-afterAll(async () => {
-  await Promise.all(subs.map((sub) => sub.stop()));
-});
+const subs = useSubscribers();
 
-const event = (e: any) => e?.data?.events?.stream;
-const roomEvent = (room: string, kind: string) => (e: any) => event(e)?.__typename === "RoomEvent" && event(e).room === room && event(e).roomEvent === kind;
+const event = streamEvent;
+const roomEvent = isRoomEvent;
 const statuses = (st: Element) => (st.getChild("x", NS_MUC_USER)?.getChildren("status") ?? []).map((x) => x.attrs.code);
 
 async function setRoomData(user: SandboxUser, variables: Record<string, unknown>) {
