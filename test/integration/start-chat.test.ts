@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
-import { useGateway } from "../support/use-gateway.js";
+import { basicAuth } from "../support/gateway.js";
+import { useGateway, useSubscribers } from "../support/use-gateway.js";
+import { isRoomEvent, streamEvent, subscribeWs, untilLive } from "../support/subscribers.js";
 import type { RawClient } from "../support/xmpp-client.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
@@ -18,8 +20,14 @@ const START = `mutation($invitees: [BareJID!]!, $message: String!, $subject: Str
   } }
 }`;
 const ROOMS = "{ muc_light { listRooms } }";
+const STREAM = `subscription { events { stream {
+  __typename
+  ... on MessageEvent { message { body } }
+  ... on RoomEvent { room roomEvent: kind actor }
+} } }`;
 
 const gw = useGateway();
+const subs = useSubscribers();
 
 async function startChat(user: SandboxUser, variables: Record<string, unknown>) {
   const r = await gw.gql(START, variables, user);
@@ -63,14 +71,20 @@ describe("chat.startChat", () => {
     expect(conversation.subject).toBe("New building");
   });
 
-  it("three invitees: a room with the subject; each invitee gets the invitation and finds the first message", async () => {
+  it("three invitees: a room with the subject; the invitees get the invitation (stream or raw client) and find the first message", async () => {
     const [alice, ...invitees] = await gw.sandbox.createUsers(4, "start-room");
-    const clients = await Promise.all(invitees.map((u) => gw.connect(u!)));
+    // The first invitee follows its gateway event stream (with no other client, so that the
+    // invitation comes to the stream); the others use independent XMPP clients.
+    const clients = await Promise.all(invitees.slice(1).map((u) => gw.connect(u!)));
+    const sub = await subscribeWs(gw.url, { Authorization: basicAuth(invitees[0]!) }, STREAM);
+    subs.push(sub);
+    await untilLive(sub, (body) => clients[0]!.send(xml("message", { to: invitees[0]!.jid, type: "chat" }, xml("body", {}, body))), (e) => streamEvent(e)?.message?.body);
     const conversation = await started(alice!, { invitees: invitees.map((u) => u!.jid), message: "Welcome, all", subject: "Owls" });
     const room = conversation.id as string;
     expect(room.endsWith(`@${gw.sandbox.mucDomain}`)).toBe(true);
-    expect(conversation).toMatchObject({ kind: "ROOM", subject: "Owls", lastMessage: { body: "Welcome, all" } });
+    expect(conversation).toMatchObject({ kind: "ROOM", name: "Owls", subject: "Owls", lastMessage: { body: "Welcome, all" } });
     expect(await rooms(alice!)).toEqual([room]);
+    expect(streamEvent(await sub.waitFor(isRoomEvent(room, "INVITATION")))).toMatchObject({ actor: expect.stringContaining(alice!.jid) });
 
     for (const [i, c] of clients.entries()) {
       const invitation = await c.waitFor(isInvitation(room));
