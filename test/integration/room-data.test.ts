@@ -18,6 +18,7 @@ const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
 const STREAM = `subscription { events { stream {
   __typename
   ... on MessageEvent { message { body } }
+  ... on PresenceEvent { presence { jid } }
   ... on RoomEvent { room roomEvent: kind nick subject }
 } } }`;
 const SET = `mutation($room: BareJID!, $subject: String, $icon: String, $clearIcon: Boolean) {
@@ -87,6 +88,8 @@ describe("conversations.setRoomData on a MUC Light room", () => {
     await configSeen;
     await sub.waitFor(roomEvent(room, "CONFIG"));
     if (SERVER === "ejabberd") {
+      // ejabberd also announces the avatar's hash in presence from the room (XEP-0153).
+      await sub.waitFor(roomEvent(room, "ICON"));
       // The room's vCard (XEP-0486), as any XMPP client reads it.
       const vcard = await carolClient.iq(xml("iq", { type: "get", to: room }, xml("vCard", { xmlns: "vcard-temp" })));
       expect(vcard.getChild("vCard")?.getChild("PHOTO")?.getChildText("BINVAL")).toBe(ICON.split(",")[1]);
@@ -100,6 +103,12 @@ describe("conversations.setRoomData on a MUC Light room", () => {
     expect(cleared.error).toBeUndefined();
     expect(cleared.data).toMatchObject({ icon: null });
     expect((await setRoomData(alice!, { room, subject: "Owls" })).data).toMatchObject({ subject: "Owls", icon: null });
+    await sub.waitFor((e) => roomEvent(room, "SUBJECT")(e) && event(e).subject === "Owls");
+    // The room tells its stanzas in order: each icon change once (set, cleared) on ejabberd.
+    const icons = sub.events.filter(roomEvent(room, "ICON")).length;
+    expect(icons).toBe(SERVER === "ejabberd" ? 2 : 0);
+    // The room is never taken for a contact.
+    expect(sub.events.filter((e) => event(e)?.__typename === "PresenceEvent" && event(e).presence.jid === room)).toEqual([]);
   });
 
   it("a member is refused with MUC Light's not_allowed, a stranger with not_room_member; malformed input is invalid_input", async () => {
