@@ -15,7 +15,7 @@ import { buildServerPing } from "../xmpp/ping.js";
 import { mapLimit } from "../util/map-limit.js";
 import { MucOccupancy } from "../muc/muc.occupancy.js";
 import { listContacts } from "../roster/roster.api.js";
-import { listRooms as listLightRooms } from "../muc-light/muc-light.api.js";
+import { recordedRooms } from "../muc-light/muc-light.rooms.js";
 import { classifyArchived, type HistoryScope } from "./fold-history.js";
 import { findConversationMessage } from "./history.api.js";
 import { HISTORY_ERRORS } from "./history.errors.js";
@@ -288,8 +288,10 @@ function withFreshIndex<T>(session: XmppSession, task: (fresh: Fresh) => Promise
       if (created) unnamed.add(entry.id);
     };
     if (!fresh.index.built) {
-      // The first build: the MUC Light rooms the gateway has recorded for the user.
-      for (const room of await listLightRooms(session).catch(() => [])) addRoom(room);
+      // The first build: the MUC Light rooms the gateway has recorded for the user (the
+      // invitations among them are in the archive folded below too; rooms the user left
+      // refuse their archive and are dropped).
+      for (const room of await recordedRooms(session).catch(() => [])) addRoom(room);
     }
     for (const room of MucOccupancy.of(session).joinedRooms()) addRoom(room);
     applyBookmarks(fresh, unnamed);
