@@ -13,6 +13,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { createSchema } from "./app/schema.js";
 import { createServices, type ServiceOverrides } from "./app/services.js";
 import { createRouter, healthRoute, metricsRoute, readyRoute } from "./app/router.js";
+import { webChatRoutes } from "./app/web-chat.js";
 import { createReadiness } from "./health/readiness.js";
 import { probeXmppServer } from "./health/xmpp-probe.js";
 import { createPipeline } from "./server/pipeline.js";
@@ -157,6 +158,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     "/healthz": healthRoute({ stopping: () => stopping, sessions: () => services.pool.size }),
     "/readyz": readyRoute(readiness),
     ...(metrics && { "/metrics": metricsRoute(metrics.registry) }),
+    ...(config.http.webChat && webChatRoutes()),
   }, origins, { ...observer, graphqlPath: GRAPHQL_PATH, ssePath: SSE_PATH, quietPaths: new Set(["/healthz", "/readyz", "/metrics"]), clientIp }));
   server.keepAliveTimeout = 65_000;
   const ws = attachWsTransport(server, GRAPHQL_PATH, pipeline, { log, maxPayload: config.limits.maxBodyBytes, clientIp, origins, observer });

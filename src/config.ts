@@ -34,6 +34,7 @@ const schema = z.object({
     .optional(),
   TRUST_PROXY: decimal("TRUST_PROXY").pipe(z.number().max(10, "TRUST_PROXY counts proxy hops (0-10)")).default(0),
   GRAPHIQL: flag("GRAPHIQL"),
+  WEB_CHAT: flag("WEB_CHAT"),
   METRICS: flag("METRICS"),
   INTROSPECTION: flag("INTROSPECTION"),
   PORT: decimal("PORT").pipe(z.number().max(65535, "PORT must be at most 65535")).default(5561),
@@ -95,6 +96,8 @@ export interface Config {
     trustProxyHops: number;
     /** Serve the GraphiQL page (default: on, off when NODE_ENV=production). */
     graphiql: boolean;
+    /** Serve the example web chat at /chat/ (default: on, off when NODE_ENV=production; built by `npm run build:web-chat`). */
+    webChat: boolean;
     /** Answer __schema/__type (default: on, off when NODE_ENV=production). */
     introspection: boolean;
     /** Serve Prometheus metrics at /metrics (default: on). */
@@ -172,6 +175,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       corsOrigins: e.CORS_ORIGINS?.[0] === "*" ? "*" : (e.CORS_ORIGINS ?? []),
       trustProxyHops: e.TRUST_PROXY,
       graphiql: e.GRAPHIQL ?? !production,
+      webChat: e.WEB_CHAT ?? !production,
       introspection: e.INTROSPECTION ?? !production,
       metrics: e.METRICS ?? true,
     },
