@@ -56,10 +56,12 @@ function start(api: Api, me: string) {
   const typing = $("#typing"), contacts = $("#contacts"), status = $("#connection"), problem = $("#problem");
 
   const report = (error: unknown) => {
+    console.error(error);
     problem.textContent = error instanceof ApiFailure ? `${error.message} (${error.code})` : String(error);
   };
 
   const render = () => {
+    markSeen();
     renderList(list, store, actions);
     renderHeader(header, store, actions);
     // Re-drawing the messages keeps the reader where they were: at the bottom, or on the same message.
@@ -71,7 +73,6 @@ function start(api: Api, me: string) {
     renderContacts(contacts, store, actions);
     status.textContent = state.connection;
     status.dataset.state = state.connection;
-    markSeen();
   };
 
   // Read position: the newest message from the peer, sent once per new message, only while the page is visible.
@@ -104,6 +105,12 @@ function start(api: Api, me: string) {
   async function catchUp(id: string) {
     const newest = [...store.historyOf(id).messages.keys()].at(-1);
     const page = (await api.request(ops.History, { with: id, after: newest })).conversations?.messages;
+    store.addMessages(id, page?.items.filter(shown) ?? [], "newer");
+  }
+
+  /** The newest page again, replacing what is shown of it (changes folded in by the gateway). */
+  async function reloadNewest(id: string) {
+    const page = (await api.request(ops.History, { with: id })).conversations?.messages;
     store.addMessages(id, page?.items.filter(shown) ?? [], "newer");
   }
 
@@ -237,7 +244,8 @@ function start(api: Api, me: string) {
       const event = data.events?.stream;
       if (!event) return;
       if (event.__typename === "ResyncEvent") void resync().then(render, report);
-      store.apply(event);
+      const reread = store.apply(event);
+      if (reread) void reloadNewest(reread).then(render, report);
       render();
     },
     error: report,

@@ -14,7 +14,8 @@ export const WhoAmI = graphql(`
   query WhoAmI { checkAuth { username authStatus } }
 `);
 
-// A message as the page shows it; the conversation view and the list share it.
+// A message as the conversation view shows it. Page sizes stay small: the gateway's cost
+// limit (MAX_QUERY_COST) multiplies a selection's cost by `first`.
 export const MessageFields = graphql(`
   fragment MessageFields on Message {
     id conversation from timestamp body subject outgoing edited retracted
@@ -25,20 +26,20 @@ export const MessageFields = graphql(`
 export const ConversationFields = graphql(`
   fragment ConversationFields on Conversation {
     id kind name subject unreadCount lastReadId isFavorite lastActivity
-    lastMessage { ...MessageFields }
+    lastMessage { id conversation from timestamp body outgoing retracted }
   }
 `);
 
 export const Conversations = graphql(`
   query Conversations($after: String) {
-    conversations { list(first: 50, after: $after) { items { ...ConversationFields } endCursor hasMore } }
+    conversations { list(first: 20, after: $after) { items { ...ConversationFields } endCursor hasMore } }
   }
 `);
 
 export const History = graphql(`
   query History($with: BareJID!, $before: String, $after: String) {
     conversations {
-      messages(with: $with, before: $before, after: $after, first: 30) {
+      messages(with: $with, before: $before, after: $after, first: 25) {
         items { ...MessageFields } startCursor endCursor hasBefore hasAfter
       }
     }

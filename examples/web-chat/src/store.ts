@@ -7,7 +7,7 @@ import { bareOf } from "./dom";
 import type { ConversationFieldsFragment, EventsSubscription, MessageFieldsFragment } from "./gql/graphql";
 
 export type Message = MessageFieldsFragment;
-export type Conversation = Omit<ConversationFieldsFragment, "lastMessage"> & { lastMessage?: Message | null };
+export type Conversation = ConversationFieldsFragment;
 type StreamEvent = NonNullable<NonNullable<EventsSubscription["events"]>["stream"]>;
 
 export interface Contact {
@@ -55,7 +55,7 @@ export function createStore(me: string) {
     let conversation = state.conversations.get(id);
     if (!conversation) {
       const contact = state.contacts.get(id);
-      conversation = { id, kind: "ONE_TO_ONE", name: contact?.name ?? null, subject: null, lastReadId: null, lastActivity: null, unreadCount: 0, isFavorite: false };
+      conversation = { id, kind: "ONE_TO_ONE", name: contact?.name ?? null, subject: null, lastReadId: null, lastActivity: null, lastMessage: null, unreadCount: 0, isFavorite: false };
       state.conversations.set(id, conversation);
     }
     return conversation;
@@ -84,16 +84,24 @@ export function createStore(me: string) {
     return fresh;
   }
 
-  function updateMessage(conversation: string, id: string, change: (m: Message) => Message) {
+  /** Changes a shown message; false when it is not shown (under another id, or not loaded). */
+  function updateMessage(conversation: string, id: string, change: (m: Message) => Message): boolean {
     const history = state.histories.get(conversation);
     const message = history?.messages.get(id);
-    if (history && message) history.messages.set(id, change(message));
-    const last = state.conversations.get(conversation)?.lastMessage;
-    if (last?.id === id) conversationOf(conversation).lastMessage = change(last);
+    if (!history || !message) return false;
+    const changed = change(message);
+    history.messages.set(id, changed);
+    const entry = state.conversations.get(conversation);
+    if (entry?.lastMessage?.id === id) entry.lastMessage = changed;
+    return true;
   }
 
-  /** Folds one event of the stream into the state. */
-  function apply(event: StreamEvent) {
+  /**
+   * Folds one event of the stream into the state. Returns a conversation to read again
+   * when a change names a message the page shows under another id: the stream names the
+   * caller's own messages sent through the gateway by the sender's id, not the archive's.
+   */
+  function apply(event: StreamEvent): string | undefined {
     if (event.cursor) state.cursor = event.cursor;
     switch (event.__typename) {
       case "MessageEvent": {
@@ -116,15 +124,15 @@ export function createStore(me: string) {
         else state.peerRead.set(event.conversation, event.upTo);
         return;
       case "EditEvent":
-        return updateMessage(event.conversation, event.id, () => event.edited);
+        return changed(event.conversation, updateMessage(event.conversation, event.id, () => event.edited));
       case "RetractEvent":
-        return updateMessage(event.conversation, event.id, (m) => ({ ...m, retracted: true, body: null }));
+        return changed(event.conversation, updateMessage(event.conversation, event.id, (m) => ({ ...m, retracted: true, body: null })));
       case "ReactionEvent":
-        return updateMessage(event.conversation, event.id, (m) => ({ ...m, reactions: withReactions(m.reactions, event.reactor, event.emojis) }));
+        return changed(event.conversation, updateMessage(event.conversation, event.id, (m) => ({ ...m, reactions: withReactions(m.reactions, event.reactor, event.emojis) })));
       case "RoomEvent":
         if (event.roomEvent === "SUBJECT") conversationOf(event.room).subject = event.subject;
         conversationOf(event.room).kind = "ROOM";
-        return;
+        return undefined;
       case "PresenceEvent": {
         const p = event.presence;
         const contact = state.contacts.get(p.jid) ?? { jid: p.jid, show: "OFFLINE" };
@@ -146,6 +154,9 @@ export function createStore(me: string) {
         return;
     }
   }
+
+  const changed = (conversation: string, shown: boolean) =>
+    !shown && state.histories.get(conversation)?.loaded ? conversation : undefined;
 
   /** The list as shown: favourites on top, then newest activity first. */
   const sortedConversations = () =>

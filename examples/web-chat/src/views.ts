@@ -50,6 +50,7 @@ export function renderMessages(el: Element, store: Store, actions: Actions): voi
   const history = id ? state.histories.get(id) : undefined;
   if (!id || !history) return fill(el);
   const read = state.peerRead.get(id);
+  const room = state.conversations.get(id)?.kind === "ROOM";
   const messages = [...history.messages.values()];
   // The read marker goes under the newest of the caller's messages up to the peer's position.
   const readIndex = read ? messages.findIndex((m) => m.id === read) : -1;
@@ -57,7 +58,8 @@ export function renderMessages(el: Element, store: Store, actions: Actions): voi
   fill(el,
     history.hasBefore ? h("li", { class: "more" }, "Scroll up for older messages") : h("li", { class: "more" }, "Start of the conversation"),
     ...messages.map((m) => h("li", { class: `message${m.outgoing ? " mine" : ""}${m.retracted ? " retracted" : ""}`, "data-id": m.id },
-      !m.outgoing && h("span", { class: "from" }, m.from.includes("/") && bareOf(m.from) === id ? m.from.slice(id.length + 1) : bareOf(m.from)),
+      // In a room, who wrote it (the occupant's nickname); in a one-to-one chat the side says it.
+      room && !m.outgoing && h("span", { class: "from" }, nickOf(m.from)),
       h("span", { class: "body" }, m.retracted ? "This message was retracted." : m.body ?? ""),
       h("span", { class: "meta" }, timeOf(m.timestamp), m.edited && !m.retracted ? " · edited" : ""),
       m.reactions.length > 0 && h("span", { class: "reactions" }, ...m.reactions.map((r) => h("span", { class: "reaction", title: r.by.join(", ") }, `${r.emoji} ${r.count}`))),
@@ -72,9 +74,14 @@ export function renderMessages(el: Element, store: Store, actions: Actions): voi
 }
 
 export function renderTyping(el: Element, store: Store): void {
-  const who = store.state.open ? store.state.typing.get(store.state.open) : undefined;
-  fill(el, who && `${who.includes("/") && bareOf(who) === store.state.open ? who.split("/").slice(1).join("/") : bareOf(who)} is typing…`);
+  const id = store.state.open;
+  const who = id ? store.state.typing.get(id) : undefined;
+  const room = id ? store.state.conversations.get(id)?.kind === "ROOM" : false;
+  fill(el, who && `${room ? nickOf(who) : bareOf(who)} is typing…`);
 }
+
+/** An occupant JID's nickname: everything after the room's bare JID. */
+const nickOf = (occupant: string) => occupant.slice(occupant.indexOf("/") + 1);
 
 const DOT: Record<string, string> = { ONLINE: "online", CHAT: "online", AWAY: "away", XA: "away", DND: "dnd", OFFLINE: "offline" };
 

@@ -18,9 +18,9 @@ type Documents = {
     "\n  mutation RequestToken { token { requestToken { access } } }\n": typeof types.RequestTokenDocument,
     "\n  query WhoAmI { checkAuth { username authStatus } }\n": typeof types.WhoAmIDocument,
     "\n  fragment MessageFields on Message {\n    id conversation from timestamp body subject outgoing edited retracted\n    reactions { emoji count by }\n  }\n": typeof types.MessageFieldsFragmentDoc,
-    "\n  fragment ConversationFields on Conversation {\n    id kind name subject unreadCount lastReadId isFavorite lastActivity\n    lastMessage { ...MessageFields }\n  }\n": typeof types.ConversationFieldsFragmentDoc,
-    "\n  query Conversations($after: String) {\n    conversations { list(first: 50, after: $after) { items { ...ConversationFields } endCursor hasMore } }\n  }\n": typeof types.ConversationsDocument,
-    "\n  query History($with: BareJID!, $before: String, $after: String) {\n    conversations {\n      messages(with: $with, before: $before, after: $after, first: 30) {\n        items { ...MessageFields } startCursor endCursor hasBefore hasAfter\n      }\n    }\n  }\n": typeof types.HistoryDocument,
+    "\n  fragment ConversationFields on Conversation {\n    id kind name subject unreadCount lastReadId isFavorite lastActivity\n    lastMessage { id conversation from timestamp body outgoing retracted }\n  }\n": typeof types.ConversationFieldsFragmentDoc,
+    "\n  query Conversations($after: String) {\n    conversations { list(first: 20, after: $after) { items { ...ConversationFields } endCursor hasMore } }\n  }\n": typeof types.ConversationsDocument,
+    "\n  query History($with: BareJID!, $before: String, $after: String) {\n    conversations {\n      messages(with: $with, before: $before, after: $after, first: 25) {\n        items { ...MessageFields } startCursor endCursor hasBefore hasAfter\n      }\n    }\n  }\n": typeof types.HistoryDocument,
     "\n  mutation SendMessage($to: JID!, $body: String!) { stanza { sendMessage(to: $to, body: $body) { id } } }\n": typeof types.SendMessageDocument,
     "\n  mutation SendGroupMessage($room: BareJID!, $body: String!) { muc_light { sendMessageToRoom(room: $room, body: $body) } }\n": typeof types.SendGroupMessageDocument,
     "\n  mutation SendChatState($to: JID!, $state: ChatState!) { chat { sendChatState(to: $to, state: $state) } }\n": typeof types.SendChatStateDocument,
@@ -41,9 +41,9 @@ const documents: Documents = {
     "\n  mutation RequestToken { token { requestToken { access } } }\n": types.RequestTokenDocument,
     "\n  query WhoAmI { checkAuth { username authStatus } }\n": types.WhoAmIDocument,
     "\n  fragment MessageFields on Message {\n    id conversation from timestamp body subject outgoing edited retracted\n    reactions { emoji count by }\n  }\n": types.MessageFieldsFragmentDoc,
-    "\n  fragment ConversationFields on Conversation {\n    id kind name subject unreadCount lastReadId isFavorite lastActivity\n    lastMessage { ...MessageFields }\n  }\n": types.ConversationFieldsFragmentDoc,
-    "\n  query Conversations($after: String) {\n    conversations { list(first: 50, after: $after) { items { ...ConversationFields } endCursor hasMore } }\n  }\n": types.ConversationsDocument,
-    "\n  query History($with: BareJID!, $before: String, $after: String) {\n    conversations {\n      messages(with: $with, before: $before, after: $after, first: 30) {\n        items { ...MessageFields } startCursor endCursor hasBefore hasAfter\n      }\n    }\n  }\n": types.HistoryDocument,
+    "\n  fragment ConversationFields on Conversation {\n    id kind name subject unreadCount lastReadId isFavorite lastActivity\n    lastMessage { id conversation from timestamp body outgoing retracted }\n  }\n": types.ConversationFieldsFragmentDoc,
+    "\n  query Conversations($after: String) {\n    conversations { list(first: 20, after: $after) { items { ...ConversationFields } endCursor hasMore } }\n  }\n": types.ConversationsDocument,
+    "\n  query History($with: BareJID!, $before: String, $after: String) {\n    conversations {\n      messages(with: $with, before: $before, after: $after, first: 25) {\n        items { ...MessageFields } startCursor endCursor hasBefore hasAfter\n      }\n    }\n  }\n": types.HistoryDocument,
     "\n  mutation SendMessage($to: JID!, $body: String!) { stanza { sendMessage(to: $to, body: $body) { id } } }\n": types.SendMessageDocument,
     "\n  mutation SendGroupMessage($room: BareJID!, $body: String!) { muc_light { sendMessageToRoom(room: $room, body: $body) } }\n": types.SendGroupMessageDocument,
     "\n  mutation SendChatState($to: JID!, $state: ChatState!) { chat { sendChatState(to: $to, state: $state) } }\n": types.SendChatStateDocument,
@@ -76,15 +76,15 @@ export function graphql(source: "\n  fragment MessageFields on Message {\n    id
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ConversationFields on Conversation {\n    id kind name subject unreadCount lastReadId isFavorite lastActivity\n    lastMessage { ...MessageFields }\n  }\n"): typeof import('./graphql').ConversationFieldsFragmentDoc;
+export function graphql(source: "\n  fragment ConversationFields on Conversation {\n    id kind name subject unreadCount lastReadId isFavorite lastActivity\n    lastMessage { id conversation from timestamp body outgoing retracted }\n  }\n"): typeof import('./graphql').ConversationFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Conversations($after: String) {\n    conversations { list(first: 50, after: $after) { items { ...ConversationFields } endCursor hasMore } }\n  }\n"): typeof import('./graphql').ConversationsDocument;
+export function graphql(source: "\n  query Conversations($after: String) {\n    conversations { list(first: 20, after: $after) { items { ...ConversationFields } endCursor hasMore } }\n  }\n"): typeof import('./graphql').ConversationsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query History($with: BareJID!, $before: String, $after: String) {\n    conversations {\n      messages(with: $with, before: $before, after: $after, first: 30) {\n        items { ...MessageFields } startCursor endCursor hasBefore hasAfter\n      }\n    }\n  }\n"): typeof import('./graphql').HistoryDocument;
+export function graphql(source: "\n  query History($with: BareJID!, $before: String, $after: String) {\n    conversations {\n      messages(with: $with, before: $before, after: $after, first: 25) {\n        items { ...MessageFields } startCursor endCursor hasBefore hasAfter\n      }\n    }\n  }\n"): typeof import('./graphql').HistoryDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -125,14 +125,14 @@ export type WhoAmIQuery = { checkAuth: { username: string | null, authStatus: Au
 
 export type MessageFieldsFragment = { id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, reactions: Array<{ emoji: string, count: number, by: Array<string> }> };
 
-export type ConversationFieldsFragment = { id: string, kind: ConversationKind, name: string | null, subject: string | null, unreadCount: number, lastReadId: string | null, isFavorite: boolean, lastActivity: string | null, lastMessage: { id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, reactions: Array<{ emoji: string, count: number, by: Array<string> }> } | null };
+export type ConversationFieldsFragment = { id: string, kind: ConversationKind, name: string | null, subject: string | null, unreadCount: number, lastReadId: string | null, isFavorite: boolean, lastActivity: string | null, lastMessage: { id: string, conversation: string, from: string, timestamp: string, body: string | null, outgoing: boolean, retracted: boolean } | null };
 
 export type ConversationsQueryVariables = Exact<{
   after?: string | null | undefined;
 }>;
 
 
-export type ConversationsQuery = { conversations: { list: { endCursor: string | null, hasMore: boolean, items: Array<{ id: string, kind: ConversationKind, name: string | null, subject: string | null, unreadCount: number, lastReadId: string | null, isFavorite: boolean, lastActivity: string | null, lastMessage: { id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, reactions: Array<{ emoji: string, count: number, by: Array<string> }> } | null }> } | null } | null };
+export type ConversationsQuery = { conversations: { list: { endCursor: string | null, hasMore: boolean, items: Array<{ id: string, kind: ConversationKind, name: string | null, subject: string | null, unreadCount: number, lastReadId: string | null, isFavorite: boolean, lastActivity: string | null, lastMessage: { id: string, conversation: string, from: string, timestamp: string, body: string | null, outgoing: boolean, retracted: boolean } | null }> } | null } | null };
 
 export type HistoryQueryVariables = Exact<{
   with: string;
@@ -216,7 +216,7 @@ export type StartChatMutationVariables = Exact<{
 }>;
 
 
-export type StartChatMutation = { chat: { startChat: { id: string, kind: ConversationKind, name: string | null, subject: string | null, unreadCount: number, lastReadId: string | null, isFavorite: boolean, lastActivity: string | null, lastMessage: { id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, reactions: Array<{ emoji: string, count: number, by: Array<string> }> } | null } | null } | null };
+export type StartChatMutation = { chat: { startChat: { id: string, kind: ConversationKind, name: string | null, subject: string | null, unreadCount: number, lastReadId: string | null, isFavorite: boolean, lastActivity: string | null, lastMessage: { id: string, conversation: string, from: string, timestamp: string, body: string | null, outgoing: boolean, retracted: boolean } | null } | null } | null };
 
 export type SetRoomSubjectMutationVariables = Exact<{
   room: string;
@@ -224,7 +224,7 @@ export type SetRoomSubjectMutationVariables = Exact<{
 }>;
 
 
-export type SetRoomSubjectMutation = { conversations: { setRoomData: { id: string, kind: ConversationKind, name: string | null, subject: string | null, unreadCount: number, lastReadId: string | null, isFavorite: boolean, lastActivity: string | null, lastMessage: { id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, reactions: Array<{ emoji: string, count: number, by: Array<string> }> } | null } | null } | null };
+export type SetRoomSubjectMutation = { conversations: { setRoomData: { id: string, kind: ConversationKind, name: string | null, subject: string | null, unreadCount: number, lastReadId: string | null, isFavorite: boolean, lastActivity: string | null, lastMessage: { id: string, conversation: string, from: string, timestamp: string, body: string | null, outgoing: boolean, retracted: boolean } | null } | null } | null };
 
 export type ContactsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -321,25 +321,16 @@ export const ConversationFieldsFragmentDoc = new TypedDocumentString(`
   isFavorite
   lastActivity
   lastMessage {
-    ...MessageFields
+    id
+    conversation
+    from
+    timestamp
+    body
+    outgoing
+    retracted
   }
 }
-    fragment MessageFields on Message {
-  id
-  conversation
-  from
-  timestamp
-  body
-  subject
-  outgoing
-  edited
-  retracted
-  reactions {
-    emoji
-    count
-    by
-  }
-}`, {"fragmentName":"ConversationFields"}) as unknown as TypedDocumentString<ConversationFieldsFragment, unknown>;
+    `, {"fragmentName":"ConversationFields"}) as unknown as TypedDocumentString<ConversationFieldsFragment, unknown>;
 export const RequestTokenDocument = new TypedDocumentString(`
     mutation RequestToken {
   token {
@@ -360,7 +351,7 @@ export const WhoAmIDocument = new TypedDocumentString(`
 export const ConversationsDocument = new TypedDocumentString(`
     query Conversations($after: String) {
   conversations {
-    list(first: 50, after: $after) {
+    list(first: 20, after: $after) {
       items {
         ...ConversationFields
       }
@@ -369,23 +360,7 @@ export const ConversationsDocument = new TypedDocumentString(`
     }
   }
 }
-    fragment MessageFields on Message {
-  id
-  conversation
-  from
-  timestamp
-  body
-  subject
-  outgoing
-  edited
-  retracted
-  reactions {
-    emoji
-    count
-    by
-  }
-}
-fragment ConversationFields on Conversation {
+    fragment ConversationFields on Conversation {
   id
   kind
   name
@@ -395,13 +370,19 @@ fragment ConversationFields on Conversation {
   isFavorite
   lastActivity
   lastMessage {
-    ...MessageFields
+    id
+    conversation
+    from
+    timestamp
+    body
+    outgoing
+    retracted
   }
 }`) as unknown as TypedDocumentString<ConversationsQuery, ConversationsQueryVariables>;
 export const HistoryDocument = new TypedDocumentString(`
     query History($with: BareJID!, $before: String, $after: String) {
   conversations {
-    messages(with: $with, before: $before, after: $after, first: 30) {
+    messages(with: $with, before: $before, after: $after, first: 25) {
       items {
         ...MessageFields
       }
@@ -518,23 +499,7 @@ export const StartChatDocument = new TypedDocumentString(`
     }
   }
 }
-    fragment MessageFields on Message {
-  id
-  conversation
-  from
-  timestamp
-  body
-  subject
-  outgoing
-  edited
-  retracted
-  reactions {
-    emoji
-    count
-    by
-  }
-}
-fragment ConversationFields on Conversation {
+    fragment ConversationFields on Conversation {
   id
   kind
   name
@@ -544,7 +509,13 @@ fragment ConversationFields on Conversation {
   isFavorite
   lastActivity
   lastMessage {
-    ...MessageFields
+    id
+    conversation
+    from
+    timestamp
+    body
+    outgoing
+    retracted
   }
 }`) as unknown as TypedDocumentString<StartChatMutation, StartChatMutationVariables>;
 export const SetRoomSubjectDocument = new TypedDocumentString(`
@@ -555,23 +526,7 @@ export const SetRoomSubjectDocument = new TypedDocumentString(`
     }
   }
 }
-    fragment MessageFields on Message {
-  id
-  conversation
-  from
-  timestamp
-  body
-  subject
-  outgoing
-  edited
-  retracted
-  reactions {
-    emoji
-    count
-    by
-  }
-}
-fragment ConversationFields on Conversation {
+    fragment ConversationFields on Conversation {
   id
   kind
   name
@@ -581,7 +536,13 @@ fragment ConversationFields on Conversation {
   isFavorite
   lastActivity
   lastMessage {
-    ...MessageFields
+    id
+    conversation
+    from
+    timestamp
+    body
+    outgoing
+    retracted
   }
 }`) as unknown as TypedDocumentString<SetRoomSubjectMutation, SetRoomSubjectMutationVariables>;
 export const ContactsDocument = new TypedDocumentString(`
