@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { createApp, GRAPHQL_PATH, SSE_PATH, type App } from "../app.js";
 import { WEB_CHAT_PATH } from "../app/web-chat.js";
 import { loadConfig } from "../config.js";
+import { makeDemoContacts } from "./demo-contacts.js";
 import { PortInUseError } from "../server/listen.js";
 import { loadSandboxModule, type Sandbox, type SandboxUser } from "./sandbox-module.js";
 
@@ -74,6 +75,10 @@ export async function runDev(options: DevOptions): Promise<void> {
     await sandbox.stop().catch(() => undefined);
     process.exit(1);
   }
+
+  // Demo users who are contacts: the web chat opens with someone to talk to, online.
+  const notMutual = await makeDemoContacts(url, users);
+  if (notMutual.length) process.stderr.write(`xmpp-graphql dev: could not make these demo users contacts: ${notMutual.join(", ")}\n`);
 
   const lines = [
     "",
