@@ -323,13 +323,19 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "conversations",
     operations: ["conversations.list", "conversations.get"],
-    protocol: "MAM (XEP-0313) with RSM (XEP-0059), read positions (XEP-0490), bookmarks (XEP-0402)",
-    documentedError: pending("conversations"),
+    protocol: "an index in the user's private storage (XEP-0049, `urn:xmpp-graphql:conversations:0`, 16 shards) folded from the user's archive and each room's archive after stored cursors (XEP-0313, RSM XEP-0059); read positions from PEP (XEP-0490), rooms from bookmarks (XEP-0402), MUC Light invitations and rooms entered through the API; names from the roster (RFC 6121) and room disco#info (XEP-0030)",
+    difference: { all: "no MongooseIM equivalent (MongooseIM's inbox is server-side); `icon` is always null; `modifiedSince` may return a conversation twice, never miss one" },
   },
   {
     namespace: "conversations",
-    operations: ["conversations.markDisplayed", "conversations.setFavorite", "conversations.setRoomData"],
-    protocol: "displayed markers (XEP-0333) + XEP-0490, bookmarks (XEP-0402), room configuration / vCard",
+    operations: ["conversations.markDisplayed", "conversations.setFavorite"],
+    protocol: "the message looked up in the archive (XEP-0313); a displayed marker (XEP-0333, store hint) to the peer for a one-to-one message from the peer, and the read position published to PEP (XEP-0490, `by` = the user's bare JID, or the room's); favourites: an `<extensions/>` element of the gateway's namespace in the room's bookmark (XEP-0402, other fields kept), one-to-one chats in the index (XEP-0049)",
+    difference: { all: "no MongooseIM equivalent; in rooms no displayed marker is sent (it would reach every occupant), only the XEP-0490 position" },
+  },
+  {
+    namespace: "conversations",
+    operations: ["conversations.setRoomData"],
+    protocol: "room configuration / vCard",
     documentedError: pending("conversations"),
   },
   {

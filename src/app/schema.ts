@@ -21,6 +21,7 @@ import { blockingResolvers } from "../blocking/blocking.resolvers.js";
 import { chatResolvers } from "../chat/chat.resolvers.js";
 import { presenceResolvers } from "../presence/presence.resolvers.js";
 import { historyResolvers } from "../conversations/history.resolvers.js";
+import { conversationListResolvers } from "../conversations/conversation-list.resolvers.js";
 
 /**
  * Builds the executable schema: the SDL plus every domain's resolvers. This is the one
@@ -31,6 +32,7 @@ export function createSchema(): GraphQLSchema {
     rootResolvers, scalarResolvers as Resolvers, rosterResolvers, stanzaResolvers, vcardResolvers, lastResolvers,
     privateResolvers, accountResolvers, sessionResolvers, httpUploadResolvers, inboxResolvers, mucResolvers,
     mucLightResolvers, tokenResolvers, eventsResolvers, blockingResolvers, chatResolvers, presenceResolvers, historyResolvers,
+    conversationListResolvers,
   ];
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
   addNotImplementedResolvers(schema);

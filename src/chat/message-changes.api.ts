@@ -2,14 +2,14 @@ import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
 import { orApiError } from "../errors/map-error.js";
 import { findArchivedMessage } from "../xmpp/mam.js";
-import { newStanzaId, type StanzaRecord } from "../xmpp/messages.js";
+import { newStanzaId } from "../xmpp/messages.js";
 import { buildServerPing } from "../xmpp/ping.js";
 import type { Element } from "@xmpp/xml";
 import { buildCorrection, buildReactions, buildRetraction } from "../xmpp/message-edits.js";
 import type { MessageModel } from "../events/event.models.js";
-import { historyScope } from "../conversations/history.api.js";
-import { archivedMessageModel, isOwnArchived, pointerIdFor, type HistoryScope } from "../conversations/fold-history.js";
-import { HISTORY_ERRORS, messageNotFound } from "../conversations/history.errors.js";
+import { findConversationMessage } from "../conversations/history.api.js";
+import type { HistoryScope } from "../conversations/fold-history.js";
+import { HISTORY_ERRORS } from "../conversations/history.errors.js";
 
 /*
  * Changes to a message already sent, named by its archive id (`Message.id`): corrections
@@ -23,27 +23,6 @@ import { HISTORY_ERRORS, messageNotFound } from "../conversations/history.errors
 // request from filling the archive.
 const MAX_REACTIONS = 20;
 const MAX_EMOJI_LENGTH = 32;
-
-interface Target {
-  record: StanzaRecord;
-  model: MessageModel;
-  pointer: string;
-  scope: HistoryScope;
-}
-
-/**
- * The message `id` of the conversation with `withJid`, as a change must name it.
- * @throws ApiError `message_not_found` when it is not there, has no id to name, or
- * (with `own`) was not sent by the user.
- */
-async function findTarget(session: XmppSession, withJid: string, id: string, own: boolean): Promise<Target> {
-  const { scope, archive } = await historyScope(session, withJid);
-  const record = await findArchivedMessage(session, archive, id);
-  const model = record && archivedMessageModel(record, scope);
-  const pointer = record && pointerIdFor(record, scope);
-  if (!record || !model || !pointer || (own && !isOwnArchived(record.stanza, scope))) throw messageNotFound(id, own);
-  return { record, model, pointer, scope };
-}
 
 const typeOf = (scope: HistoryScope) => (scope.room !== null ? "groupchat" : "chat");
 
@@ -63,7 +42,7 @@ async function sendHandled(session: XmppSession, change: Element): Promise<void>
 export async function editMessage(session: XmppSession, withJid: string, id: string, body: string): Promise<MessageModel> {
   if (body === "") throw new ApiError("invalid_input", "The new body is empty: retract the message instead", { field: "body" });
   return orApiError((async () => {
-    const target = await findTarget(session, withJid, id, true);
+    const target = await findConversationMessage(session, withJid, id, true);
     await sendHandled(session, buildCorrection(withJid, typeOf(target.scope), target.pointer, body, newStanzaId()));
     return { ...target.model, body, edited: true };
   })(), HISTORY_ERRORS, { user: session.bareJid, with: withJid });
@@ -72,7 +51,7 @@ export async function editMessage(session: XmppSession, withJid: string, id: str
 /** Retracts one of the user's messages (XEP-0424, with the fallback body). @returns true once sent. */
 export async function retractMessage(session: XmppSession, withJid: string, id: string): Promise<boolean> {
   return orApiError((async () => {
-    const target = await findTarget(session, withJid, id, true);
+    const target = await findConversationMessage(session, withJid, id, true);
     await sendHandled(session, buildRetraction(withJid, typeOf(target.scope), target.pointer, newStanzaId()));
     return true;
   })(), HISTORY_ERRORS, { user: session.bareJid, with: withJid });
@@ -85,7 +64,7 @@ export async function react(session: XmppSession, withJid: string, id: string, e
     throw new ApiError("invalid_input", `At most ${MAX_REACTIONS} reactions, each one emoji`, { field: "emojis" });
   }
   return orApiError((async () => {
-    const target = await findTarget(session, withJid, id, false);
+    const target = await findConversationMessage(session, withJid, id, false);
     await sendHandled(session, buildReactions(withJid, typeOf(target.scope), target.pointer, set, newStanzaId()));
     return true;
   })(), HISTORY_ERRORS, { user: session.bareJid, with: withJid });

@@ -59,7 +59,7 @@ export function pointerIdFor(record: StanzaRecord, scope: HistoryScope): string 
  * is classified as the stream sees it (reflected by the room, so its conversation is the
  * room), then marked as the user's when the user's nick sent it.
  */
-function classifyArchived(record: StanzaRecord, scope: HistoryScope): ChatEvent[] {
+export function classifyArchived(record: StanzaRecord, scope: HistoryScope): ChatEvent[] {
   const own = isOwnArchived(record.stanza, scope);
   const events = classifyMessage({
     message: record.stanza,

@@ -2,12 +2,12 @@ import type { XmppSession } from "../xmpp/session.js";
 import { ApiError } from "../errors/api-error.js";
 import { orApiError } from "../errors/map-error.js";
 import { isRoomJid } from "../xmpp/disco.js";
-import { queryArchive, type ArchivePage, type ArchiveScope } from "../xmpp/mam.js";
+import { findArchivedMessage, queryArchive, type ArchivePage, type ArchiveScope } from "../xmpp/mam.js";
 import type { StanzaRecord } from "../xmpp/messages.js";
 import type { MessageModel } from "../events/event.models.js";
 import { MucOccupancy } from "../muc/muc.occupancy.js";
-import { foldHistory, type HistoryScope } from "./fold-history.js";
-import { HISTORY_ERRORS } from "./history.errors.js";
+import { archivedMessageModel, foldHistory, isOwnArchived, pointerIdFor, type HistoryScope } from "./fold-history.js";
+import { HISTORY_ERRORS, messageNotFound } from "./history.errors.js";
 
 /*
  * One conversation's history (`conversations.messages`): a page of its archive — the
@@ -47,6 +47,29 @@ export async function historyScope(session: XmppSession, withJid: string): Promi
     scope: { ownBareJid: session.bareJid.toLowerCase(), room, ownNick },
     archive: room !== null ? { to: room } : { with: withJid },
   };
+}
+
+/** An archived message of a conversation, with what a change or a marker must name it by. */
+export interface ConversationMessage {
+  record: StanzaRecord;
+  model: MessageModel;
+  /** The id a change or a marker names it by (see pointerIdFor). */
+  pointer: string;
+  scope: HistoryScope;
+}
+
+/**
+ * The message with archive id `id` of the conversation with `withJid`.
+ * @throws ApiError `message_not_found` when it is not there, has no body or no id to name,
+ * or (with `own`) was not sent by the user.
+ */
+export async function findConversationMessage(session: XmppSession, withJid: string, id: string, own: boolean): Promise<ConversationMessage> {
+  const { scope, archive } = await historyScope(session, withJid);
+  const record = await findArchivedMessage(session, archive, id);
+  const model = record && archivedMessageModel(record, scope);
+  const pointer = record && pointerIdFor(record, scope);
+  if (!record || !model || !pointer || (own && !isOwnArchived(record.stanza, scope))) throw messageNotFound(id, own);
+  return { record, model, pointer, scope };
 }
 
 function checkRequest(request: HistoryRequest): void {

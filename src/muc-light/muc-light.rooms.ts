@@ -1,8 +1,7 @@
 import type { XmppSession } from "../xmpp/session.js";
-import { StanzaError } from "../xmpp/errors.js";
-import { orApiError, toApiError } from "../errors/map-error.js";
-import { buildPrivateGet, buildPrivateSet, parsePrivateResult } from "../private/private.stanzas.js";
-import { queryArchive } from "../xmpp/mam.js";
+import { orApiError } from "../errors/map-error.js";
+import { readPrivateRecord, writePrivateRecord } from "../private/private-record.js";
+import { scanArchive } from "../xmpp/archive-scan.js";
 import {
   NS_ROOM_LIST, ROOM_LIST_ELEMENT, buildRoomList, invitedRoom, parseRoomList, type RoomList,
 } from "./muc-light.stanzas.js";
@@ -15,9 +14,6 @@ import {
  * gateway instance, or by any XEP-0045 client, are archived by the caller's server and
  * found by the next scan. Every room is then checked with the room itself.
  */
-
-/** Prosody's (and MongooseIM's) largest archive page. */
-const ARCHIVE_PAGE = 50;
 
 /**
  * Runs `task` on the caller's record and stores what it returns when that differs.
@@ -50,15 +46,11 @@ export function forgetRoom(session: XmppSession, room: string): Promise<void> {
 }
 
 async function readRoomList(session: XmppSession): Promise<RoomList> {
-  try {
-    return parseRoomList(parsePrivateResult(await session.iq(buildPrivateGet(ROOM_LIST_ELEMENT, NS_ROOM_LIST)), NS_ROOM_LIST));
-  } catch (error) {
-    throw toApiError(error, {}, { user: session.bareJid });
-  }
+  return parseRoomList(await readPrivateRecord(session, ROOM_LIST_ELEMENT, NS_ROOM_LIST));
 }
 
 async function writeRoomList(session: XmppSession, list: RoomList): Promise<void> {
-  await orApiError(session.iq(buildPrivateSet(buildRoomList(list))), {}, { user: session.bareJid });
+  await writePrivateRecord(session, buildRoomList(list));
 }
 
 function sameList(a: RoomList, b: RoomList): boolean {
@@ -73,30 +65,11 @@ function sameList(a: RoomList, b: RoomList): boolean {
  */
 export async function scanInvitations(session: XmppSession, scanned: string | null): Promise<{ rooms: Set<string>; scanned: string | null }> {
   const rooms = new Set<string>();
-  let after = scanned;
-  for (;;) {
-    let page: { last: string | null; complete: boolean; count: number };
-    try {
-      page = await archivePage(session, after, rooms);
-    } catch (error) {
-      // The id expired from the archive (or the archive was cleared): read it all again.
-      if (error instanceof StanzaError && error.condition === "item-not-found" && after !== null) {
-        after = null;
-        continue;
-      }
-      throw toApiError(error, {}, { user: session.bareJid });
+  const scan = await orApiError(scanArchive(session, {}, scanned, (records) => {
+    for (const record of records) {
+      const room = invitedRoom(record.stanza, session.bareJid);
+      if (room) rooms.add(room);
     }
-    if (page.last !== null) after = page.last;
-    if (page.complete || page.count === 0 || page.last === null) return { rooms, scanned: after };
-  }
-}
-
-/** One page of the caller's archive, oldest first, from after `after` (from its start when null). */
-async function archivePage(session: XmppSession, after: string | null, rooms: Set<string>): Promise<{ last: string | null; complete: boolean; count: number }> {
-  const page = await queryArchive(session, { max: ARCHIVE_PAGE, afterId: after, from: "oldest" });
-  for (const record of page.records) {
-    const room = invitedRoom(record.stanza, session.bareJid);
-    if (room) rooms.add(room);
-  }
-  return { last: page.last ?? null, complete: page.complete, count: page.records.length };
+  }), {}, { user: session.bareJid });
+  return { rooms, scanned: scan.cursor };
 }

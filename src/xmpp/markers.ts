@@ -1,6 +1,7 @@
 import { xml, type Element } from "@xmpp/xml";
 import { storeHint } from "./hints.js";
 import { NS_SID } from "./namespaces.js";
+import { NS_PUBSUB, buildOwnItemsGet, buildOwnerOnlyPublish } from "./pep.js";
 
 /*
  * Read positions:
@@ -13,7 +14,6 @@ import { NS_SID } from "./namespaces.js";
 
 export const NS_MARKERS = "urn:xmpp:chat-markers:0";
 export const NS_MDS = "urn:xmpp:mds:displayed:0";
-const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
 const NS_PUBSUB_EVENT = "http://jabber.org/protocol/pubsub#event";
 
 /**
@@ -37,7 +37,8 @@ export interface DisplayedPosition {
   stanzaId: string;
 }
 
-function displayedPayload(position: DisplayedPosition, by: string): Element {
+/** The payload of a read position (§4): the archive id, and whose archive it is (`by`). */
+export function buildDisplayedPayload(position: DisplayedPosition, by: string): Element {
   return xml("displayed", { xmlns: NS_MDS }, xml("stanza-id", { xmlns: NS_SID, id: position.stanzaId, by }));
 }
 
@@ -47,34 +48,12 @@ function displayedPayload(position: DisplayedPosition, by: string): Element {
  * @param by the entity whose archive id `stanzaId` is: the user's bare JID, or the room's.
  */
 export function buildDisplayedPublish(position: DisplayedPosition, by: string): Element {
-  const field = (name: string, value: string) => xml("field", { var: name }, xml("value", {}, value));
-  return xml(
-    "iq",
-    { type: "set" },
-    xml(
-      "pubsub",
-      { xmlns: NS_PUBSUB },
-      xml("publish", { node: NS_MDS }, xml("item", { id: position.conversation }, displayedPayload(position, by))),
-      xml(
-        "publish-options",
-        {},
-        xml(
-          "x",
-          { xmlns: "jabber:x:data", type: "submit" },
-          field("FORM_TYPE", "http://jabber.org/protocol/pubsub#publish-options"),
-          field("pubsub#persist_items", "true"),
-          field("pubsub#max_items", "max"),
-          field("pubsub#send_last_published_item", "never"),
-          field("pubsub#access_model", "whitelist"),
-        ),
-      ),
-    ),
-  );
+  return buildOwnerOnlyPublish(NS_MDS, position.conversation, buildDisplayedPayload(position, by));
 }
 
 /** A request for all of the user's read positions (the node's items). */
 export function buildDisplayedItemsGet(): Element {
-  return xml("iq", { type: "get" }, xml("pubsub", { xmlns: NS_PUBSUB }, xml("items", { node: NS_MDS })));
+  return buildOwnItemsGet(NS_MDS);
 }
 
 function positionOf(item: Element): DisplayedPosition | null {

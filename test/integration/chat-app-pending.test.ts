@@ -6,10 +6,6 @@ import { useGateway } from "../support/use-gateway.js";
 // when its operation is built (test/unit/not-implemented.test.ts keeps the same list).
 const PENDING: Array<[field: string, document: string]> = [
   ["ChatUserMutation.startChat", 'mutation { chat { startChat(invitees: ["bob@localhost"], message: "hi") { id } } }'],
-  ["ConversationUserQuery.list", "{ conversations { list { items { id } } } }"],
-  ["ConversationUserQuery.get", '{ conversations { get(id: "bob@localhost") { id } } }'],
-  ["ConversationUserMutation.markDisplayed", 'mutation { conversations { markDisplayed(with: "bob@localhost", upTo: "x") { id } } }'],
-  ["ConversationUserMutation.setFavorite", 'mutation { conversations { setFavorite(with: "bob@localhost", favorite: true) { id } } }'],
   ["ConversationUserMutation.setRoomData", 'mutation { conversations { setRoomData(room: "r@muc.localhost", subject: "s") { id } } }'],
 ];
 
