@@ -20,6 +20,7 @@ export const MessageFields = graphql(`
   fragment MessageFields on Message {
     id conversation from timestamp body subject outgoing edited retracted
     reactions { emoji count by }
+    stanza
   }
 `);
 

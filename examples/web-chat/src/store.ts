@@ -40,6 +40,12 @@ export function createStore(me: string) {
     peerRead: new Map<string, string>(),
     contacts: new Map<string, Contact>(),
     requests: new Set<string>(),
+    /**
+     * The caller's messages by the ids their sender gave them (`conversation id` → archive
+     * id). A peer's read marker, and a change to a message the stream did not deliver (one
+     * sent through this gateway), name a message by that id.
+     */
+    senderIds: new Map<string, string>(),
     /** The newest archived event: the stream resumes after it. */
     cursor: undefined as string | undefined,
     connection: "connecting" as string,
@@ -68,6 +74,7 @@ export function createStore(me: string) {
    */
   function addMessages(id: string, page: readonly Message[], where: "older" | "newer") {
     const history = historyOf(id);
+    for (const m of page) for (const senderId of senderIdsOf(m)) state.senderIds.set(`${id} ${senderId}`, m.id);
     const fresh = page.filter((m) => !history.messages.has(m.id));
     if (where === "older") {
       const rest = [...history.messages].filter(([key]) => !page.some((m) => m.id === key));
@@ -77,7 +84,7 @@ export function createStore(me: string) {
     }
     const newest = [...history.messages.values()].at(-1);
     const conversation = conversationOf(id);
-    if (newest && (!conversation.lastActivity || newest.timestamp >= conversation.lastActivity)) {
+    if (newest && timeOf(newest.timestamp) >= timeOf(conversation.lastActivity)) {
       conversation.lastMessage = newest;
       conversation.lastActivity = newest.timestamp;
     }
@@ -85,8 +92,9 @@ export function createStore(me: string) {
   }
 
   /** Changes a shown message; false when it is not shown (under another id, or not loaded). */
-  function updateMessage(conversation: string, id: string, change: (m: Message) => Message): boolean {
+  function updateMessage(conversation: string, named: string, change: (m: Message) => Message): boolean {
     const history = state.histories.get(conversation);
+    const id = resolve(conversation, named);
     const message = history?.messages.get(id);
     if (!history || !message) return false;
     const changed = change(message);
@@ -121,7 +129,7 @@ export function createStore(me: string) {
       case "DisplayedEvent":
         // The caller read it on another device: the badge clears here too.
         if (bareOf(event.from) === state.me) conversationOf(event.conversation).unreadCount = 0;
-        else state.peerRead.set(event.conversation, event.upTo);
+        else state.peerRead.set(event.conversation, resolve(event.conversation, event.upTo));
         return;
       case "EditEvent":
         return changed(event.conversation, updateMessage(event.conversation, event.id, () => event.edited));
@@ -155,18 +163,32 @@ export function createStore(me: string) {
     }
   }
 
+  /** The archive id of a message named by its archive id or by its sender's id. */
+  const resolve = (conversation: string, id: string) =>
+    state.histories.get(conversation)?.messages.has(id) ? id : (state.senderIds.get(`${conversation} ${id}`) ?? id);
+
   const changed = (conversation: string, shown: boolean) =>
     !shown && state.histories.get(conversation)?.loaded ? conversation : undefined;
 
   /** The list as shown: favourites on top, then newest activity first. */
   const sortedConversations = () =>
     [...state.conversations.values()].sort((a, b) =>
-      Number(b.isFavorite) - Number(a.isFavorite) || String(b.lastActivity ?? "").localeCompare(String(a.lastActivity ?? "")));
+      Number(b.isFavorite) - Number(a.isFavorite) || timeOf(b.lastActivity) - timeOf(a.lastActivity));
 
   return { state, apply, addMessages, updateMessage, historyOf, conversationOf, sortedConversations };
 }
 
 export type Store = ReturnType<typeof createStore>;
+
+const timeOf = (stamp: string | null | undefined) => (stamp ? Date.parse(stamp) : 0);
+
+/** The ids the sender gave an outgoing message: its `id` and XEP-0359 origin-id. */
+function senderIdsOf(m: Message): string[] {
+  if (!m.outgoing) return [];
+  const stanza = new DOMParser().parseFromString(m.stanza, "application/xml").documentElement;
+  const origin = [...stanza.children].find((c) => c.localName === "origin-id" && c.namespaceURI === "urn:xmpp:sid:0");
+  return [stanza.getAttribute("id"), origin?.getAttribute("id")].filter((id): id is string => Boolean(id));
+}
 
 function withReactions(reactions: Message["reactions"], who: string, emojis: readonly string[]): Message["reactions"] {
   const byEmoji = new Map(reactions.map((r) => [r.emoji, r.by.filter((jid) => jid !== who)]));

@@ -17,7 +17,7 @@ import * as types from './graphql';
 type Documents = {
     "\n  mutation RequestToken { token { requestToken { access } } }\n": typeof types.RequestTokenDocument,
     "\n  query WhoAmI { checkAuth { username authStatus } }\n": typeof types.WhoAmIDocument,
-    "\n  fragment MessageFields on Message {\n    id conversation from timestamp body subject outgoing edited retracted\n    reactions { emoji count by }\n  }\n": typeof types.MessageFieldsFragmentDoc,
+    "\n  fragment MessageFields on Message {\n    id conversation from timestamp body subject outgoing edited retracted\n    reactions { emoji count by }\n    stanza\n  }\n": typeof types.MessageFieldsFragmentDoc,
     "\n  fragment ConversationFields on Conversation {\n    id kind name subject unreadCount lastReadId isFavorite lastActivity\n    lastMessage { id conversation from timestamp body outgoing retracted }\n  }\n": typeof types.ConversationFieldsFragmentDoc,
     "\n  query Conversations($after: String) {\n    conversations { list(first: 20, after: $after) { items { ...ConversationFields } endCursor hasMore } }\n  }\n": typeof types.ConversationsDocument,
     "\n  query History($with: BareJID!, $before: String, $after: String) {\n    conversations {\n      messages(with: $with, before: $before, after: $after, first: 25) {\n        items { ...MessageFields } startCursor endCursor hasBefore hasAfter\n      }\n    }\n  }\n": typeof types.HistoryDocument,
@@ -40,7 +40,7 @@ type Documents = {
 const documents: Documents = {
     "\n  mutation RequestToken { token { requestToken { access } } }\n": types.RequestTokenDocument,
     "\n  query WhoAmI { checkAuth { username authStatus } }\n": types.WhoAmIDocument,
-    "\n  fragment MessageFields on Message {\n    id conversation from timestamp body subject outgoing edited retracted\n    reactions { emoji count by }\n  }\n": types.MessageFieldsFragmentDoc,
+    "\n  fragment MessageFields on Message {\n    id conversation from timestamp body subject outgoing edited retracted\n    reactions { emoji count by }\n    stanza\n  }\n": types.MessageFieldsFragmentDoc,
     "\n  fragment ConversationFields on Conversation {\n    id kind name subject unreadCount lastReadId isFavorite lastActivity\n    lastMessage { id conversation from timestamp body outgoing retracted }\n  }\n": types.ConversationFieldsFragmentDoc,
     "\n  query Conversations($after: String) {\n    conversations { list(first: 20, after: $after) { items { ...ConversationFields } endCursor hasMore } }\n  }\n": types.ConversationsDocument,
     "\n  query History($with: BareJID!, $before: String, $after: String) {\n    conversations {\n      messages(with: $with, before: $before, after: $after, first: 25) {\n        items { ...MessageFields } startCursor endCursor hasBefore hasAfter\n      }\n    }\n  }\n": types.HistoryDocument,
@@ -72,7 +72,7 @@ export function graphql(source: "\n  query WhoAmI { checkAuth { username authSta
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment MessageFields on Message {\n    id conversation from timestamp body subject outgoing edited retracted\n    reactions { emoji count by }\n  }\n"): typeof import('./graphql').MessageFieldsFragmentDoc;
+export function graphql(source: "\n  fragment MessageFields on Message {\n    id conversation from timestamp body subject outgoing edited retracted\n    reactions { emoji count by }\n    stanza\n  }\n"): typeof import('./graphql').MessageFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

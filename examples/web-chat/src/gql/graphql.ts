@@ -123,7 +123,7 @@ export type WhoAmIQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type WhoAmIQuery = { checkAuth: { username: string | null, authStatus: AuthStatus | null } | null };
 
-export type MessageFieldsFragment = { id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, reactions: Array<{ emoji: string, count: number, by: Array<string> }> };
+export type MessageFieldsFragment = { id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, stanza: string, reactions: Array<{ emoji: string, count: number, by: Array<string> }> };
 
 export type ConversationFieldsFragment = { id: string, kind: ConversationKind, name: string | null, subject: string | null, unreadCount: number, lastReadId: string | null, isFavorite: boolean, lastActivity: string | null, lastMessage: { id: string, conversation: string, from: string, timestamp: string, body: string | null, outgoing: boolean, retracted: boolean } | null };
 
@@ -141,7 +141,7 @@ export type HistoryQueryVariables = Exact<{
 }>;
 
 
-export type HistoryQuery = { conversations: { messages: { startCursor: string | null, endCursor: string | null, hasBefore: boolean, hasAfter: boolean, items: Array<{ id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, reactions: Array<{ emoji: string, count: number, by: Array<string> }> }> } | null } | null };
+export type HistoryQuery = { conversations: { messages: { startCursor: string | null, endCursor: string | null, hasBefore: boolean, hasAfter: boolean, items: Array<{ id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, stanza: string, reactions: Array<{ emoji: string, count: number, by: Array<string> }> }> } | null } | null };
 
 export type SendMessageMutationVariables = Exact<{
   to: string;
@@ -190,7 +190,7 @@ export type EditMessageMutationVariables = Exact<{
 }>;
 
 
-export type EditMessageMutation = { chat: { editMessage: { id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, reactions: Array<{ emoji: string, count: number, by: Array<string> }> } | null } | null };
+export type EditMessageMutation = { chat: { editMessage: { id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, stanza: string, reactions: Array<{ emoji: string, count: number, by: Array<string> }> } | null } | null };
 
 export type RetractMessageMutationVariables = Exact<{
   with: string;
@@ -263,8 +263,8 @@ export type EventsSubscription = { events: { stream:
       | { __typename: 'BlockingEvent', cursor: string | null, at: string, replayed: boolean }
       | { __typename: 'ChatStateEvent', from: string, conversation: string, state: ChatState, cursor: string | null, at: string, replayed: boolean }
       | { __typename: 'DisplayedEvent', from: string, conversation: string, upTo: string, cursor: string | null, at: string, replayed: boolean }
-      | { __typename: 'EditEvent', conversation: string, id: string, cursor: string | null, at: string, replayed: boolean, edited: { id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, reactions: Array<{ emoji: string, count: number, by: Array<string> }> } }
-      | { __typename: 'MessageEvent', cursor: string | null, at: string, replayed: boolean, message: { id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, reactions: Array<{ emoji: string, count: number, by: Array<string> }> } }
+      | { __typename: 'EditEvent', conversation: string, id: string, cursor: string | null, at: string, replayed: boolean, edited: { id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, stanza: string, reactions: Array<{ emoji: string, count: number, by: Array<string> }> } }
+      | { __typename: 'MessageEvent', cursor: string | null, at: string, replayed: boolean, message: { id: string, conversation: string, from: string, timestamp: string, body: string | null, subject: string | null, outgoing: boolean, edited: boolean, retracted: boolean, stanza: string, reactions: Array<{ emoji: string, count: number, by: Array<string> }> } }
       | { __typename: 'PresenceEvent', cursor: string | null, at: string, replayed: boolean, presence: { jid: string, show: PresenceShow, status: string | null } }
       | { __typename: 'ReactionEvent', conversation: string, id: string, emojis: Array<string>, cursor: string | null, at: string, replayed: boolean, reactor: string }
       | { __typename: 'ResyncEvent', reason: string, cursor: string | null, at: string, replayed: boolean }
@@ -308,6 +308,7 @@ export const MessageFieldsFragmentDoc = new TypedDocumentString(`
     count
     by
   }
+  stanza
 }
     `, {"fragmentName":"MessageFields"}) as unknown as TypedDocumentString<MessageFieldsFragment, unknown>;
 export const ConversationFieldsFragmentDoc = new TypedDocumentString(`
@@ -408,6 +409,7 @@ export const HistoryDocument = new TypedDocumentString(`
     count
     by
   }
+  stanza
 }`) as unknown as TypedDocumentString<HistoryQuery, HistoryQueryVariables>;
 export const SendMessageDocument = new TypedDocumentString(`
     mutation SendMessage($to: JID!, $body: String!) {
@@ -476,6 +478,7 @@ export const EditMessageDocument = new TypedDocumentString(`
     count
     by
   }
+  stanza
 }`) as unknown as TypedDocumentString<EditMessageMutation, EditMessageMutationVariables>;
 export const RetractMessageDocument = new TypedDocumentString(`
     mutation RetractMessage($with: BareJID!, $id: String!) {
@@ -675,4 +678,5 @@ export const EventsDocument = new TypedDocumentString(`
     count
     by
   }
+  stanza
 }`) as unknown as TypedDocumentString<EventsSubscription, EventsSubscriptionVariables>;
