@@ -46,16 +46,17 @@ afterAll(async () => {
 });
 
 /** Opens a fresh browser context at `base` and logs `user` in; resolves once its stream is live. */
-async function logIn(user: SandboxUser, base = gw.url): Promise<Page> {
+async function logIn(user: SandboxUser, base = gw.url, options: { token?: boolean } = {}): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1100, height: 700 } })).newPage();
   await page.goto(`${base}/chat/`);
-  await fillLogin(page, user);
+  await fillLogin(page, user, options);
   return page;
 }
 
-async function fillLogin(page: Page, user: SandboxUser) {
+async function fillLogin(page: Page, user: SandboxUser, { token = true }: { token?: boolean } = {}) {
   await page.locator("#login [name=jid]").fill(user.jid);
   await page.locator("#login [name=password]").fill(user.password);
+  await page.locator("#login [name=token]").setChecked(token);
   await page.locator("#login button").click();
   await page.locator('#connection[data-state="live"]').waitFor({ timeout: 15_000 });
 }
@@ -88,7 +89,8 @@ async function send(page: Page, body: string) {
 describe("the web chat in Chromium", () => {
   it("shows alice's message as an unread badge on bob's list live, and bob's typing on alice's side", async () => {
     screenshotOnFailure(() => ({ alice: alicePage, bob: bobPage }));
-    [alicePage, bobPage] = await Promise.all([logIn(alice), logIn(bob, proxy.url)]);
+    // alice logs in with Basic credentials kept in memory, bob with a token.
+    [alicePage, bobPage] = await Promise.all([logIn(alice, gw.url, { token: false }), logIn(bob, proxy.url)]);
 
     // The contacts, with presence dots: each sees the other online (their streams make them available).
     await alicePage.locator(`.contact[data-jid="${bob.jid}"] .dot.online`).waitFor();
@@ -98,6 +100,7 @@ describe("the web chat in Chromium", () => {
     const badge = conversationOf(bobPage, alice).locator(".badge");
     await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe("1");
     await expect(conversationOf(bobPage, alice).locator(".last").textContent()).resolves.toBe("hello bob");
+
 
     // Bob opens it: the badge clears, and the message is there once.
     await conversationOf(bobPage, alice).click();
@@ -118,6 +121,19 @@ describe("the web chat in Chromium", () => {
     await alicePage.locator(".message.mine .read-marker").waitFor({ timeout: 10_000 });
     const marked = alicePage.locator(".message.mine", { has: alicePage.locator(".read-marker") });
     await expect(marked.locator(".body").textContent()).resolves.toBe("hello bob");
+  });
+
+  // Skipped until the gateway's streams hear the user's own XEP-0490 read positions (both of
+  // bob's pages share one gateway session, whose PEP notifications need +notify caps: wt-convlist, in progress).
+  it.skip("clears the badge on bob's other device when bob reads on this one", async () => {
+    const bobPhone = await logIn(bob);
+    screenshotOnFailure(() => ({ bob: bobPage, bobPhone }));
+    // bob has alice's chat open here, so he reads her next message at once; the phone counted it unread.
+    await send(alicePage, "read it anywhere");
+    await bobPage.locator("#messages .message .body", { hasText: "read it anywhere" }).waitFor({ timeout: 10_000 });
+    await expect.poll(() => conversationOf(bobPhone, alice).locator(".last").textContent(), { timeout: 10_000 }).toBe("read it anywhere");
+    await expect.poll(() => conversationOf(bobPhone, alice).locator(".badge").count(), { timeout: 10_000 }).toBe(0);
+    await bobPhone.context().close();
   });
 
   it("shows alice's correction, reaction and retraction on bob's page live", async () => {
@@ -225,6 +241,33 @@ describe("the web chat in Chromium", () => {
     expect(after).toEqual([...before, after.at(-1)]);
     expect(new Set(after).size).toBe(after.length);
     if (DOCS_SCREENSHOT) await alicePage.screenshot({ path: DOCS_SCREENSHOT });
+  });
+
+  it("shows carol's unread count from the list after bob logs in again, and pages her history backwards as he scrolls up", async () => {
+    screenshotOnFailure(() => ({ bob: bobPage }));
+    // bob's page goes back to its login form (a reload forgets the token): nothing arrives live meanwhile.
+    await bobPage.reload();
+    await bobPage.locator("#login").waitFor();
+    const stranger = await gw.connect(carol, { resource: "many" });
+    for (let i = 1; i <= 40; i++) await stranger.send(xml("message", { to: bob.jid, type: "chat" }, xml("body", {}, `carol ${i}`)));
+    await stranger.iq(xml("iq", { type: "get" }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+    await stranger.stop();
+
+    await fillLogin(bobPage, bob);
+    // bob never opened carol's chat: all 41 of her messages ("hi from carol" and these) are unread.
+    await expect.poll(() => conversationOf(bobPage, carol).locator(".badge").textContent(), { timeout: 10_000 }).toBe("41");
+    await conversationOf(bobPage, carol).click();
+    await bobPage.locator("#messages .message .body", { hasText: "carol 40" }).waitFor({ timeout: 10_000 });
+    // The first page holds the newest 25; scrolling to the top reads the rest.
+    expect(await shownIds(bobPage)).toHaveLength(25);
+    await expect.poll(async () => {
+      await bobPage.locator("#messages").evaluate((el) => { el.scrollTop = 0; });
+      return (await shownIds(bobPage)).length;
+    }, { timeout: 10_000 }).toBe(41);
+    expect(new Set(await shownIds(bobPage)).size).toBe(41);
+    const bodies = await bobPage.locator("#messages .message .body").allTextContents();
+    expect(bodies).toEqual(["hi from carol", ...Array.from({ length: 40 }, (_, i) => `carol ${i + 1}`)]);
+    await bobPage.locator("#messages .more", { hasText: "Start of the conversation" }).waitFor();
   });
 });
 
