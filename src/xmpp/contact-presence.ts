@@ -1,6 +1,7 @@
 import { xml, type Element } from "@xmpp/xml";
 import { parseDateTime } from "./date-time.js";
 import { parsePresencePriority } from "./presence.js";
+import { buildCapsElement } from "./caps.js";
 import { bareOf, resourceOf } from "./jid.js";
 
 /*
@@ -63,7 +64,7 @@ export interface OwnPresence {
   idleSince: Date | null;
 }
 
-/** The stanza announcing `presence`: available with show/status/priority/idle, or unavailable. */
+/** The stanza announcing `presence`: available with show/status/priority/idle and caps (XEP-0115), or unavailable. */
 export function buildPresence(presence: OwnPresence): Element {
   if (presence.show === "offline") return xml("presence", { type: "unavailable" }, presence.status === null ? null : xml("status", {}, presence.status));
   return xml(
@@ -73,6 +74,7 @@ export function buildPresence(presence: OwnPresence): Element {
     presence.status === null ? null : xml("status", {}, presence.status),
     xml("priority", {}, String(presence.priority)),
     presence.idleSince === null ? null : xml("idle", { xmlns: NS_IDLE, since: presence.idleSince.toISOString() }),
+    buildCapsElement(),
   );
 }
 

@@ -15,7 +15,8 @@ import { ScramKeysOutdatedError, type ScramKeys } from "./scram.js";
 import { PasswordPreparationError } from "./saslprep.js";
 import { useSasl, type SaslMechanismName, type SaslOutcome } from "./sasl.js";
 import { useStartTls } from "./starttls.js";
-import { NS_BLOCKING, NS_ROSTER } from "./namespaces.js";
+import { NS_BLOCKING, NS_DISCO_INFO, NS_ROSTER } from "./namespaces.js";
+import { buildOwnDiscoInfo } from "./caps.js";
 import { newGatewayResource } from "./presence.js";
 import { PresenceHolder } from "./presence-holder.js";
 import { bareOf, domainOfJid } from "./jid.js";
@@ -139,6 +140,8 @@ export class XmppSession {
     const iqCaller = createIqCaller({ middleware, entity: client });
     const iqCallee = createIqCallee({ middleware, entity: client });
     iqCallee.get("urn:xmpp:ping", "ping", () => ({}));
+    // What the session supports, as its presence's caps announce (XEP-0115).
+    iqCallee.get(NS_DISCO_INFO, "query", ({ element }: { element: Element }) => buildOwnDiscoInfo(element.attrs.node));
     // Pushes from the user's own server (RFC 6121 §2.1.6, XEP-0191 §3.3) are acknowledged
     // as the RFC asks; listeners (the event stream) read them like any other stanza.
     const acknowledgeOwnPush = ({ stanza }: { stanza: Element }) => isOwnPushSender(stanza.attrs.from, options) || undefined;

@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
-import { startGateway } from "../support/gateway.js";
+import { basicAuth, startGateway } from "../support/gateway.js";
+import { subscribeWs, untilLive, type Subscriber } from "../support/subscribers.js";
 import { useGateway } from "../support/use-gateway.js";
 import type { RawClient } from "../support/xmpp-client.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
@@ -22,6 +23,16 @@ const PING = () => xml("iq", { type: "get" }, xml("ping", { xmlns: "urn:xmpp:pin
 const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
 
 const gw = useGateway();
+const subs: Subscriber[] = [];
+// Registered after useGateway's: vitest runs afterAll hooks in reverse, so streams end first.
+afterAll(async () => {
+  await Promise.all(subs.map((s) => s.stop()));
+});
+
+const STREAM = `subscription { events { stream(types: [MESSAGE, DISPLAYED]) {
+  __typename ... on MessageEvent { message { body } } ... on DisplayedEvent { from conversation upTo }
+} } }`;
+const streamEvent = (e: any) => e?.data?.events?.stream;
 
 async function list(user: SandboxUser, variables: Record<string, unknown> = {}, gateway: { gql: typeof gw.gql } = gw) {
   const r = await gateway.gql(LIST, variables, user);
@@ -179,5 +190,27 @@ describe("conversations.list", () => {
     expect(big.body.errors?.[0]?.extensions).toMatchObject({ code: "invalid_input", field: "first" });
     const foreign = await gw.gql(LIST, { after: "not-a-cursor" }, alice);
     expect(foreign.body.errors?.[0]?.extensions).toMatchObject({ code: "invalid_input", field: "after" });
+  });
+
+  it("the user's streams get a DisplayedEvent for a read position set through the gateway or by another client (XEP-0490)", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2, "convlist-ev");
+    const aliceC = await gw.connect(alice!, { resource: "phone" });
+    const bobC = await gw.connect(bob!);
+    const sub = await subscribeWs(gw.url, { Authorization: basicAuth(alice!) }, STREAM);
+    subs.push(sub);
+    await untilLive(sub, (body) => say(bobC, aliceC, body), (e) => streamEvent(e)?.message?.body);
+    await say(bobC, aliceC, "read me");
+    const bobIds = await ids(alice!, bob!.jid);
+    expect((await call(alice!, MARK, { with: bob!.jid, upTo: bobIds["read me"] })).value).toMatchObject({ lastReadId: bobIds["read me"] });
+    const own = streamEvent(await sub.waitFor((e) => streamEvent(e)?.__typename === "DisplayedEvent" && streamEvent(e).upTo === bobIds["read me"]));
+    expect(own).toMatchObject({ from: alice!.jid, conversation: bob!.jid });
+    // Another client of alice moves the position back to the first probe.
+    const first = Object.entries(bobIds).find(([body]) => body.startsWith("probe"))![1];
+    await aliceC.iq(xml("iq", { type: "set" }, xml("pubsub", { xmlns: NS_PUBSUB },
+      xml("publish", { node: "urn:xmpp:mds:displayed:0" }, xml("item", { id: bob!.jid },
+        xml("displayed", { xmlns: "urn:xmpp:mds:displayed:0" }, xml("stanza-id", { xmlns: "urn:xmpp:sid:0", id: first, by: alice!.jid })))))));
+    const other = streamEvent(await sub.waitFor((e) => streamEvent(e)?.__typename === "DisplayedEvent" && streamEvent(e).upTo === first));
+    expect(other).toMatchObject({ from: alice!.jid, conversation: bob!.jid });
+    expect((await call(alice!, GET, { id: bob!.jid })).value).toMatchObject({ lastReadId: first, unreadCount: Object.keys(bobIds).length - 1 });
   });
 });

@@ -8,6 +8,10 @@ import {
 } from "../../src/xmpp/message-edits.js";
 import { buildPresence, parseResourcePresence, parseSubscriptionPresence, rankResources } from "../../src/xmpp/contact-presence.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
+import { buildCapsElement } from "../../src/xmpp/caps.js";
+
+// Available presence carries the gateway's caps (XEP-0115), so that PEP pushes its +notify nodes.
+const CAPS = buildCapsElement().toString();
 
 const el = (text: string) => parseXmlElement(text);
 
@@ -99,9 +103,9 @@ describe("contact presence (RFC 6121 §4, XEP-0319) and subscription stanzas (§
   });
 
   it("builds own presence: plain available, with show/status/idle, and unavailable", () => {
-    expect(buildPresence({ show: "online", status: null, priority: 0, idleSince: null }).toString()).toBe("<presence><priority>0</priority></presence>");
+    expect(buildPresence({ show: "online", status: null, priority: 0, idleSince: null }).toString()).toBe(`<presence><priority>0</priority>${CAPS}</presence>`);
     expect(buildPresence({ show: "dnd", status: "busy", priority: -1, idleSince: new Date("2026-12-01T10:00:00Z") }).toString()).toBe(
-      '<presence><show>dnd</show><status>busy</status><priority>-1</priority><idle xmlns="urn:xmpp:idle:1" since="2026-12-01T10:00:00.000Z"/></presence>',
+      `<presence><show>dnd</show><status>busy</status><priority>-1</priority><idle xmlns="urn:xmpp:idle:1" since="2026-12-01T10:00:00.000Z"/>${CAPS}</presence>`,
     );
     expect(buildPresence({ show: "offline", status: "bye", priority: 0, idleSince: null }).toString()).toBe('<presence type="unavailable"><status>bye</status></presence>');
   });
