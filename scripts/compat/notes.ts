@@ -22,12 +22,6 @@ export interface MatrixRow {
   documentedError?: Partial<Record<Server, { code: string; why: string }>>;
 }
 
-/** A chat-app operation whose issue has not landed: it answers `not_implemented` on every server. */
-function pending(issue: string): MatrixRow["documentedError"] {
-  const why = `not built yet (the ${issue} issue)`;
-  return { prosody: { code: "not_implemented", why }, ejabberd: { code: "not_implemented", why } };
-}
-
 export const MATRIX_ROWS: MatrixRow[] = [
   { namespace: "—", operations: ["checkAuth"], protocol: "SASL SCRAM-SHA-256 / SCRAM-SHA-1, or PLAIN over TLS (RFC 6120 §6)" },
   {
@@ -311,8 +305,8 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "chat",
     operations: ["chat.startChat"],
-    protocol: "a chat message, or a MUC Light room with invitations (as `muc_light.createRoom`)",
-    documentedError: pending("conversations"),
+    protocol: "one invitee: a chat message with `<subject/>` (RFC 6121 §5.2.4), checked for a route to another domain (XEP-0199 ping); several: every remote invitee's domain pinged first, then a MUC Light room (as `muc_light.createRoom`, on the server's first MUC service by default), memberships granted (XEP-0045 §10.3), the first message posted, then the mediated invitations (§7.8.2); a failed step destroys the room (§10.9) and names itself in `extensions.step`",
+    difference: { all: "no MongooseIM equivalent (chat-app extension); an invitee on a reachable domain without such an account is not detected (the invitation is accepted and goes nowhere)" },
   },
   {
     namespace: "conversations",
@@ -335,8 +329,12 @@ export const MATRIX_ROWS: MatrixRow[] = [
   {
     namespace: "conversations",
     operations: ["conversations.setRoomData"],
-    protocol: "room configuration / vCard",
-    documentedError: pending("conversations"),
+    protocol: "subject: the room subject (XEP-0045 §8.1; MUC Light rooms as `muc_light.changeRoomConfiguration`); icon: the room's vCard PHOTO set by an owner (XEP-0486 / XEP-0054) where the room lists `vcard-temp`, else (MUC Light rooms) a `data:` URI in the room description; members are told with status 104 (a `CONFIG` room event)",
+    difference: {
+      all: "MUC rooms: owners and admins, through the gateway's session in the room (`not_in_room` otherwise); MUC Light rooms: owners only; `icon` is a `data:image/…;base64,` URI of at most 64 KiB",
+      prosody: "Prosody 0.12's rooms take no vCard (`service-unavailable`): a MUC Light room keeps the icon in its description (read through disco#info); a MUC room's icon answers `config_field_not_supported`",
+      ejabberd: "the icon is the room's vCard (XEP-0486), which any XMPP client reads; it is set by owners only (an admin's icon answers `not_allowed`), and occupants also get presence with a `vcard-temp:x:update` hash",
+    },
   },
   {
     namespace: "events",

@@ -22,6 +22,7 @@ import { chatResolvers } from "../chat/chat.resolvers.js";
 import { presenceResolvers } from "../presence/presence.resolvers.js";
 import { historyResolvers } from "../conversations/history.resolvers.js";
 import { conversationListResolvers } from "../conversations/conversation-list.resolvers.js";
+import { roomDataResolvers } from "../conversations/room-data.resolvers.js";
 
 /**
  * Builds the executable schema: the SDL plus every domain's resolvers. This is the one
@@ -32,7 +33,7 @@ export function createSchema(): GraphQLSchema {
     rootResolvers, scalarResolvers as Resolvers, rosterResolvers, stanzaResolvers, vcardResolvers, lastResolvers,
     privateResolvers, accountResolvers, sessionResolvers, httpUploadResolvers, inboxResolvers, mucResolvers,
     mucLightResolvers, tokenResolvers, eventsResolvers, blockingResolvers, chatResolvers, presenceResolvers, historyResolvers,
-    conversationListResolvers,
+    conversationListResolvers, roomDataResolvers,
   ];
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
   addNotImplementedResolvers(schema);

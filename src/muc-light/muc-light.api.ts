@@ -12,7 +12,7 @@ import {
 import { newStanzaId, type StanzaRecord } from "../xmpp/messages.js";
 import {
   NS_MUC, buildAdminListGet, buildAffiliationChange, buildConfigFormGet, buildConfigSubmit, buildDestroyRoom,
-  buildGroupchatMessage, parseAdminItems, parseConfigForm, parseRoomInfo,
+  buildGroupchatMessage, buildSubjectMessage, parseAdminItems, parseConfigForm, parseRoomInfo,
   type MucAffiliation,
 } from "../muc/muc.stanzas.js";
 import { buildDiscoInfoGet, parseDiscoInfo } from "../xmpp/disco.js";
@@ -24,11 +24,12 @@ import {
   creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom, isLightDescription,
   participantsFrom, toConfigMap, withAffiliation, type LightRoom, type Participant, type StoredConfig,
 } from "./muc-light.mapping.js";
-import { buildInvitation, buildSubjectMessage } from "./muc-light.stanzas.js";
+import { buildInvitation } from "./muc-light.stanzas.js";
 import { buildUnregister } from "../xmpp/register.js";
 import { forgetRoom, rememberRoom, scanInvitations, updateRoomList } from "./muc-light.rooms.js";
 import { mapLimit } from "../util/map-limit.js";
 import { bareOf, domainOfJid } from "../xmpp/jid.js";
+import { buildRoomAvatarSet, iconUri, takesRoomAvatar, type RoomIcon } from "../xmpp/room-avatar.js";
 
 /*
  * MongooseIM's MUC Light operations on XEP-0045 rooms (see muc-light.mapping.ts for the
@@ -94,11 +95,13 @@ async function membership(session: XmppSession, room: string, context: Record<st
   return { participants, own: own.affiliation };
 }
 
-/** The name and stored configuration, read from the room's disco#info (any participant may). */
-async function readConfig(session: XmppSession, room: string, context: Record<string, unknown>): Promise<{ name: string; stored: StoredConfig }> {
+/** The name, stored configuration and features, read from the room's disco#info (any participant may). */
+async function readConfig(
+  session: XmppSession, room: string, context: Record<string, unknown>,
+): Promise<{ name: string; stored: StoredConfig; features: ReadonlySet<string> }> {
   const info = parseRoomInfo(parseDiscoInfo(await orApiError(session.iq(buildDiscoInfoGet(room)), MUC_LIGHT_ERRORS.membership, context)));
   const description = info.extended?.fields.get("muc#roominfo_description")?.values[0] ?? null;
-  return { name: info.name ?? "", stored: decodeDescription(description) };
+  return { name: info.name ?? "", stored: decodeDescription(description), features: info.features };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -206,6 +209,25 @@ export async function changeRoomConfiguration(
 }
 
 /**
+ * Sets the room's icon, or removes it (`null`); owners only, like the configuration. Rooms
+ * that take a vCard (XEP-0486: ejabberd) get it as their PHOTO, and tell their occupants
+ * (status 104, and presence with a vcard-temp:x:update hash); elsewhere (Prosody) it is
+ * kept as a `data:` URI in the description beside the options, and the configuration
+ * change is told with status 104.
+ * @throws ApiError `muc_server_not_found`, `room_not_found`, `not_room_member`, `not_allowed`.
+ */
+export async function changeRoomIcon(session: XmppSession, room: string, icon: RoomIcon | null): Promise<void> {
+  const context = { room };
+  const { own } = await membership(session, room, context);
+  if (own !== "OWNER") throw notAllowed(MUC_LIGHT_MESSAGES.cannotChangeConfig, context);
+  const current = await readConfig(session, room, context);
+  const change = takesRoomAvatar(current.features)
+    ? buildRoomAvatarSet(room, icon)
+    : buildConfigSubmit(room, { "muc#roomconfig_roomdesc": [encodeDescription({ ...current.stored, icon: icon && iconUri(icon) })] });
+  await orApiError(session.iq(change), MUC_LIGHT_ERRORS.changeConfig, context);
+}
+
+/**
  * Makes `recipient` a member and tells it the way an XMPP client learns of it: a
  * mediated invitation (XEP-0045 §7.8.2) with a body, which the recipient's server
  * delivers (or keeps offline) and archives. An owner sets the affiliation itself
@@ -222,13 +244,34 @@ export async function inviteUser(session: XmppSession, room: string, recipient: 
   if (own === "OWNER" && !already) {
     await orApiError(session.iq(buildAffiliationChange(room, invitee, "member", `Invited by ${session.bareJid}`)), MUC_LIGHT_ERRORS.invite, context);
   }
-  await enterAsMember(session, room, context, opts);
-  await sendThroughRoom(session, room, buildInvitation(room, invitee, session.bareJid, newStanzaId()), MUC_ERRORS.invite, context);
+  await sendInvitation(session, room, invitee, context, opts);
   if (own !== "OWNER" && !already) {
     const after = await readParticipants(session, room, context);
     if (!after.some((p) => p.jid === invitee)) throw notAllowed(MUC_LIGHT_MESSAGES.cannotInvite, context);
   }
   return MUC_LIGHT_MESSAGES.invited;
+}
+
+/**
+ * Makes each of `invitees` a member of a room the caller owns (XEP-0045 §10.3) without
+ * telling them yet: `chat.startChat` grants every membership before anyone is told, so
+ * that a refusal leaves nobody invited to a room that is then destroyed.
+ * @throws ApiError `room_not_found`, `not_allowed`, and the generic codes, with `invitee`.
+ */
+export async function addMembers(session: XmppSession, room: string, invitees: readonly string[]): Promise<void> {
+  await mapLimit(invitees, MEMBERSHIP_CONCURRENCY, async (invitee) => {
+    const context = { room, invitee };
+    await orApiError(session.iq(buildAffiliationChange(room, invitee, "member", `Invited by ${session.bareJid}`)), MUC_LIGHT_ERRORS.invite, context);
+  });
+}
+
+/**
+ * Tells members of the room about it as {@link inviteUser} does (a mediated invitation
+ * with a body), in order.
+ * @throws ApiError `room_not_found`, `not_room_member`, `not_allowed`, with `invitee`.
+ */
+export async function announceMembers(session: XmppSession, room: string, invitees: readonly string[], opts: MucLightOptions = {}): Promise<void> {
+  for (const invitee of invitees) await sendInvitation(session, room, invitee, { room, invitee }, opts);
 }
 
 /**
@@ -366,6 +409,11 @@ async function enterAsMember(session: XmppSession, room: string, context: Record
   const occupancy = MucOccupancy.of(session, opts.timeoutMs);
   if (occupancy.get(room)) return;
   await orApiError(occupancy.enter(room, nickOf(session)), MUC_LIGHT_ERRORS.enter, context, MUC_CONTEXT);
+}
+
+async function sendInvitation(session: XmppSession, room: string, invitee: string, context: Record<string, unknown>, opts: MucLightOptions): Promise<void> {
+  await enterAsMember(session, room, context, opts);
+  await sendThroughRoom(session, room, buildInvitation(room, invitee, session.bareJid, newStanzaId()), MUC_ERRORS.invite, context);
 }
 
 async function setSubject(session: XmppSession, room: string, subject: string, context: Record<string, unknown>): Promise<void> {

@@ -11,8 +11,11 @@ import { bareOf } from "../xmpp/jid.js";
  *   subject           ↔ the room subject (XEP-0045 §8.1), mirrored in the description
  *   other options     ↔ JSON in muc#roomconfig_roomdesc (read from disco#info's
  *                       muc#roominfo_description, which members can read without joining)
+ *   icon (chat-app)   ↔ the room's vCard PHOTO where rooms take one (XEP-0486), else a
+ *                       `data:` URI in the description
  *
- * The description holds `{"muclight":{"subject":"…","options":{"k":"v"}}}`.
+ * The description holds `{"muclight":{"subject":"…","options":{"k":"v"},"icon":"data:…"}}`
+ * (`icon` only when set there).
  */
 
 /** MongooseIM's default room configuration schema (mod_muc_light default_schema/0). */
@@ -41,6 +44,8 @@ export interface StoredConfig {
   subject: string;
   /** Free-form options, without `roomname` and `subject`. */
   options: Map<string, string>;
+  /** The room's icon as a `data:` URI, on servers whose rooms take no vCard; else null. */
+  icon?: string | null;
 }
 
 /**
@@ -66,7 +71,8 @@ export function optionList(map: ReadonlyMap<string, string>): Array<{ key: strin
 
 /** Serialises the description of a mapped room. */
 export function encodeDescription(config: StoredConfig): string {
-  return JSON.stringify({ muclight: { subject: config.subject, options: Object.fromEntries(config.options) } });
+  const icon = config.icon ? { icon: config.icon } : {};
+  return JSON.stringify({ muclight: { subject: config.subject, options: Object.fromEntries(config.options), ...icon } });
 }
 
 /** Whether a room's description is that of a mapped (MUC Light) room. */
@@ -100,7 +106,8 @@ export function decodeDescription(description: string | null | undefined): Store
       if (typeof value === "string" && key !== ROOMNAME_KEY && key !== SUBJECT_KEY) options.set(key, value);
     }
   }
-  return { subject: typeof light.subject === "string" ? light.subject : DEFAULT_SUBJECT, options };
+  const icon = typeof light.icon === "string" ? { icon: light.icon } : {};
+  return { subject: typeof light.subject === "string" ? light.subject : DEFAULT_SUBJECT, options, ...icon };
 }
 
 /** Applies a change map (from {@link toConfigMap}) to the stored configuration. */
@@ -111,7 +118,7 @@ export function applyChanges(current: StoredConfig, changes: ReadonlyMap<string,
     if (key === SUBJECT_KEY) subject = value;
     else if (key !== ROOMNAME_KEY) options.set(key, value);
   }
-  return { subject, options };
+  return { subject, options, ...(current.icon ? { icon: current.icon } : {}) };
 }
 
 /** The room as `getRoomConfig` reports it: every key, `roomname` and `subject` included. */

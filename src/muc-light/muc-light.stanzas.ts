@@ -3,16 +3,11 @@ import { NS_MUC_USER } from "../muc/muc.stanzas.js";
 import { bareOf, hasLocal, resourceOf } from "../xmpp/jid.js";
 
 /*
- * The stanzas only MUC Light's mapping onto XEP-0045 uses: subject changes and
- * invitations to its rooms, and the gateway's record of the caller's rooms in private
- * storage (XEP-0049), kept up to date from invitations in the caller's archive (XEP-0313).
+ * The stanzas only MUC Light's mapping onto XEP-0045 uses: invitations to its rooms,
+ * and the gateway's record of the caller's rooms in private storage (XEP-0049), kept up
+ * to date from invitations in the caller's archive (XEP-0313).
  * Leaving a room is src/xmpp/register.ts (XEP-0045 §7.10 through XEP-0077).
  */
-
-/** A subject change (XEP-0045 §8.1): a groupchat message with only a `<subject/>`. */
-export function buildSubjectMessage(room: string, subject: string, id: string): Element {
-  return xml("message", { to: room, type: "groupchat", id }, xml("subject", {}, subject));
-}
 
 /**
  * A mediated invitation (XEP-0045 §7.8.2) with a body. The body matters: servers

@@ -168,6 +168,11 @@ export function parseMessageError(stanza: Element): StanzaError | null {
 // ---------------------------------------------------------------------------------------
 // Messages (XEP-0045 §7.4, §7.5, §7.8.2)
 
+/** A subject change (XEP-0045 §8.1): a groupchat message with only a `<subject/>`. */
+export function buildSubjectMessage(room: string, subject: string, id: string): Element {
+  return xml("message", { to: room, type: "groupchat", id }, xml("subject", {}, subject));
+}
+
 /** A message to all occupants (XEP-0045 §7.4). */
 export function buildGroupchatMessage(room: string, body: string, id: string): Element {
   return xml("message", { to: room, type: "groupchat", id }, xml("body", {}, body));

@@ -8,9 +8,9 @@ import { parseDateTime } from "../xmpp/date-time.js";
  * the archive (XEP-0313) is src/xmpp/mam.ts.
  */
 
-/** A chat message (RFC 6121 §5.2.2). */
-export function buildChatMessage(to: string, body: string, id = newStanzaId()): Element {
-  return xml("message", { type: "chat", to, id }, xml("body", {}, body));
+/** A chat message (RFC 6121 §5.2.2), with a `<subject/>` (§5.2.4) when given. */
+export function buildChatMessage(to: string, body: string, id = newStanzaId(), subject?: string | null): Element {
+  return xml("message", { type: "chat", to, id }, subject != null ? xml("subject", {}, subject) : null, xml("body", {}, body));
 }
 
 /** A headline message (RFC 6121 §5.2.2): no reply expected, never stored offline. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   applyChanges, creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom, isLightDescription, participantsFrom, toConfigMap,
 } from "../../src/muc-light/muc-light.mapping.js";
-import { buildInvitation, buildRoomList, buildSubjectMessage, invitedRoom, parseRoomList } from "../../src/muc-light/muc-light.stanzas.js";
+import { buildInvitation, buildRoomList, invitedRoom, parseRoomList } from "../../src/muc-light/muc-light.stanzas.js";
+import { buildSubjectMessage } from "../../src/muc/muc.stanzas.js";
 import { buildUnregister } from "../../src/xmpp/register.js";
 import { parseXmlElement } from "../../src/scalars/xml-element.js";
 import { MUC_LIGHT_ERRORS, isNotMember, isRoomMissing } from "../../src/muc-light/muc-light.errors.js";
