@@ -123,9 +123,7 @@ describe("the web chat in Chromium", () => {
     await expect(marked.locator(".body").textContent()).resolves.toBe("hello bob");
   });
 
-  // Skipped until the gateway's streams hear the user's own XEP-0490 read positions (both of
-  // bob's pages share one gateway session, whose PEP notifications need +notify caps: wt-convlist, in progress).
-  it.skip("clears the badge on bob's other device when bob reads on this one", async () => {
+  it("clears the badge on bob's other device when bob reads on this one", async () => {
     const bobPhone = await logIn(bob);
     screenshotOnFailure(() => ({ bob: bobPage, bobPhone }));
     // bob has alice's chat open here, so he reads her next message at once; the phone counted it unread.
