@@ -114,12 +114,22 @@ function start(api: Api, me: string) {
     store.addMessages(id, page?.items.filter(shown) ?? [], "newer");
   }
 
+  /** Reads a conversation's name, subject and kind as the server knows them (the unread count stays the page's). */
+  function refreshConversation(id: string) {
+    void api.request(ops.OneConversation, { id }).then((r) => {
+      const { unreadCount: _, ...known } = r.conversations?.get ?? { unreadCount: 0 };
+      Object.assign(store.conversationOf(id), known);
+      render();
+    }, (e) => { if (!(e instanceof ApiFailure && e.code === "conversation_not_found")) report(e); });
+  }
+
   const actions: Actions = {
     open: (id) => {
       state.open = id;
       store.conversationOf(id);
       composer.hidden = false;
       render();
+      refreshConversation(id);
       if (!store.historyOf(id).loaded) void loadHistory(id).then(() => {
         messages.scrollTop = messages.scrollHeight;
         render();
@@ -244,7 +254,10 @@ function start(api: Api, me: string) {
       const event = data.events?.stream;
       if (!event) return;
       if (event.__typename === "ResyncEvent") void resync().then(render, report);
+      const known = new Set(state.conversations.keys());
       const reread = store.apply(event);
+      // A conversation that arrived live (a new chat, an invitation): what is it called?
+      for (const id of state.conversations.keys()) if (!known.has(id)) refreshConversation(id);
       if (reread) void reloadNewest(reread).then(render, report);
       render();
     },

@@ -37,6 +37,10 @@ export const Conversations = graphql(`
   }
 `);
 
+export const OneConversation = graphql(`
+  query OneConversation($id: BareJID!) { conversations { get(id: $id) { ...ConversationFields } } }
+`);
+
 export const History = graphql(`
   query History($with: BareJID!, $before: String, $after: String) {
     conversations {

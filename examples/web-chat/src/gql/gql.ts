@@ -20,6 +20,7 @@ type Documents = {
     "\n  fragment MessageFields on Message {\n    id conversation from timestamp body subject outgoing edited retracted\n    reactions { emoji count by }\n    stanza\n  }\n": typeof types.MessageFieldsFragmentDoc,
     "\n  fragment ConversationFields on Conversation {\n    id kind name subject unreadCount lastReadId isFavorite lastActivity\n    lastMessage { id conversation from timestamp body outgoing retracted }\n  }\n": typeof types.ConversationFieldsFragmentDoc,
     "\n  query Conversations($after: String) {\n    conversations { list(first: 20, after: $after) { items { ...ConversationFields } endCursor hasMore } }\n  }\n": typeof types.ConversationsDocument,
+    "\n  query OneConversation($id: BareJID!) { conversations { get(id: $id) { ...ConversationFields } } }\n": typeof types.OneConversationDocument,
     "\n  query History($with: BareJID!, $before: String, $after: String) {\n    conversations {\n      messages(with: $with, before: $before, after: $after, first: 25) {\n        items { ...MessageFields } startCursor endCursor hasBefore hasAfter\n      }\n    }\n  }\n": typeof types.HistoryDocument,
     "\n  mutation SendMessage($to: JID!, $body: String!) { stanza { sendMessage(to: $to, body: $body) { id } } }\n": typeof types.SendMessageDocument,
     "\n  mutation SendGroupMessage($room: BareJID!, $body: String!) { muc_light { sendMessageToRoom(room: $room, body: $body) } }\n": typeof types.SendGroupMessageDocument,
@@ -43,6 +44,7 @@ const documents: Documents = {
     "\n  fragment MessageFields on Message {\n    id conversation from timestamp body subject outgoing edited retracted\n    reactions { emoji count by }\n    stanza\n  }\n": types.MessageFieldsFragmentDoc,
     "\n  fragment ConversationFields on Conversation {\n    id kind name subject unreadCount lastReadId isFavorite lastActivity\n    lastMessage { id conversation from timestamp body outgoing retracted }\n  }\n": types.ConversationFieldsFragmentDoc,
     "\n  query Conversations($after: String) {\n    conversations { list(first: 20, after: $after) { items { ...ConversationFields } endCursor hasMore } }\n  }\n": types.ConversationsDocument,
+    "\n  query OneConversation($id: BareJID!) { conversations { get(id: $id) { ...ConversationFields } } }\n": types.OneConversationDocument,
     "\n  query History($with: BareJID!, $before: String, $after: String) {\n    conversations {\n      messages(with: $with, before: $before, after: $after, first: 25) {\n        items { ...MessageFields } startCursor endCursor hasBefore hasAfter\n      }\n    }\n  }\n": types.HistoryDocument,
     "\n  mutation SendMessage($to: JID!, $body: String!) { stanza { sendMessage(to: $to, body: $body) { id } } }\n": types.SendMessageDocument,
     "\n  mutation SendGroupMessage($room: BareJID!, $body: String!) { muc_light { sendMessageToRoom(room: $room, body: $body) } }\n": types.SendGroupMessageDocument,
@@ -81,6 +83,10 @@ export function graphql(source: "\n  fragment ConversationFields on Conversation
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Conversations($after: String) {\n    conversations { list(first: 20, after: $after) { items { ...ConversationFields } endCursor hasMore } }\n  }\n"): typeof import('./graphql').ConversationsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OneConversation($id: BareJID!) { conversations { get(id: $id) { ...ConversationFields } } }\n"): typeof import('./graphql').OneConversationDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -134,6 +134,13 @@ export type ConversationsQueryVariables = Exact<{
 
 export type ConversationsQuery = { conversations: { list: { endCursor: string | null, hasMore: boolean, items: Array<{ id: string, kind: ConversationKind, name: string | null, subject: string | null, unreadCount: number, lastReadId: string | null, isFavorite: boolean, lastActivity: string | null, lastMessage: { id: string, conversation: string, from: string, timestamp: string, body: string | null, outgoing: boolean, retracted: boolean } | null }> } | null } | null };
 
+export type OneConversationQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type OneConversationQuery = { conversations: { get: { id: string, kind: ConversationKind, name: string | null, subject: string | null, unreadCount: number, lastReadId: string | null, isFavorite: boolean, lastActivity: string | null, lastMessage: { id: string, conversation: string, from: string, timestamp: string, body: string | null, outgoing: boolean, retracted: boolean } | null } | null } | null };
+
 export type HistoryQueryVariables = Exact<{
   with: string;
   before?: string | null | undefined;
@@ -380,6 +387,33 @@ export const ConversationsDocument = new TypedDocumentString(`
     retracted
   }
 }`) as unknown as TypedDocumentString<ConversationsQuery, ConversationsQueryVariables>;
+export const OneConversationDocument = new TypedDocumentString(`
+    query OneConversation($id: BareJID!) {
+  conversations {
+    get(id: $id) {
+      ...ConversationFields
+    }
+  }
+}
+    fragment ConversationFields on Conversation {
+  id
+  kind
+  name
+  subject
+  unreadCount
+  lastReadId
+  isFavorite
+  lastActivity
+  lastMessage {
+    id
+    conversation
+    from
+    timestamp
+    body
+    outgoing
+    retracted
+  }
+}`) as unknown as TypedDocumentString<OneConversationQuery, OneConversationQueryVariables>;
 export const HistoryDocument = new TypedDocumentString(`
     query History($with: BareJID!, $before: String, $after: String) {
   conversations {
