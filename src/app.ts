@@ -100,7 +100,8 @@ export interface App {
 /**
  * The composition root: the schema from the domains, the services, one request
  * pipeline, and its transports on one node:http server — GraphQL over HTTP and
- * GraphiQL on /api/graphql, graphql-ws on the same path, MongooseIM's SSE endpoint and
+ * GraphiQL on /api/graphql, graphql-ws on the same path, MongooseIM's SSE endpoint, the
+ * example web chat on /chat/ (WEB_CHAT) and
  * /healthz. Nothing listens until `start()`, so tests can build an app without a port.
  */
 export function createApp(config: Config, options: AppOptions = {}): App {
