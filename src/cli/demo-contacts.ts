@@ -1,6 +1,7 @@
 import type { SandboxUser } from "./sandbox-module.js";
 
-const basic = (user: SandboxUser) => `Basic ${Buffer.from(`${user.jid}:${user.password}`).toString("base64")}`;
+/** A demo user's `Authorization` header value. */
+export const basic = (user: SandboxUser) => `Basic ${Buffer.from(`${user.jid}:${user.password}`).toString("base64")}`;
 
 /**
  * Makes every two demo users contacts of each other (a mutual presence subscription), through

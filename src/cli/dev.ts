@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { createApp, GRAPHQL_PATH, SSE_PATH, type App } from "../app.js";
 import { WEB_CHAT_PATH } from "../app/web-chat.js";
 import { loadConfig } from "../config.js";
-import { makeDemoContacts } from "./demo-contacts.js";
+import { basic, makeDemoContacts } from "./demo-contacts.js";
 import { PortInUseError } from "../server/listen.js";
 import { loadSandboxModule, type Sandbox, type SandboxUser } from "./sandbox-module.js";
 
@@ -14,7 +14,6 @@ export interface DevOptions {
   users: string | undefined;
 }
 
-const basic = (user: SandboxUser) => `Basic ${Buffer.from(`${user.jid}:${user.password}`).toString("base64")}`;
 
 /**
  * `xmpp-graphql dev` / `npm run dev`: a throwaway sandbox XMPP server with demo users and

@@ -1,20 +1,19 @@
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { xml } from "@xmpp/client";
 import { buildWebChat } from "../../examples/web-chat/build.js";
 import { befriend } from "../support/xmpp-client.js";
+import { launchChromium } from "../support/chromium.js";
 import { useGateway } from "../support/use-gateway.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 // The example web chat (examples/web-chat, issue 18) in a real headless Chromium: two users
 // in two browser contexts and an independent XMPP client, against a gateway on a sandbox.
 // Bob's page reaches the gateway through a TCP proxy the test can cut, to drop his network.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 /** Set to a path (e.g. docs/web-chat.png) to save a screenshot of a conversation for the docs. */
 const DOCS_SCREENSHOT = process.env.WEB_CHAT_SCREENSHOT;
 
@@ -31,8 +30,7 @@ let alicePage: Page;
 let bobPage: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
   [alice, bob, carol] = await gw.sandbox.createUsers(3, "webchat") as [SandboxUser, SandboxUser, SandboxUser];
   // alice and bob are contacts (each sees the other's presence); carol is a stranger to bob.
   const [a, b] = await Promise.all([gw.connect(alice, { resource: "setup" }), gw.connect(bob, { resource: "setup" })]);
