@@ -292,6 +292,15 @@ describe("the web chat in Chromium", () => {
     expect(bodies).toEqual(["hi from carol", ...Array.from({ length: 40 }, (_, i) => `carol ${i + 1}`)]);
     await bobPage.locator("#messages .more", { hasText: "Start of the conversation" }).waitFor();
   });
+
+  it("sends bob back to the login form, saying why, once his token is revoked", async () => {
+    screenshotOnFailure(() => ({ bob: bobPage }));
+    const revoked = await gw.gql("mutation { token { revokeToken } }", undefined, bob);
+    expect(revoked.body.errors).toBeUndefined();
+    await bobPage.locator("#presence button").click();
+    await bobPage.locator("#login-error", { hasText: "no longer accepts your login" }).waitFor({ timeout: 10_000 });
+    await expect(bobPage.locator("#chat").isHidden()).resolves.toBe(true);
+  });
 });
 
 interface CuttableProxy {

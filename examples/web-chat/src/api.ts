@@ -59,9 +59,10 @@ export function createApi(authorization: string, base = location.origin): Api {
       const client = createClient({
         url: base.replace(/^http/, "ws") + GRAPHQL_PATH,
         connectionParams: () => ({ Authorization: authorization }),
-        // Network drops, gateway restarts: try again forever, with graphql-ws's backoff.
+        // Network drops, gateway restarts: try again forever, with graphql-ws's backoff; but
+        // not with credentials the gateway refused (4403: an expired token, a changed password).
         retryAttempts: Number.POSITIVE_INFINITY,
-        shouldRetry: () => true,
+        shouldRetry: (event) => closeCodeOf(event) !== REFUSED,
         keepAlive: 10_000,
         on: {
           connecting: (isRetry) => handlers.status(isRetry ? "reconnecting" : "connecting"),
@@ -77,7 +78,9 @@ export function createApi(authorization: string, base = location.origin): Api {
           if (result.errors?.length) return handlers.error(failureOf(result.errors as NonNullable<Errors>));
           handlers.next(result.data as R);
         },
-        error: (error) => handlers.error(new ApiFailure(describe(error), "stream_failed")),
+        error: (error) => handlers.error(closeCodeOf(error) === REFUSED
+          ? new ApiFailure("the gateway no longer accepts this login", "wrong_credentials")
+          : new ApiFailure(describe(error), "stream_failed")),
         complete: () => undefined,
       });
       return () => {
@@ -88,9 +91,15 @@ export function createApi(authorization: string, base = location.origin): Api {
   };
 }
 
+/** The close code graphql-ws's server uses when it refuses the credentials. */
+const REFUSED = 4403;
+
+const closeCodeOf = (event: unknown) =>
+  event && typeof event === "object" && "code" in event ? (event as { code: unknown }).code : undefined;
+
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (Array.isArray(error)) return error.map((e: { message?: string }) => e.message).join("; ");
-  if (error && typeof error === "object" && "code" in error) return `connection closed (${String((error as { code: unknown }).code)})`;
+  if (closeCodeOf(error) !== undefined) return `connection closed (${String(closeCodeOf(error))})`;
   return String(error);
 }

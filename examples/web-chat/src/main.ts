@@ -55,8 +55,15 @@ function start(api: Api, me: string) {
   const list = $("#conversations"), header = $("#conversation-header"), messages = $("#messages");
   const typing = $("#typing"), contacts = $("#contacts"), status = $("#connection"), problem = $("#problem");
 
+  let stopStream = () => {};
   const report = (error: unknown) => {
     console.error(error);
+    // A login the gateway no longer accepts (an expired token): back to the form, state dropped.
+    if (error instanceof ApiFailure && error.code === "wrong_credentials") {
+      stopStream();
+      sessionStorage.setItem(NOTICE, "The gateway no longer accepts your login (an expired or revoked token?): please log in again.");
+      return location.reload();
+    }
     problem.textContent = error instanceof ApiFailure ? `${error.message} (${error.code})` : String(error);
   };
 
@@ -248,7 +255,7 @@ function start(api: Api, me: string) {
 
   // The stream first, then the reads: whatever happens in between arrives on the stream,
   // and the store shows each message once.
-  api.stream(ops.Events, {
+  stopStream = api.stream(ops.Events, {
     cursor: () => state.cursor,
     next: (data) => {
       const event = data.events?.stream;
@@ -304,4 +311,7 @@ function shown(m: Message): boolean {
   return m.body != null || m.retracted;
 }
 
-showLogin();
+// A notice that outlives the reload after a refused login (never a credential).
+const NOTICE = "web-chat-notice";
+showLogin(sessionStorage.getItem(NOTICE) ?? undefined);
+sessionStorage.removeItem(NOTICE);
