@@ -175,6 +175,18 @@ describe("the web chat in Chromium", () => {
     await carolClient.waitFor((s) => s.is("presence") && s.attrs.type === undefined && s.attrs.from?.startsWith(`${bob.jid}/`) === true, 10_000);
     await request.waitFor({ state: "detached" });
     await carolClient.stop();
+
+    // dave asks too; bob declines: dave's request is no longer pending, and he sees no presence of bob's.
+    const dave = await gw.sandbox.createUser();
+    const daveClient = await gw.connect(dave, { resource: "request" });
+    await daveClient.send(xml("presence", { to: bob.jid, type: "subscribe" }));
+    const daves = bobPage.locator(`.request[data-jid="${dave.jid}"]`);
+    await daves.getByRole("button", { name: "Decline" }).click();
+    await daves.waitFor({ state: "detached" });
+    const pending = async () => (await gw.gql(`{ roster { getContact(contact: "${bob.jid}") { subscription ask } } }`, undefined, dave)).body.data?.roster?.getContact;
+    await expect.poll(pending, { timeout: 10_000 }).toMatchObject({ subscription: "NONE", ask: expect.not.stringMatching(/SUBSCRIBE|OUT/) });
+    expect(daveClient.received.some((s) => s.is("presence") && s.attrs.type === undefined && s.attrs.from?.startsWith(`${bob.jid}/`) === true)).toBe(false);
+    await daveClient.stop();
   });
 
   it("shows a message from an independent XMPP client live, and the caller's own from another device", async () => {

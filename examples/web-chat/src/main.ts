@@ -3,6 +3,7 @@
  * the page current. Everything it knows comes from the gateway's GraphQL API.
  */
 import { ApiFailure, createApi, type Api } from "./api";
+import { bareOf } from "./dom";
 import * as ops from "./operations";
 import { createStore, type Message } from "./store";
 import { renderContacts, renderHeader, renderList, renderMessages, renderTyping, type Actions } from "./views";
@@ -23,7 +24,7 @@ $<HTMLFormElement>("#login").addEventListener("submit", async (e) => {
   const form = e.target as HTMLFormElement;
   const jid = (form.elements.namedItem("jid") as HTMLInputElement).value.trim();
   const password = form.elements.namedItem("password") as HTMLInputElement;
-  const basic = `Basic ${btoa(unescape(encodeURIComponent(`${jid}:${password.value}`)))}`;
+  const basic = `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${jid}:${password.value}`)))}`;
   // The password leaves the page's memory here: the form field is cleared, and only the
   // token (or, where the gateway issues none, this Basic value) is kept, in memory.
   password.value = "";
@@ -90,7 +91,7 @@ function start(api: Api, me: string) {
     const newest = [...(state.histories.get(id)?.messages.values() ?? [])].findLast((m) => !m.outgoing);
     const conversation = state.conversations.get(id);
     if (conversation) conversation.unreadCount = 0;
-    if (!newest || sent.get(id) === newest.id) return;
+    if (!newest || sent.get(id) === newest.id || conversation?.lastReadId === newest.id) return;
     sent.set(id, newest.id);
     api.request(ops.MarkDisplayed, { with: id, upTo: newest.id }).catch(report);
   }
@@ -161,7 +162,7 @@ function start(api: Api, me: string) {
       render();
     }, report),
     react: (m, emoji) => {
-      const mine = m.reactions.some((r) => r.emoji === emoji && r.by.some((jid) => jid.startsWith(`${state.me}`)));
+      const mine = m.reactions.some((r) => r.emoji === emoji && r.by.some((jid) => bareOf(jid) === state.me));
       void api.request(ops.React, { with: m.conversation, id: m.id, emojis: mine ? [] : [emoji] }).catch(report);
     },
     answer: (jid, accept) => void (async () => {
