@@ -2,7 +2,7 @@ import { parseSandboxKind, SANDBOX_KINDS, type SandboxKind } from "../scripts/sa
 import type { PasswordFormat } from "./context.js";
 
 /** The benchmark's phases, in the order they run (see run.ts for why this order). */
-export const PHASES = ["latency", "cold", "delivery", "scaling", "throughput", "telemetry"] as const;
+export const PHASES = ["latency", "cold", "delivery", "scaling", "throughput", "telemetry", "conversations"] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** Sizes and durations of one run. */
@@ -27,6 +27,11 @@ export interface BenchOptions {
   throughputUsers: number;
   throughputSeconds: number;
   warmupSeconds: number;
+  /** The conversation list: peers of the one user (one conversation each), messages in all, warm samples, restarts. */
+  conversationPeers: number;
+  conversationMessages: number;
+  conversationWarmSamples: number;
+  conversationRestarts: number;
   phases: Set<Phase>;
   /** Run the gateway under `--cpu-prof` (only the throughput phase unless --phases says otherwise). */
   profile: boolean;
@@ -110,6 +115,10 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     throughputUsers: quick ? 50 : 200,
     throughputSeconds: quick ? 4 : 20,
     warmupSeconds: quick ? 1 : 3,
+    conversationPeers: quick ? 50 : 200,
+    conversationMessages: quick ? 1000 : 10_000,
+    conversationWarmSamples: quick ? 50 : 100,
+    conversationRestarts: quick ? 2 : 5,
     phases: phases ?? (profile ? new Set<Phase>(["throughput"]) : new Set(PHASES)),
     profile,
     entry,

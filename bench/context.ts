@@ -33,6 +33,8 @@ export interface BenchContext {
   profileWindows: Map<string, Array<readonly [number, number]>>;
   /** Starts one more gateway process on the same server, with settings of its own (stopped by the caller). */
   spawnGateway(name: string, env: Record<string, string>): Promise<GatewayProcess>;
+  /** Registers `count` more users on the server, named after `prefix`. */
+  createUsers(count: number, prefix: string): Promise<SandboxUser[]>;
   log(message: string): void;
 }
 

@@ -7,6 +7,7 @@ import type { LatencyResult } from "./phases/latency.js";
 import type { Growth, ScalingResult } from "./phases/scaling.js";
 import type { ThroughputResult } from "./phases/throughput.js";
 import type { TelemetryResult } from "./phases/telemetry.js";
+import type { ConversationsResult } from "./phases/conversations.js";
 import type { ProfileSummary } from "./profile.js";
 
 /** What the phases measured (a phase that did not run is absent). */
@@ -17,6 +18,7 @@ export interface Results {
   scaling?: ScalingResult;
   throughput?: ThroughputResult;
   telemetry?: TelemetryResult;
+  conversations?: ConversationsResult;
 }
 
 /** One line of the main table. */
@@ -161,6 +163,15 @@ export function buildRows(r: Results, server: ServerLabel): Row[] {
     });
   }
   cpuRow("gateway CPU per message to a subscriber", r.delivery?.gatewayCpu);
+  if (r.conversations) {
+    const c = r.conversations;
+    const what = `${c.conversations} conversations over ${c.messages} messages`;
+    rows.push({ figure: `conversations.list(first: 50), warm p50 (${what})`, gateway: ms(c.warm.p50), raw: "", ratio: "", target: "≤ 20 ms", verdict: verdict(c.warm.p50 <= 20) });
+    rows.push({ figure: "  warm p99", gateway: ms(c.warm.p99), raw: "", ratio: "", target: "", verdict: "info" });
+    rows.push({ figure: "  warm p50 / p99 with CONVERSATIONS_FRESHNESS_MS=1000", gateway: `${ms(c.warmFresh1s.p50)} / ${ms(c.warmFresh1s.p99)}`, raw: "", ratio: "", target: "", verdict: "info" });
+    rows.push({ figure: `conversations.list after a gateway restart (login + stored index), p50 / max of ${c.afterRestart.n}`, gateway: `${ms(c.afterRestart.p50)} / ${ms(c.afterRestart.max)}`, raw: "", ratio: "", target: "≤ 500 ms", verdict: verdict(c.afterRestart.max <= 500) });
+    rows.push({ figure: "  very first list: index built from the whole archive (login included)", gateway: ms(c.firstBuildMs), raw: "", ratio: "", target: "", verdict: "info" });
+  }
   const serverRow = (figure: string, gw: CpuPerOp | undefined, raw: CpuPerOp | undefined, api: CpuPerOp | undefined) => {
     if (!gw || !raw) return;
     rows.push({

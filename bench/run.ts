@@ -13,6 +13,7 @@ import { runLatency } from "./phases/latency.js";
 import { RAW_SESSION_CAP, runScaling } from "./phases/scaling.js";
 import { runThroughput } from "./phases/throughput.js";
 import { runTelemetry } from "./phases/telemetry.js";
+import { runConversations } from "./phases/conversations.js";
 import { summariseProfileDir, type ProfileSummary } from "./profile.js";
 import { buildRows, render, renderHttpApiSummary, writeJson, type PassReport, type Results, type ServerLabel } from "./report.js";
 import { fillRosters } from "./setup.js";
@@ -21,7 +22,7 @@ import { fillRosters } from "./setup.js";
  * `npm run bench`: the gateway against raw XMPP, side by side, on one machine.
  * Sandbox server (Prosody, or ejabberd with --server ejabberd) → users with rosters →
  * gateway as a child process → phases:
- *   latency → cold → delivery → scaling → throughput
+ *   latency → cold → delivery → scaling → throughput → telemetry → conversations
  * Scaling reads the gateway's RSS, so it runs before throughput (whose 200 parallel
  * connections and buffers would inflate the heap). Cold users are kept apart from the
  * pool users, so the pool has never seen them.
@@ -98,7 +99,9 @@ function labelOf(passwordFormat: PasswordFormat | undefined): ServerLabel {
 /** One sandbox server, its users, one gateway, and the selected phases; everything stopped at the end. */
 async function runPass(passwordFormat: PasswordFormat | undefined, label: ServerLabel) {
   const ejabberd = options.server === "ejabberd" ? await startSandbox("ejabberd", { logLevel: "error", passwordFormat: passwordFormat ?? "scram" }) : undefined;
-  const sandbox: XmppSandbox = ejabberd ?? (await startSandbox("prosody", { logLevel: "error" }));
+  // The conversations phase archives 10 000 messages for one user: Prosody's default cap.
+  const prosodyConfig = has("conversations") ? { serverConfig: { storage_archive_item_limit: 100_000 } } : {};
+  const sandbox: XmppSandbox = ejabberd ?? (await startSandbox("prosody", { logLevel: "error", ...prosodyConfig }));
   const apiUrl = ejabberd?.apiUrl;
   const serverPid = Number(readFileSync(`${sandbox.dir}/${options.server}.pid`, "utf8").trim());
   const raw = new RawSessions({ service: sandbox.service, domain: sandbox.domain });
@@ -169,6 +172,7 @@ async function runPass(passwordFormat: PasswordFormat | undefined, label: Server
         nodeArgs: options.nodeArgs,
         env,
       }),
+      createUsers: (count, prefix) => sandbox.createUsers(count, prefix),
       log,
     };
 
@@ -190,6 +194,7 @@ async function runPass(passwordFormat: PasswordFormat | undefined, label: Server
     await phase("scaling", `scaling: ${options.scaleSteps.join(" → ")} users`, () => runScaling(ctx));
     await phase("throughput", `throughput: ${options.throughputUsers} users × ${options.throughputSeconds} s per side`, () => runThroughput(ctx));
     await phase("telemetry", "telemetry: gateway CPU per request with metrics and access logs on vs off", () => runTelemetry(ctx));
+    await phase("conversations", `conversations: one user, ${options.conversationPeers} conversations over ${options.conversationMessages} messages`, () => runConversations(ctx));
     setup.gatewayConnections = http.connections;
     if (httpApi) setup.httpApiConnections = httpApi.connections;
   } finally {

@@ -57,6 +57,7 @@ const schema = z.object({
   LOGIN_FAILURES_PER_USER: positiveInt("LOGIN_FAILURES_PER_USER", 10),
   LOGIN_FAILURES_PER_IP: positiveInt("LOGIN_FAILURES_PER_IP", 50),
   LOGIN_FAILURE_WINDOW_S: positiveInt("LOGIN_FAILURE_WINDOW_S", 60),
+  CONVERSATIONS_FRESHNESS_MS: decimal("CONVERSATIONS_FRESHNESS_MS").pipe(z.number().max(60_000, "CONVERSATIONS_FRESHNESS_MS is at most 60000")).default(0),
   SUBSCRIPTION_RECONNECT_MIN_MS: positiveInt("SUBSCRIPTION_RECONNECT_MIN_MS", 250),
   SUBSCRIPTION_RECONNECT_MAX_MS: positiveInt("SUBSCRIPTION_RECONNECT_MAX_MS", 5000),
   SUBSCRIPTION_RECONNECT_GIVE_UP_MS: positiveInt("SUBSCRIPTION_RECONNECT_GIVE_UP_MS", 300_000),
@@ -120,6 +121,14 @@ export interface Config {
     maxBodyBytes: number;
     /** Failed logins tolerated per user and per client address within the window. */
     loginFailures: { perUser: number; perIp: number; windowS: number };
+  };
+  conversations: {
+    /**
+     * How old the conversation index may be when `conversations.list` / `get` answer from
+     * the session's memory without reading the archives again (0: read them on every
+     * request). Changes made through the gateway always read them.
+     */
+    freshnessMs: number;
   };
   tokens: {
     /** TOKEN_SECRET; without it the gateway generates one once and keeps it in `secretFile`. */
@@ -203,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBodyBytes: e.MAX_BODY_BYTES,
       loginFailures: { perUser: e.LOGIN_FAILURES_PER_USER, perIp: e.LOGIN_FAILURES_PER_IP, windowS: e.LOGIN_FAILURE_WINDOW_S },
     },
+    conversations: { freshnessMs: e.CONVERSATIONS_FRESHNESS_MS },
     tokens: {
       secret: e.TOKEN_SECRET,
       secretFile: join(dirname(e.TOKEN_STORE_PATH), "token-secret"),

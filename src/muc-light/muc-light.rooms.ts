@@ -29,6 +29,14 @@ export function updateRoomList<T>(session: XmppSession, task: (list: RoomList) =
   });
 }
 
+/**
+ * The rooms of the caller's record as they stand (no archive scan, no check with the rooms).
+ * @throws ApiError when private storage cannot be read.
+ */
+export async function recordedRooms(session: XmppSession): Promise<string[]> {
+  return [...(await readRoomList(session)).rooms];
+}
+
 /** Adds a room to the caller's record. */
 export function rememberRoom(session: XmppSession, room: string): Promise<void> {
   return updateRoomList(session, async (list) => {

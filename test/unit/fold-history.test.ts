@@ -1,23 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { xml, type Element } from "@xmpp/xml";
-import { foldHistory, pointerIdFor, type HistoryScope } from "../../src/conversations/fold-history.js";
+import { xml } from "@xmpp/xml";
+import { foldHistory, pointerIdFor } from "../../src/conversations/fold-history.js";
 import { buildCorrection, buildReactions, buildRetraction } from "../../src/xmpp/message-edits.js";
 import { buildArchiveQuery } from "../../src/xmpp/mam.js";
-import type { StanzaRecord } from "../../src/xmpp/messages.js";
+import { ME, PEER, ROOM, chat, createArchive, inRoom, oneToOne } from "../support/archive-records.js";
 
-const ME = "alice@example.org";
-const PEER = "bob@example.org";
-const ROOM = "room@muc.example.org";
-const oneToOne: HistoryScope = { ownBareJid: ME, room: null, ownNick: null };
-const inRoom: HistoryScope = { ownBareJid: ME, room: ROOM, ownNick: "alice" };
-
-let n = 0;
-function archived(stanza: Element, from: string): StanzaRecord {
-  stanza.attrs.from = from;
-  n += 1;
-  return { sender: from, timestamp: new Date(1_700_000_000_000 + n * 1000), stanza_id: `a${n}`, archiveId: `a${n}`, stanza };
-}
-const chat = (body: string, id: string, to = PEER) => xml("message", { to, type: "chat", id }, xml("body", {}, body));
+const archive = createArchive();
+const archived = archive.archived;
 
 describe("foldHistory", () => {
   it("applies the sender's corrections and retractions, ignores anyone else's, and keeps changes out of the messages", () => {
@@ -33,8 +22,8 @@ describe("foldHistory", () => {
     ];
     const folded = foldHistory(records, oneToOne).map((m) => m.model);
     expect(folded.map((m) => [m.id, m.body, m.edited, m.retracted, m.outgoing])).toEqual([
-      ["a" + (n - 6), "hello!", true, false, true],
-      ["a" + (n - 5), "hi", false, false, false],
+      ["a" + (archive.count() - 6), "hello!", true, false, true],
+      ["a" + (archive.count() - 5), "hi", false, false, false],
     ]);
   });
 
