@@ -337,7 +337,7 @@ export const MATRIX_ROWS: MatrixRow[] = [
     difference: {
       all: "MUC rooms: owners and admins, through the gateway's session in the room (`not_in_room` otherwise); MUC Light rooms: owners only; `icon` is a `data:image/…;base64,` URI of at most 64 KiB",
       prosody: "Prosody 0.12's rooms take no vCard (`service-unavailable`): a MUC Light room keeps the icon in its description (read through disco#info); a MUC room's icon answers `config_field_not_supported`",
-      ejabberd: "the icon is the room's vCard (XEP-0486), which any XMPP client reads; it is set by owners only (an admin's icon answers `not_allowed`), and occupants also get presence with a `vcard-temp:x:update` hash",
+      ejabberd: "the icon is the room's vCard (XEP-0486), which any XMPP client reads; it is set by owners only (an admin's icon answers `not_allowed`), and occupants also get presence with a `vcard-temp:x:update` hash (an `ICON` room event)",
     },
   },
   {

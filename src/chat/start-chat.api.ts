@@ -114,14 +114,16 @@ async function step<T>(name: StartChatStep, work: Promise<T>): Promise<T> {
 
 /**
  * Destroys the room a failed start left (its occupants are told; it leaves the caller's
- * room record) and returns the step's error; `undone: false` says the room could not be
- * destroyed.
+ * room record) and returns the step's error naming the room; `undone: false` says the
+ * room could not be destroyed.
  */
 async function undone(session: XmppSession, room: string, error: unknown): Promise<unknown> {
+  let destroyed = true;
   try {
     await deleteRoom(session, room);
-    return error;
   } catch {
-    return error instanceof ApiError ? new ApiError(error.code, error.message, { ...error.context, room, undone: false }) : error;
+    destroyed = false;
   }
+  if (!(error instanceof ApiError)) return error;
+  return new ApiError(error.code, error.message, { ...error.context, room, ...(destroyed ? {} : { undone: false }) });
 }

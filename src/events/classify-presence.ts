@@ -11,6 +11,8 @@ import type { ChatEvent } from "./event.models.js";
  */
 
 const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
+// XEP-0153: the avatar hash a room (ejabberd) announces in presence from its bare JID.
+const NS_VCARD_UPDATE = "vcard-temp:x:update";
 // XEP-0045 §10.2: 110 marks presence about the user's own occupant.
 const STATUS_SELF = "110";
 
@@ -25,6 +27,8 @@ export class RoomOccupants {
   private readonly entered = new Set<string>();
   /** Entered rooms whose current subject, sent on entry, has not come yet. */
   private readonly subjectDue = new Set<string>();
+  /** The avatar hash each room last announced. */
+  private readonly avatars = new Map<string, string>();
 
   /**
    * The user's own occupant is in `room`. A room sends its current subject right after
@@ -39,6 +43,17 @@ export class RoomOccupants {
   /** Whether a subject message from `room` is the one it sends on entry; true once per entry. */
   takeEntrySubject(room: string): boolean {
     return this.subjectDue.delete(room);
+  }
+
+  /**
+   * Records the avatar hash a room announced (XEP-0153); whether it is a change: the
+   * user's own occupant is in the room and the hash differs from the last one. The hash
+   * the room sends as the user enters is no change.
+   */
+  avatarChanged(room: string, hash: string): boolean {
+    const before = this.avatars.get(room) ?? "";
+    this.avatars.set(room, hash);
+    return this.entered.has(room) && before !== hash;
   }
 
   /** Records an occupant; returns what changed: "joined", "affiliation", or null. */
@@ -64,12 +79,14 @@ export class RoomOccupants {
     this.rooms.delete(room);
     this.entered.delete(room);
     this.subjectDue.delete(room);
+    this.avatars.delete(room);
   }
 
   clear(): void {
     this.rooms.clear();
     this.entered.clear();
     this.subjectDue.clear();
+    this.avatars.clear();
   }
 }
 
@@ -81,7 +98,7 @@ export interface PresenceState {
   occupants: RoomOccupants;
 }
 
-function roomEvent(at: Date, room: string, kind: "JOINED" | "LEFT" | "AFFILIATION" | "DESTROYED", actor: string | null, nick: string | null): ChatEvent {
+function roomEvent(at: Date, room: string, kind: "JOINED" | "LEFT" | "AFFILIATION" | "DESTROYED" | "ICON", actor: string | null, nick: string | null): ChatEvent {
   return { __typename: "RoomEvent", type: "ROOM", cursor: null, at, replayed: false, room, kind, actor, nick, subject: null, icon: null };
 }
 
@@ -95,6 +112,15 @@ export function classifyPresence(stanza: Element, state: PresenceState, at: Date
   const parsed = parseResourcePresence(stanza);
   if (!parsed || parsed.bareJid === state.ownBareJid) return [];
 
+  // Available presence from a bare JID is never a contact's (a server sends it on behalf of
+  // resources): it is a room's own (ejabberd: entity capabilities after each configuration
+  // change, and its avatar hash, XEP-0153, as the user enters and when an owner changes it).
+  // Only an avatar change is an event; the icon itself is read from the room.
+  if (parsed.state.resource === "" && parsed.state.show !== "offline" && !stanza.getChild("x", NS_MUC_USER)) {
+    const photo = stanza.getChild("x", NS_VCARD_UPDATE)?.getChild("photo");
+    if (!photo) return [];
+    return state.occupants.avatarChanged(parsed.bareJid, photo.text().trim()) ? [roomEvent(at, parsed.bareJid, "ICON", null, null)] : [];
+  }
   const mucUser = stanza.getChild("x", NS_MUC_USER);
   if (mucUser) {
     const room = parsed.bareJid;

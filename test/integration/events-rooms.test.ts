@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xml } from "@xmpp/xml";
 import { basicAuth } from "../support/gateway.js";
-import { useGateway } from "../support/use-gateway.js";
+import { useGateway, useSubscribers } from "../support/use-gateway.js";
 import type { RawClient } from "../support/xmpp-client.js";
-import { subscribeWs, untilLive, type Subscriber } from "../support/subscribers.js";
+import { isRoomEvent, streamEvent, subscribeWs, untilLive, type Subscriber } from "../support/subscribers.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 /*
@@ -25,15 +25,11 @@ const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
 const s = JSON.stringify;
 
 const gw = useGateway();
-const subs: Subscriber[] = [];
-// Registered after useGateway's: vitest runs afterAll hooks in reverse, so streams end first.
-afterAll(async () => {
-  await Promise.all(subs.map((sub) => sub.stop()));
-});
+const subs = useSubscribers();
 
-const event = (e: any) => e?.data?.events?.stream;
+const event = streamEvent;
 const bodyOf = (e: any) => event(e)?.message?.body as string | undefined;
-const roomEvent = (room: string, kind: string) => (e: any) => event(e)?.__typename === "RoomEvent" && event(e).room === room && event(e).roomEvent === kind;
+const roomEvent = isRoomEvent;
 const newRoom = () => `ev-room-${randomBytes(5).toString("hex")}@${gw.sandbox.mucDomain}`;
 
 /** Runs one field of `muc` or `muc_light` as `user`; fails the test on an error. */

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
 import { SERVER, basicAuth } from "../support/gateway.js";
-import { useGateway } from "../support/use-gateway.js";
+import { useGateway, useSubscribers } from "../support/use-gateway.js";
 import type { RawClient } from "../support/xmpp-client.js";
-import { subscribeWs, untilLive, type Subscriber } from "../support/subscribers.js";
+import { isRoomEvent, streamEvent, subscribeWs, untilLive } from "../support/subscribers.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 /*
@@ -18,6 +18,7 @@ const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
 const STREAM = `subscription { events { stream {
   __typename
   ... on MessageEvent { message { body } }
+  ... on PresenceEvent { presence { jid } }
   ... on RoomEvent { room roomEvent: kind nick subject }
 } } }`;
 const SET = `mutation($room: BareJID!, $subject: String, $icon: String, $clearIcon: Boolean) {
@@ -28,13 +29,10 @@ const ICON = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ
 const s = JSON.stringify;
 
 const gw = useGateway();
-const subs: Subscriber[] = [];
-afterAll(async () => {
-  await Promise.all(subs.map((sub) => sub.stop()));
-});
+const subs = useSubscribers();
 
-const event = (e: any) => e?.data?.events?.stream;
-const roomEvent = (room: string, kind: string) => (e: any) => event(e)?.__typename === "RoomEvent" && event(e).room === room && event(e).roomEvent === kind;
+const event = streamEvent;
+const roomEvent = isRoomEvent;
 const statuses = (st: Element) => (st.getChild("x", NS_MUC_USER)?.getChildren("status") ?? []).map((x) => x.attrs.code);
 
 async function setRoomData(user: SandboxUser, variables: Record<string, unknown>) {
@@ -90,6 +88,8 @@ describe("conversations.setRoomData on a MUC Light room", () => {
     await configSeen;
     await sub.waitFor(roomEvent(room, "CONFIG"));
     if (SERVER === "ejabberd") {
+      // ejabberd also announces the avatar's hash in presence from the room (XEP-0153).
+      await sub.waitFor(roomEvent(room, "ICON"));
       // The room's vCard (XEP-0486), as any XMPP client reads it.
       const vcard = await carolClient.iq(xml("iq", { type: "get", to: room }, xml("vCard", { xmlns: "vcard-temp" })));
       expect(vcard.getChild("vCard")?.getChild("PHOTO")?.getChildText("BINVAL")).toBe(ICON.split(",")[1]);
@@ -103,6 +103,12 @@ describe("conversations.setRoomData on a MUC Light room", () => {
     expect(cleared.error).toBeUndefined();
     expect(cleared.data).toMatchObject({ icon: null });
     expect((await setRoomData(alice!, { room, subject: "Owls" })).data).toMatchObject({ subject: "Owls", icon: null });
+    await sub.waitFor((e) => roomEvent(room, "SUBJECT")(e) && event(e).subject === "Owls");
+    // The room tells its stanzas in order: each icon change once (set, cleared) on ejabberd.
+    const icons = sub.events.filter(roomEvent(room, "ICON")).length;
+    expect(icons).toBe(SERVER === "ejabberd" ? 2 : 0);
+    // The room is never taken for a contact.
+    expect(sub.events.filter((e) => event(e)?.__typename === "PresenceEvent" && event(e).presence.jid === room)).toEqual([]);
   });
 
   it("a member is refused with MUC Light's not_allowed, a stranger with not_room_member; malformed input is invalid_input", async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { xml, type Element } from "@xmpp/xml";
-import { useGateway } from "../support/use-gateway.js";
+import { basicAuth } from "../support/gateway.js";
+import { useGateway, useSubscribers } from "../support/use-gateway.js";
+import { isRoomEvent, streamEvent, subscribeWs, untilLive } from "../support/subscribers.js";
 import type { RawClient } from "../support/xmpp-client.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
@@ -18,8 +20,14 @@ const START = `mutation($invitees: [BareJID!]!, $message: String!, $subject: Str
   } }
 }`;
 const ROOMS = "{ muc_light { listRooms } }";
+const STREAM = `subscription { events { stream {
+  __typename
+  ... on MessageEvent { message { body } }
+  ... on RoomEvent { room roomEvent: kind actor }
+} } }`;
 
 const gw = useGateway();
+const subs = useSubscribers();
 
 async function startChat(user: SandboxUser, variables: Record<string, unknown>) {
   const r = await gw.gql(START, variables, user);
@@ -63,14 +71,20 @@ describe("chat.startChat", () => {
     expect(conversation.subject).toBe("New building");
   });
 
-  it("three invitees: a room with the subject; each invitee gets the invitation and finds the first message", async () => {
+  it("three invitees: a room with the subject; the invitees get the invitation (stream or raw client) and find the first message", async () => {
     const [alice, ...invitees] = await gw.sandbox.createUsers(4, "start-room");
-    const clients = await Promise.all(invitees.map((u) => gw.connect(u!)));
+    // The first invitee follows its gateway event stream (with no other client, so that the
+    // invitation comes to the stream); the others use independent XMPP clients.
+    const clients = await Promise.all(invitees.slice(1).map((u) => gw.connect(u!)));
+    const sub = await subscribeWs(gw.url, { Authorization: basicAuth(invitees[0]!) }, STREAM);
+    subs.push(sub);
+    await untilLive(sub, (body) => clients[0]!.send(xml("message", { to: invitees[0]!.jid, type: "chat" }, xml("body", {}, body))), (e) => streamEvent(e)?.message?.body);
     const conversation = await started(alice!, { invitees: invitees.map((u) => u!.jid), message: "Welcome, all", subject: "Owls" });
     const room = conversation.id as string;
     expect(room.endsWith(`@${gw.sandbox.mucDomain}`)).toBe(true);
-    expect(conversation).toMatchObject({ kind: "ROOM", subject: "Owls", lastMessage: { body: "Welcome, all" } });
+    expect(conversation).toMatchObject({ kind: "ROOM", name: "Owls", subject: "Owls", lastMessage: { body: "Welcome, all" } });
     expect(await rooms(alice!)).toEqual([room]);
+    expect(streamEvent(await sub.waitFor(isRoomEvent(room, "INVITATION")))).toMatchObject({ actor: expect.stringContaining(alice!.jid) });
 
     for (const [i, c] of clients.entries()) {
       const invitation = await c.waitFor(isInvitation(room));
@@ -105,6 +119,23 @@ describe("chat.startChat", () => {
     await gw.gql('mutation($to: JID!) { stanza { sendMessage(to: $to, body: "after") { id } } }', { to: bob!.jid }, alice);
     await bobClient.waitFor((s) => s.name === "message" && s.getChildText("body") === "after");
     expect(bobClient.received.filter((s) => s.name === "message" && s.getChild("x", NS_MUC_USER))).toEqual([]);
+  });
+
+  it("a first message that cannot be sent fails at send_message after the room exists: the room is destroyed, nobody invited", async () => {
+    const [alice, bob, carol] = await gw.sandbox.createUsers(3, "start-undo");
+    const bobClient = await gw.connect(bob!);
+    // A control character: the gateway refuses to send it (XML cannot carry it) only when the
+    // message goes out, after the room was created and the memberships granted.
+    const body = await startChat(alice!, { invitees: [bob!.jid, carol!.jid], message: "bell \u0007", subject: "Undone" });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: "invalid_input", step: "send_message" });
+    const room = body.errors![0]!.extensions!.room as string;
+    expect(room.endsWith(`@${gw.sandbox.mucDomain}`)).toBe(true);
+    expect(body.errors![0]!.extensions!.undone).toBeUndefined();
+    expect(await rooms(alice!)).toEqual([]);
+    // The room is gone for everyone, and no invitation was sent.
+    const info = await bobClient.iq(xml("iq", { type: "get", to: room }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" }))).catch((e: unknown) => e);
+    expect(["item-not-found", "gone"]).toContain((info as { condition?: string }).condition);
+    expect(bobClient.received.filter(isInvitation(room))).toEqual([]);
   });
 
   it("one invitee on a domain the server cannot reach fails at send_message", async () => {

@@ -4,6 +4,13 @@ import { firstResultRecorder, serverOf } from "./compat-record.js";
 
 const SUBSCRIBE = "subscription { stanza { subscribeForMessages { sender timestamp stanza_id stanza } } }";
 
+/** The event of one `events { stream }` payload. */
+export const streamEvent = (e: any) => e?.data?.events?.stream;
+
+/** Whether a payload is a `RoomEvent` of `room` of that kind (selected as `roomEvent: kind`). */
+export const isRoomEvent = (room: string, kind: string) => (e: any): boolean =>
+  streamEvent(e)?.__typename === "RoomEvent" && streamEvent(e).room === room && streamEvent(e).roomEvent === kind;
+
 /** A live subscription as a test sees it: what arrived, and a way to wait and to stop. */
 export interface Subscriber<T = any> {
   events: T[];

@@ -8,6 +8,7 @@ import { afterAll, beforeAll } from "vitest";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 import { startGateway, type TestGateway } from "./gateway.js";
 import { connectRawClient, type RawClient } from "./xmpp-client.js";
+import type { Subscriber } from "./subscribers.js";
 
 /** Options of an independent client, as {@link connectRawClient} takes them. */
 export type RawClientOptions = Parameters<typeof connectRawClient>[3];
@@ -67,4 +68,16 @@ export function useGateway(overrides: Record<string, string> | (() => Record<str
       return client;
     },
   };
+}
+
+/**
+ * The subscriptions a test file opens (push each one), stopped after its tests. Call it
+ * after {@link useGateway}: vitest runs `afterAll` hooks in reverse, so streams end first.
+ */
+export function useSubscribers(): Subscriber[] {
+  const subs: Subscriber[] = [];
+  afterAll(async () => {
+    await Promise.all(subs.map((sub) => sub.stop()));
+  });
+  return subs;
 }

@@ -31,6 +31,22 @@ describe("classifyPresence", () => {
     expect(presence("<presence from='bob@localhost' type='probe'/>", state)).toEqual([]);
   });
 
+  it("a room's own presence from its bare JID: never a contact's; ICON when its avatar hash changes while the user is in", () => {
+    const state = fresh();
+    const avatar = (hash: string) => `<presence from='tea@muc.localhost'><x xmlns='vcard-temp:x:update'><photo>${hash}</photo></x><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='n' ver='v'/></presence>`;
+    expect(presence(avatar("29e2dc"), state)).toEqual([]);
+    presence("<presence from='tea@muc.localhost/alice'><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='member' role='participant'/><status code='110'/></x></presence>", state);
+    expect(presence(avatar("29e2dc"), state)).toEqual([]);
+    expect(presence("<presence from='tea@muc.localhost'><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='n' ver='w'/></presence>", state)).toEqual([]);
+    const icon = { __typename: "RoomEvent", type: "ROOM", cursor: null, at: AT, replayed: false, room: "tea@muc.localhost", kind: "ICON", actor: null, nick: null, subject: null, icon: null };
+    expect(presence(avatar("4a5eb7"), state)).toEqual([icon]);
+    expect(presence(avatar("4a5eb7"), state)).toEqual([]);
+    expect(presence(avatar(""), state)).toEqual([icon]);
+    expect(state.book.online()).toEqual([]);
+    // A contact without resources answering a probe is still a contact.
+    expect(presence("<presence from='bob@localhost' type='unavailable'/>", state)).toMatchObject([{ __typename: "PresenceEvent" }]);
+  });
+
   it("rooms: joins once, affiliation changes, leaves, the user's own occupant ignored, destruction", () => {
     const state = fresh();
     const occupant = (nick: string, affiliation: string, extra = "") =>
