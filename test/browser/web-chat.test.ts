@@ -274,6 +274,21 @@ describe("the web chat in Chromium", () => {
     await bobPage.locator("#messages .message .body", { hasText: "hoo hoo" }).waitFor({ timeout: 10_000 });
     await alicePage.locator("#messages .message .body", { hasText: "hoo hoo" }).waitFor({ timeout: 10_000 });
 
+    // bob's network drops while alice writes in the room: room messages are not replayed by
+    // the stream (they are in the room's archive), so the page reads the room again once back.
+    proxy.cut();
+    await bobPage.locator('#connection[data-state="reconnecting"]').waitFor({ timeout: 10_000 });
+    const before = await shownIds(bobPage);
+    await alicePage.locator("#composer [name=body]").fill("did you see that one?");
+    await alicePage.locator("#composer [name=body]").press("Enter");
+    await alicePage.locator("#messages .message .body", { hasText: "did you see that one?" }).waitFor();
+    proxy.restore();
+    await bobPage.locator('#connection[data-state="live"]').waitFor({ timeout: 20_000 });
+    await bobPage.locator("#messages .message .body", { hasText: "did you see that one?" }).waitFor({ timeout: 10_000 });
+    const after = await shownIds(bobPage);
+    expect(after).toHaveLength(before.length + 1);
+    expect(new Set(after).size).toBe(after.length);
+
     alicePage.once("dialog", (dialog) => void dialog.accept("Owls at night"));
     await alicePage.locator("#conversation-header .set-subject").click();
     await bobPage.locator("#conversation-header .subject", { hasText: "Owls at night" }).waitFor({ timeout: 10_000 });

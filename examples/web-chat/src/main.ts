@@ -271,10 +271,21 @@ function start(api: Api, me: string) {
     },
     error: report,
     status: (connection) => {
+      const back = connection === "live" && state.connection === "reconnecting";
       state.connection = connection;
+      // Room messages carry no cursor of the user's archive, so the stream cannot replay
+      // them after a gap: read the rooms the page shows again, and the list.
+      if (back) void catchUpRooms().then(render, report);
       render();
     },
   });
+
+  async function catchUpRooms() {
+    await loadConversations();
+    for (const [id, history] of state.histories) {
+      if (history.loaded && state.conversations.get(id)?.kind === "ROOM") await catchUp(id);
+    }
+  }
 
   async function resync() {
     await loadConversations();
