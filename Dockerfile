@@ -16,6 +16,7 @@ COPY tsconfig.json tsconfig.build.json tsconfig.sandbox.json codegen.yml ./
 COPY schema ./schema
 COPY src ./src
 COPY scripts/sandbox ./scripts/sandbox
+COPY examples/web-chat ./examples/web-chat
 # data/ is where the gateway writes (the generated token secret, token revocations).
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund && mkdir data
 

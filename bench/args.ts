@@ -117,7 +117,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     warmupSeconds: quick ? 1 : 3,
     conversationPeers: quick ? 50 : 200,
     conversationMessages: quick ? 1000 : 10_000,
-    conversationWarmSamples: quick ? 50 : 300,
+    conversationWarmSamples: quick ? 50 : 100,
     conversationRestarts: quick ? 2 : 5,
     phases: phases ?? (profile ? new Set<Phase>(["throughput"]) : new Set(PHASES)),
     profile,

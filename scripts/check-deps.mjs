@@ -15,7 +15,7 @@ const devDependencies = new Set(Object.keys(pkg.devDependencies ?? {}));
 
 /** Code that `npm pack` ships and runs: its imports must be installed by `npm ci --omit=dev`. */
 const SHIPPED = ["src", "scripts/sandbox"];
-const SCANNED = ["src", "scripts", "bench", "test", "vitest.config.ts"];
+const SCANNED = ["src", "scripts", "bench", "test", "examples", "vitest.config.ts"];
 const CODE = /\.(m|c)?[jt]s$/;
 // Static and dynamic imports and require calls naming a package (relative paths are local).
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([@a-z][\w.@/-]*)["']/g;

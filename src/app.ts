@@ -13,6 +13,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { createSchema } from "./app/schema.js";
 import { createServices, type ServiceOverrides } from "./app/services.js";
 import { createRouter, healthRoute, metricsRoute, readyRoute } from "./app/router.js";
+import { webChatRoutes } from "./app/web-chat.js";
 import { createReadiness } from "./health/readiness.js";
 import { probeXmppServer } from "./health/xmpp-probe.js";
 import { createPipeline } from "./server/pipeline.js";
@@ -99,7 +100,8 @@ export interface App {
 /**
  * The composition root: the schema from the domains, the services, one request
  * pipeline, and its transports on one node:http server — GraphQL over HTTP and
- * GraphiQL on /api/graphql, graphql-ws on the same path, MongooseIM's SSE endpoint and
+ * GraphiQL on /api/graphql, graphql-ws on the same path, MongooseIM's SSE endpoint, the
+ * example web chat on /chat/ (WEB_CHAT) and
  * /healthz. Nothing listens until `start()`, so tests can build an app without a port.
  */
 export function createApp(config: Config, options: AppOptions = {}): App {
@@ -157,6 +159,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     "/healthz": healthRoute({ stopping: () => stopping, sessions: () => services.pool.size }),
     "/readyz": readyRoute(readiness),
     ...(metrics && { "/metrics": metricsRoute(metrics.registry) }),
+    ...(config.http.webChat && webChatRoutes()),
   }, origins, { ...observer, graphqlPath: GRAPHQL_PATH, ssePath: SSE_PATH, quietPaths: new Set(["/healthz", "/readyz", "/metrics"]), clientIp }));
   server.keepAliveTimeout = 65_000;
   const ws = attachWsTransport(server, GRAPHQL_PATH, pipeline, { log, maxPayload: config.limits.maxBodyBytes, clientIp, origins, observer });

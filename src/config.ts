@@ -34,6 +34,7 @@ const schema = z.object({
     .optional(),
   TRUST_PROXY: decimal("TRUST_PROXY").pipe(z.number().max(10, "TRUST_PROXY counts proxy hops (0-10)")).default(0),
   GRAPHIQL: flag("GRAPHIQL"),
+  WEB_CHAT: flag("WEB_CHAT"),
   METRICS: flag("METRICS"),
   INTROSPECTION: flag("INTROSPECTION"),
   PORT: decimal("PORT").pipe(z.number().max(65535, "PORT must be at most 65535")).default(5561),
@@ -56,6 +57,7 @@ const schema = z.object({
   LOGIN_FAILURES_PER_USER: positiveInt("LOGIN_FAILURES_PER_USER", 10),
   LOGIN_FAILURES_PER_IP: positiveInt("LOGIN_FAILURES_PER_IP", 50),
   LOGIN_FAILURE_WINDOW_S: positiveInt("LOGIN_FAILURE_WINDOW_S", 60),
+  CONVERSATIONS_FRESHNESS_MS: decimal("CONVERSATIONS_FRESHNESS_MS").pipe(z.number().max(60_000, "CONVERSATIONS_FRESHNESS_MS is at most 60000")).default(0),
   SUBSCRIPTION_RECONNECT_MIN_MS: positiveInt("SUBSCRIPTION_RECONNECT_MIN_MS", 250),
   SUBSCRIPTION_RECONNECT_MAX_MS: positiveInt("SUBSCRIPTION_RECONNECT_MAX_MS", 5000),
   SUBSCRIPTION_RECONNECT_GIVE_UP_MS: positiveInt("SUBSCRIPTION_RECONNECT_GIVE_UP_MS", 300_000),
@@ -95,6 +97,8 @@ export interface Config {
     trustProxyHops: number;
     /** Serve the GraphiQL page (default: on, off when NODE_ENV=production). */
     graphiql: boolean;
+    /** Serve the example web chat at /chat/ (default: on, off when NODE_ENV=production; built by `npm run build:web-chat`). */
+    webChat: boolean;
     /** Answer __schema/__type (default: on, off when NODE_ENV=production). */
     introspection: boolean;
     /** Serve Prometheus metrics at /metrics (default: on). */
@@ -117,6 +121,14 @@ export interface Config {
     maxBodyBytes: number;
     /** Failed logins tolerated per user and per client address within the window. */
     loginFailures: { perUser: number; perIp: number; windowS: number };
+  };
+  conversations: {
+    /**
+     * How old the conversation index may be when `conversations.list` / `get` answer from
+     * the session's memory without reading the archives again (0: read them on every
+     * request). Changes made through the gateway always read them.
+     */
+    freshnessMs: number;
   };
   tokens: {
     /** TOKEN_SECRET; without it the gateway generates one once and keeps it in `secretFile`. */
@@ -172,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       corsOrigins: e.CORS_ORIGINS?.[0] === "*" ? "*" : (e.CORS_ORIGINS ?? []),
       trustProxyHops: e.TRUST_PROXY,
       graphiql: e.GRAPHIQL ?? !production,
+      webChat: e.WEB_CHAT ?? !production,
       introspection: e.INTROSPECTION ?? !production,
       metrics: e.METRICS ?? true,
     },
@@ -199,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBodyBytes: e.MAX_BODY_BYTES,
       loginFailures: { perUser: e.LOGIN_FAILURES_PER_USER, perIp: e.LOGIN_FAILURES_PER_IP, windowS: e.LOGIN_FAILURE_WINDOW_S },
     },
+    conversations: { freshnessMs: e.CONVERSATIONS_FRESHNESS_MS },
     tokens: {
       secret: e.TOKEN_SECRET,
       secretFile: join(dirname(e.TOKEN_STORE_PATH), "token-secret"),

@@ -17,6 +17,8 @@ export interface ConversationsResult {
   warm: Summary;
   /** The first `list(first: 50)` on a new gateway process: login + index from storage + fold of what is new. */
   afterRestart: Summary;
+  /** Warm lists on a gateway with CONVERSATIONS_FRESHNESS_MS=1000 (answers from memory within a second of a refresh). */
+  warmFresh1s: Summary;
 }
 
 const LIST = "{ conversations { list(first: 50) { items { id unreadCount lastMessage { id body } } hasMore endCursor } } }";
@@ -28,7 +30,8 @@ const COUNT = (after: string | null) =>
  * so every conversation has the same number); the peers send in parallel from raw
  * sessions while the user is online (a raw session), so every message is archived at once.
  * Then: the first list (the index is built from the whole archive), `warmSamples`
- * sequential lists, and `restarts` first lists on a new gateway process each.
+ * sequential lists, `restarts` first lists on a new gateway process each, and as many
+ * sequential lists again on a gateway allowed to answer from a refresh up to 1 s old.
  */
 export async function runConversations(ctx: BenchContext): Promise<ConversationsResult> {
   const { conversationPeers: peersWanted, conversationMessages: total, conversationWarmSamples, conversationRestarts } = ctx.options;
@@ -83,7 +86,24 @@ export async function runConversations(ctx: BenchContext): Promise<Conversations
       await gateway.stop();
     }
   }
-  return { conversations: peers.length, messages: sent, seedSeconds, firstBuildMs, warm: summarise(warm), afterRestart: summarise(restarts) };
+  const fresh: number[] = [];
+  const freshGateway = await ctx.spawnGateway("conversations-fresh", { CONVERSATIONS_FRESHNESS_MS: "1000" });
+  const freshHttp = new GatewayHttp(freshGateway.url);
+  try {
+    await freshHttp.post(auth, LIST);
+    for (let i = 0; i < conversationWarmSamples; i++) {
+      t = performance.now();
+      await freshHttp.post(auth, LIST);
+      fresh.push(performance.now() - t);
+    }
+  } finally {
+    freshHttp.close();
+    await freshGateway.stop();
+  }
+  return {
+    conversations: peers.length, messages: sent, seedSeconds, firstBuildMs,
+    warm: summarise(warm), afterRestart: summarise(restarts), warmFresh1s: summarise(fresh),
+  };
 }
 
 /** Throws unless the list holds `conversations` conversations whose unread counts add up to `messages`. */

@@ -322,7 +322,11 @@ export const MATRIX_ROWS: MatrixRow[] = [
     namespace: "conversations",
     operations: ["conversations.list", "conversations.get"],
     protocol: "an index in the user's private storage (XEP-0049, `urn:xmpp-graphql:conversations:0`, 16 shards) folded from the user's archive and each room's archive after stored cursors (XEP-0313, RSM XEP-0059); read positions from PEP (XEP-0490), rooms from bookmarks (XEP-0402), MUC Light invitations and rooms entered through the API; names from the roster (RFC 6121) and room disco#info (XEP-0030)",
-    difference: { all: "no MongooseIM equivalent (MongooseIM's inbox is server-side); `icon` is always null; `modifiedSince` may return a conversation twice, never miss one" },
+    difference: {
+      all: "no MongooseIM equivalent (MongooseIM's inbox is server-side); `icon` is always null; `modifiedSince` may return a conversation twice, never miss one",
+      prosody: "with the default `internal` storage every MAM query loads the user's whole archive: a list costs in proportion to the archive (`CONVERSATIONS_FRESHNESS_MS` lets lists answer from a recent refresh)",
+      ejabberd: "PEP publish options `max_items` / `send_last_published_item` are refused: read positions and bookmarks are published with the basic options and the node is configured to keep every item",
+    },
   },
   {
     namespace: "conversations",

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { createApp, GRAPHQL_PATH, SSE_PATH, type App } from "../app.js";
+import { WEB_CHAT_PATH } from "../app/web-chat.js";
 import { loadConfig } from "../config.js";
+import { basic, makeDemoContacts } from "./demo-contacts.js";
 import { PortInUseError } from "../server/listen.js";
 import { loadSandboxModule, type Sandbox, type SandboxUser } from "./sandbox-module.js";
 
@@ -12,12 +14,11 @@ export interface DevOptions {
   users: string | undefined;
 }
 
-const basic = (user: SandboxUser) => `Basic ${Buffer.from(`${user.jid}:${user.password}`).toString("base64")}`;
 
 /**
  * `xmpp-graphql dev` / `npm run dev`: a throwaway sandbox XMPP server with demo users and
  * the gateway in front of it, configured from the environment (PORT etc.) except for the
- * XMPP server. Prints the GraphiQL URL and ready-to-paste Authorization headers; Ctrl-C /
+ * XMPP server. Prints the GraphiQL and web chat URLs and ready-to-paste Authorization headers; Ctrl-C /
  * SIGTERM stops both cleanly.
  */
 export async function runDev(options: DevOptions): Promise<void> {
@@ -53,6 +54,8 @@ export async function runDev(options: DevOptions): Promise<void> {
     // A development gateway serves pages from anywhere (a front-end's own dev server).
     CORS_ORIGINS: "*",
     LOG_FORMAT: "pretty",
+    // The example web chat at /chat/ (built by `npm run build:web-chat`, which `npm run dev` runs first).
+    WEB_CHAT: "true",
     // Tokens (and their generated secret) live and die with this throwaway setup.
     TOKEN_STORE_PATH: join(sandbox.dir, "token-revocations.json"),
     ...process.env,
@@ -72,10 +75,15 @@ export async function runDev(options: DevOptions): Promise<void> {
     process.exit(1);
   }
 
+  // Demo users who are contacts: the web chat opens with someone to talk to, online.
+  const notMutual = await makeDemoContacts(url, users);
+  if (notMutual.length) process.stderr.write(`xmpp-graphql dev: could not make these demo users contacts: ${notMutual.join(", ")}\n`);
+
   const lines = [
     "",
     `  Sandbox ${serverName.padEnd(10)}${sandbox.service}  (domain ${sandbox.domain}, MUC ${sandbox.mucDomain}, data in ${sandbox.dir})`,
     `  GraphiQL          ${url}${GRAPHQL_PATH}   (opens as ${users[0]?.jid ?? "nobody"}; edit the Headers tab to switch)`,
+    ...(config.http.webChat ? [`  Web chat          ${url}${WEB_CHAT_PATH}   (log in as a demo user below; a second browser window as another)`] : []),
     `  SSE               ${url}${SSE_PATH}?query=…`,
     "",
     "  Demo users:",

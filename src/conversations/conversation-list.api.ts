@@ -70,10 +70,14 @@ export interface ConversationPageModel {
   modifiedBefore: Date;
 }
 
-/** The index the session holds, and the revision of the stored one it was loaded from or saved as. */
+/**
+ * The index the session holds, the revision of the stored one it was loaded from or saved
+ * as, and the last complete refresh: its watermark and the roster names it read.
+ */
 interface Holder {
   index: ConversationIndex | null;
   rev: string | null;
+  refreshed: { watermark: Date; names: Map<string, string> } | null;
 }
 
 /** One refresh of the index: what it read besides, and what it changed. */
@@ -89,7 +93,7 @@ interface Fresh {
   bookmarks: Map<string, Bookmark>;
 }
 
-const holderOf = (session: XmppSession) => session.memo.own<Holder>("conversations:index", () => ({ index: null, rev: null }));
+const holderOf = (session: XmppSession) => session.memo.own<Holder>("conversations:index", () => ({ index: null, rev: null, refreshed: null }));
 const lower = (jid: string) => jid.toLowerCase();
 
 /** An empty list when a PEP node is absent (item-not-found) or PEP is missing: nothing stored there. */
@@ -137,12 +141,11 @@ function foldOwnPage(session: XmppSession, fresh: Fresh, records: Parameters<typ
   for (const [peer, peerRecords] of byPeer) {
     const known = fresh.index.entries.get(peer);
     const entry = known ?? newEntry(peer, "ONE_TO_ONE", fresh.now);
-    if (foldEntry(entry, peerRecords, scope, fresh.now) || known) {
-      // A chat is listed from its first message with a body; markers alone do not make one.
-      if (entry.last === null && !known) continue;
-      fresh.index.entries.set(entry.id, entry);
-      fresh.dirty.add(entry.id);
-    }
+    const changed = foldEntry(entry, peerRecords, scope, fresh.now);
+    // A chat is listed from its first message with a body; markers alone do not make one.
+    if (!known && entry.last === null) continue;
+    fresh.index.entries.set(entry.id, entry);
+    if (changed || !known) fresh.dirty.add(entry.id);
   }
 }
 
@@ -307,11 +310,31 @@ function withFreshIndex<T>(session: XmppSession, task: (fresh: Fresh) => Promise
     await applyPositions(session, fresh, positions);
     const result = await task(fresh);
     await save(session, fresh, holder);
+    holder.refreshed = { watermark, names: fresh.names };
     return result;
   })(), CONVERSATION_ERRORS, { user: session.bareJid }));
 }
 
-function toModel(fresh: Fresh, entry: ConversationEntry): ConversationModel {
+/** How old an index read may answer from memory (see `CONVERSATIONS_FRESHNESS_MS`); 0: never. */
+export interface ReadOptions {
+  freshnessMs?: number;
+}
+
+/**
+ * Runs `read` on the index as the last refresh left it, when that refresh began less than
+ * `freshnessMs` ago; else after a refresh. Answers from memory carry that refresh's
+ * watermark, so `modifiedSince` polling still misses nothing.
+ */
+function readIndex<T>(session: XmppSession, options: ReadOptions, read: (fresh: Pick<Fresh, "index" | "watermark" | "names">) => T): Promise<T> {
+  const holder = holderOf(session);
+  const freshness = options.freshnessMs ?? 0;
+  if (freshness > 0 && holder.index !== null && holder.refreshed !== null && Date.now() - holder.refreshed.watermark.getTime() < freshness) {
+    return Promise.resolve(read({ index: holder.index, ...holder.refreshed }));
+  }
+  return withFreshIndex(session, read);
+}
+
+function toModel(fresh: Pick<Fresh, "names">, entry: ConversationEntry): ConversationModel {
   const room = entry.kind === "ROOM";
   return {
     id: entry.id,
@@ -334,12 +357,12 @@ function toModel(fresh: Fresh, entry: ConversationEntry): ConversationModel {
  * of this list.
  */
 export async function listConversations(
-  session: XmppSession, request: { modifiedSince: Date | null; first: number; after: string | null },
+  session: XmppSession, request: { modifiedSince: Date | null; first: number; after: string | null }, options: ReadOptions = {},
 ): Promise<ConversationPageModel> {
   if (request.first > MAX_LIST_PAGE) throw new ApiError("invalid_input", `\`first\` is at most ${MAX_LIST_PAGE}`, { field: "first" });
   const after = request.after !== null ? parseCursor(request.after) : null;
   if (request.after !== null && after === null) throw new ApiError("invalid_input", CONVERSATION_MESSAGES.badCursor, { field: "after" });
-  return withFreshIndex(session, (fresh) => {
+  return readIndex(session, options, (fresh) => {
     const page = pageOf(fresh.index.entries.values(), { modifiedSince: request.modifiedSince, first: request.first, after });
     return { items: page.entries.map((e) => toModel(fresh, e)), endCursor: page.endCursor, hasMore: page.hasMore, modifiedBefore: fresh.watermark };
   });
@@ -362,12 +385,16 @@ async function entryOf(session: XmppSession, fresh: Fresh, id: string): Promise<
 }
 
 /**
- * One conversation, up to date: what `chat.startChat`, `conversations.setRoomData` and
- * `conversations.get` return.
+ * One conversation, up to date (or as fresh as `options` allow): what `chat.startChat`,
+ * `conversations.setRoomData` and `conversations.get` return.
  * @throws ApiError `conversation_not_found` for a JID with no archived message and no room.
  */
-export function loadConversation(session: XmppSession, id: string): Promise<ConversationModel> {
-  return withFreshIndex(session, async (fresh) => toModel(fresh, await entryOf(session, fresh, id)));
+export async function loadConversation(session: XmppSession, id: string, options: ReadOptions = {}): Promise<ConversationModel> {
+  const known = await readIndex(session, options, (fresh) => {
+    const entry = fresh.index.entries.get(lower(id));
+    return entry ? toModel(fresh, entry) : null;
+  });
+  return known ?? withFreshIndex(session, async (fresh) => toModel(fresh, await entryOf(session, fresh, id)));
 }
 
 /**

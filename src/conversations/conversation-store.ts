@@ -40,16 +40,21 @@ export interface IndexHead {
   rev: string | null;
 }
 
+/**
+ * The head record. Its data sits in a child: Prosody (0.12 mod_private) stores an element
+ * without children as nothing at all, whatever its attributes.
+ */
 export function buildHead(head: IndexHead): Element {
-  const attrs: Record<string, string> = { xmlns: NS_CONVERSATIONS };
+  const attrs: Record<string, string> = {};
   if (head.cursor !== null) attrs.cursor = head.cursor;
   if (head.built) attrs.built = "true";
   if (head.rev !== null) attrs.rev = head.rev;
-  return xml(INDEX_ELEMENT, attrs);
+  return xml(INDEX_ELEMENT, { xmlns: NS_CONVERSATIONS }, xml("head", attrs));
 }
 
 export function parseHead(element: Element | null): IndexHead {
-  return { cursor: element?.attrs.cursor || null, built: element?.attrs.built === "true", rev: element?.attrs.rev || null };
+  const head = element?.getChild("head");
+  return { cursor: head?.attrs.cursor || null, built: head?.attrs.built === "true", rev: head?.attrs.rev || null };
 }
 
 const time = (d: Date | null) => (d === null ? undefined : String(d.getTime()));

@@ -36,10 +36,15 @@ export interface RoomList {
   scanned: string | null;
 }
 
+/**
+ * The record. The scan position is also kept in a child: Prosody (0.12 mod_private) stores
+ * an element without children as nothing, which lost the position of a user in no room.
+ */
 export function buildRoomList(list: RoomList): Element {
   return xml(
     ROOM_LIST_ELEMENT,
     list.scanned !== null ? { xmlns: NS_ROOM_LIST, scanned: list.scanned } : { xmlns: NS_ROOM_LIST },
+    ...(list.scanned !== null ? [xml("scanned", { id: list.scanned })] : []),
     ...[...list.rooms].sort().map((jid) => xml("room", { jid })),
   );
 }
@@ -51,7 +56,7 @@ export function parseRoomList(element: Element | null): RoomList {
     const jid = room.attrs.jid;
     if (jid && hasLocal(jid) && resourceOf(jid) === undefined) rooms.add(bareOf(jid));
   }
-  return { rooms, scanned: element?.attrs.scanned || null };
+  return { rooms, scanned: element?.attrs.scanned || element?.getChild("scanned")?.attrs.id || null };
 }
 
 /** XEP-0249 §2: a direct invitation. */

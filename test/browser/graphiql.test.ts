@@ -1,15 +1,13 @@
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { basicAuth } from "../support/gateway.js";
+import { launchChromium } from "../support/chromium.js";
 import { useGateway } from "../support/use-gateway.js";
 import type { SandboxUser } from "../../scripts/sandbox/xmpp-sandbox.js";
 
 // GraphiQL runs a subscription (issue 17 item 6): in a real headless Chromium, the
 // Headers tab's Authorization reaches graphql-ws, and a message sent to bob shows up in
 // the result pane of the prefilled `Incoming` subscription.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 const gw = useGateway();
 let browser: Browser;
@@ -17,8 +15,7 @@ let alice: SandboxUser;
 let bob: SandboxUser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
   [alice, bob] = await gw.sandbox.createUsers(2) as [SandboxUser, SandboxUser];
 });
 afterAll(() => browser?.close());

@@ -213,4 +213,25 @@ describe("conversations.list", () => {
     expect(other).toMatchObject({ from: alice!.jid, conversation: bob!.jid });
     expect((await call(alice!, GET, { id: bob!.jid })).value).toMatchObject({ lastReadId: first, unreadCount: Object.keys(bobIds).length - 1 });
   });
+
+  it("with CONVERSATIONS_FRESHNESS_MS, lists answer from the last refresh within that time, with its watermark; changes refresh", async () => {
+    const [alice, bob] = await gw.sandbox.createUsers(2, "convlist-fresh");
+    const aliceC = await gw.connect(alice!);
+    const bobC = await gw.connect(bob!);
+    await say(bobC, aliceC, "one");
+    const cached = await startGateway({ CONVERSATIONS_FRESHNESS_MS: "60000" }, gw.sandbox);
+    try {
+      const first = await list(alice!, {}, cached);
+      expect(first.items.map((i: any) => [i.id, i.unreadCount])).toEqual([[bob!.jid, 1]]);
+      await say(bobC, aliceC, "two");
+      const again = await list(alice!, {}, cached);
+      expect(again.items.map((i: any) => i.unreadCount)).toEqual([1]);
+      expect(again.modifiedBefore).toBe(first.modifiedBefore);
+      // A change through the gateway reads the archives again.
+      const r = await cached.gql(FAVORITE, { with: bob!.jid, favorite: true }, alice);
+      expect(r.body.data.conversations.setFavorite).toMatchObject({ unreadCount: 2, isFavorite: true, lastMessage: { body: "two" } });
+    } finally {
+      await cached.stop();
+    }
+  });
 });

@@ -23,7 +23,7 @@ describe("loadConfig", () => {
         connectTimeoutMs: 10_000,
         tlsCaFile: undefined,
       },
-      http: { host: "127.0.0.1", port: 5561, corsOrigins: [], trustProxyHops: 0, graphiql: true, introspection: true, metrics: true },
+      http: { host: "127.0.0.1", port: 5561, corsOrigins: [], trustProxyHops: 0, graphiql: true, webChat: true, introspection: true, metrics: true },
       pool: { maxSessions: 10_000, idleTimeoutMs: 300_000, credentialRecheckMs: 60_000 },
       logLevel: "info",
       logFormat: "json",
@@ -34,6 +34,7 @@ describe("loadConfig", () => {
         maxBodyBytes: 1_048_576,
         loginFailures: { perUser: 10, perIp: 50, windowS: 60 },
       },
+      conversations: { freshnessMs: 0 },
       tokens: {
         secret: undefined,
         secretFile: "data/token-secret",
@@ -58,7 +59,7 @@ describe("loadConfig", () => {
       CREDENTIAL_RECHECK_S: "5",
       LOG_LEVEL: "debug",
     });
-    expect(config.http).toEqual({ host: "0.0.0.0", port: 0, corsOrigins: [], trustProxyHops: 0, graphiql: true, introspection: true, metrics: true });
+    expect(config.http).toEqual({ host: "0.0.0.0", port: 0, corsOrigins: [], trustProxyHops: 0, graphiql: true, webChat: true, introspection: true, metrics: true });
     expect(config.pool).toEqual({ maxSessions: 5, idleTimeoutMs: 1000, credentialRecheckMs: 5000 });
     expect(config.xmpp.tlsCaFile).toBe("/etc/ssl/private-ca.pem");
     expect(config.xmpp.iqTimeoutMs).toBe(2000);
@@ -113,6 +114,8 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...REQUIRED, CORS_ORIGINS: "*" }).http.corsOrigins).toBe("*");
     expect(loadConfig({ ...REQUIRED, NODE_ENV: "production" }).http).toMatchObject({ graphiql: false, introspection: false });
     expect(loadConfig({ ...REQUIRED, NODE_ENV: "production", GRAPHIQL: "true" }).http).toMatchObject({ graphiql: true, introspection: false });
+    expect(loadConfig({ ...REQUIRED, NODE_ENV: "production" }).http.webChat).toBe(false);
+    expect(loadConfig({ ...REQUIRED, NODE_ENV: "production", WEB_CHAT: "on" }).http.webChat).toBe(true);
   });
 
   it("refuses HTTP settings it cannot read, all at once", () => {
@@ -129,7 +132,7 @@ describe("loadConfig", () => {
 
   it("treats empty strings as unset", () => {
     const config = loadConfig({ ...REQUIRED, HOST: "", PORT: "", LOG_LEVEL: "", POOL_MAX_SESSIONS: "" });
-    expect(config.http).toEqual({ host: "127.0.0.1", port: 5561, corsOrigins: [], trustProxyHops: 0, graphiql: true, introspection: true, metrics: true });
+    expect(config.http).toEqual({ host: "127.0.0.1", port: 5561, corsOrigins: [], trustProxyHops: 0, graphiql: true, webChat: true, introspection: true, metrics: true });
     expect(config.logLevel).toBe("info");
     expect(config.pool.maxSessions).toBe(10_000);
     expect(problems({ XMPP_SERVICE: "", XMPP_DOMAIN: "" })).toHaveLength(2);

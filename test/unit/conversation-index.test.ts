@@ -96,6 +96,8 @@ describe("conversation store", () => {
     expect(back.last!.timestamp.getTime()).toBe(entry.last!.timestamp.getTime());
     expect(back.lastPointers).toEqual(entry.lastPointers);
     expect(parseHead(buildHead({ cursor: "c9", built: true, rev: "v1" }))).toEqual({ cursor: "c9", built: true, rev: "v1" });
+    // Prosody stores a childless element as nothing.
+    expect(buildHead({ cursor: "c9", built: true, rev: "v1" }).children).toHaveLength(1);
     expect(parseHead(null)).toEqual({ cursor: null, built: false, rev: null });
   });
 

@@ -126,11 +126,15 @@ describe("room list record (private storage)", () => {
   it("round-trips rooms and the scan position; ignores malformed entries", () => {
     const element = buildRoomList({ rooms: new Set(["b@muc.localhost", "a@muc.localhost"]), scanned: "id9" });
     expect(element.toString()).toBe(
-      '<rooms xmlns="urn:xmpp-graphql:muc-light:rooms:0" scanned="id9"><room jid="a@muc.localhost"/><room jid="b@muc.localhost"/></rooms>',
+      '<rooms xmlns="urn:xmpp-graphql:muc-light:rooms:0" scanned="id9"><scanned id="id9"/><room jid="a@muc.localhost"/><room jid="b@muc.localhost"/></rooms>',
     );
     expect(parseRoomList(element)).toEqual({ rooms: new Set(["a@muc.localhost", "b@muc.localhost"]), scanned: "id9" });
     expect(parseRoomList(x('<rooms xmlns="urn:xmpp-graphql:muc-light:rooms:0"><room jid="r@s/x"/><room/><room jid="nodomain"/></rooms>'))).toEqual({ rooms: new Set(), scanned: null });
     expect(parseRoomList(null)).toEqual({ rooms: new Set(), scanned: null });
+    // Prosody stores a childless element as nothing: the position of a user in no room needs its child.
+    const noRooms = buildRoomList({ rooms: new Set(), scanned: "id3" });
+    expect(noRooms.children).toHaveLength(1);
+    expect(parseRoomList(x('<rooms xmlns="urn:xmpp-graphql:muc-light:rooms:0"><scanned id="id3"/></rooms>'))).toEqual({ rooms: new Set(), scanned: "id3" });
   });
 });
 
