@@ -38,7 +38,8 @@ export interface ReceivedMessage {
 /** The conversation a message belongs to: the room, or the other party. */
 export function conversationOf(received: ReceivedMessage): string {
   const { message, outgoing, ownBareJid } = received;
-  const peer = outgoing ? message.attrs.to : message.attrs.from;
+  // A room's messages (the user's own echoed back too) come from the room.
+  const peer = outgoing && message.attrs.type !== "groupchat" ? message.attrs.to : message.attrs.from;
   return peer ? bareOf(peer) : ownBareJid;
 }
 

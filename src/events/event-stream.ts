@@ -13,6 +13,9 @@ import { ChangeTargets } from "./change-targets.js";
 import { buildRosterGet } from "../roster/roster.stanzas.js";
 import { buildBlocklistGet } from "../blocking/blocking.stanzas.js";
 import { followRooms } from "../muc-light/muc-light.api.js";
+import { MucOccupancy } from "../muc/muc.occupancy.js";
+import { isOwnArchived } from "../conversations/fold-history.js";
+import { bareOf } from "../xmpp/jid.js";
 
 /** A stream's failure as its last value: the transport reports it as a GraphQL error. */
 export type StreamItem = { event: ChatEvent } | { failure: unknown };
@@ -99,7 +102,10 @@ export async function openEventStream(options: EventStreamOptions): Promise<Asyn
     if ("gap" in item) return [{ __typename: "ResyncEvent", type: "RESYNC", cursor: null, at: now, replayed: false, reason: item.gap.code }];
     const own = state!;
     if ("record" in item) {
-      const { record, outgoing, replayed } = item;
+      const { record, replayed } = item;
+      // A room echoes the user's own messages from the user's nick: those are outgoing too,
+      // as conversations.messages reports them.
+      const outgoing = item.outgoing || (current !== undefined && isOwnRoomEcho(current, record.stanza, own.ownBareJid));
       const events = classifyMessage({
         message: record.stanza, ownBareJid: own.ownBareJid, outgoing, archiveId: record.archiveId ?? null, timestamp: record.timestamp, replayed,
         isEntrySubject: (room) => own.occupants.takeEntrySubject(room),
@@ -131,4 +137,12 @@ function prefixIterator<T>(first: readonly T[], rest: AsyncIterableIterator<T>):
       return this;
     },
   };
+}
+
+/** Whether a groupchat message comes from the user's own nick in a room the session is in. */
+function isOwnRoomEcho(session: XmppSession, stanza: Element, ownBareJid: string): boolean {
+  const from = stanza.attrs.from;
+  if (stanza.attrs.type !== "groupchat" || !from) return false;
+  const room = bareOf(from);
+  return isOwnArchived(stanza, { ownBareJid, room, ownNick: MucOccupancy.of(session).get(room)?.nick ?? null });
 }

@@ -81,6 +81,10 @@ describe("events.stream: rooms the user is in", () => {
     await bobClient.send(xml("message", { to: room, type: "groupchat" }, xml("body", {}, "hello room")));
     const message = event(await sub.waitFor((e) => bodyOf(e) === "hello room"));
     expect(message).toMatchObject({ __typename: "MessageEvent", message: { conversation: room, from: `${room}/bob`, outgoing: false } });
+    // The room's echo of the user's own message is outgoing, as conversations.messages says.
+    await call(alice!, "mutation", "muc", `sendMessageToRoom(room: ${s(room)}, body: "hello from alice")`);
+    const own = event(await sub.waitFor((e) => bodyOf(e) === "hello from alice"));
+    expect(own).toMatchObject({ __typename: "MessageEvent", message: { conversation: room, from: `${room}/alice`, outgoing: true } });
 
     await call(alice!, "mutation", "muc", `changeRoomConfiguration(room: ${s(room)}, config: { title: "Owls" }) { title }`);
     await sub.waitFor(roomEvent(room, "CONFIG"));
