@@ -42,7 +42,9 @@ export function limitRules(limits: DocumentLimits): ValidationRule[] {
     maxDepthRule({ ...common, n: limits.maxDepth, onReject: [reporter("query_too_deep")] }) as ValidationRule,
     introspectionDepthRule(limits.maxDepth),
     maxAliasesRule({ ...common, n: limits.maxAliases, onReject: [reporter("too_many_aliases")] }) as ValidationRule,
-    costLimitRule({ ...common, maxCost: limits.maxCost, onReject: [reporter("query_too_costly")] }) as ValidationRule,
+    // A fragment spread is not a level of nesting: counted as one, it would multiply the
+    // cost of every field a client moves into a fragment by the depth factor again.
+    costLimitRule({ ...common, maxCost: limits.maxCost, flattenFragments: true, onReject: [reporter("query_too_costly")] }) as ValidationRule,
     maxDirectivesRule({ ...common, n: limits.maxDirectives, onReject: [reporter("too_many_directives")] }) as ValidationRule,
   ];
 }

@@ -29,7 +29,7 @@ describe("loadConfig", () => {
       logFormat: "json",
       subscriptions: { reconnect: { minMs: 250, maxMs: 5000, giveUpMs: 300_000 }, buffer: 1000 },
       limits: {
-        document: { maxDepth: 15, maxAliases: 30, maxTokens: 5000, maxCost: 5000, maxDirectives: 50, maxBytes: 100_000 },
+        document: { maxDepth: 15, maxAliases: 30, maxTokens: 5000, maxCost: 20_000, maxDirectives: 50, maxBytes: 100_000 },
         documentCacheBytes: 33_554_432,
         maxBodyBytes: 1_048_576,
         loginFailures: { perUser: 10, perIp: 50, windowS: 60 },

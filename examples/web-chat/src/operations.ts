@@ -14,8 +14,8 @@ export const WhoAmI = graphql(`
   query WhoAmI { checkAuth { username authStatus } }
 `);
 
-// A message as the conversation view shows it. Page sizes stay small: the gateway's cost
-// limit (MAX_QUERY_COST) multiplies a selection's cost by `first`.
+// A message as the conversation view shows it. Pages are one screen's worth; the gateway's
+// cost limit (MAX_QUERY_COST) counts a selection once per item asked for with `first`.
 export const MessageFields = graphql(`
   fragment MessageFields on Message {
     id conversation from timestamp body subject outgoing edited retracted
