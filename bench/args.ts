@@ -14,6 +14,13 @@ export interface BenchOptions {
    * with a fresh server, users and gateway. Empty on Prosody.
    */
   passwordFormats: PasswordFormat[];
+  /**
+   * Prosody only: where the sandbox keeps its data. `sql` (SQLite) by default when the
+   * conversations phase runs — Prosody's internal store reads a user's whole archive (or
+   * private storage) file on every query of it, which no deployment with 10 000-message
+   * archives uses — else `internal`.
+   */
+  prosodyStorage: "internal" | "sql";
   quick: boolean;
   /** Pooled sessions at the last scaling step (the memory figure). */
   sessions: number;
@@ -50,6 +57,8 @@ const USAGE = `npm run bench -- [--server prosody|ejabberd] [--password-format s
                  roster figures get a third column, ejabberd's own mod_http_api get_roster
   --password-format F   ejabberd only: how it stores passwords, scram, plain or both
                  (default both: one pass each, a fresh server each time)
+  --prosody-storage internal|sql   Prosody only: where its data lives (default sql, i.e.
+                 SQLite, when the conversations phase runs, else internal)
   --quick        smaller counts and shorter durations (under a minute per pass)
   --sessions N   pooled sessions for the memory figure (default 1000; 200 with --quick)
   --phases LIST  run only these phases (comma-separated)
@@ -62,6 +71,7 @@ const USAGE = `npm run bench -- [--server prosody|ejabberd] [--password-format s
 export function parseArgs(argv: readonly string[]): BenchOptions {
   let server: SandboxKind = "prosody";
   let passwordFormat: string | undefined;
+  let prosodyStorage: string | undefined;
   let quick = false;
   let sessions: number | undefined;
   let phases: Set<Phase> | undefined;
@@ -82,6 +92,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     } else if (arg === "--password-format") passwordFormat = argv[++i] ?? usage("--password-format needs a value");
     else if (arg.startsWith("--password-format=")) passwordFormat = arg.slice("--password-format=".length);
     else if (arg === "--profile") profile = true;
+    else if (arg === "--prosody-storage") prosodyStorage = argv[++i] ?? usage("--prosody-storage needs a value");
+    else if (arg.startsWith("--prosody-storage=")) prosodyStorage = arg.slice("--prosody-storage=".length);
     else if (arg === "--entry") entry = argv[++i] ?? usage("--entry needs a file");
     else if (arg === "--node-arg") nodeArgs.push(argv[++i] ?? usage("--node-arg needs a flag"));
     else if (arg.startsWith("--node-arg=")) nodeArgs.push(arg.slice("--node-arg=".length));
@@ -94,6 +106,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     } else if (arg === "--help" || arg === "-h") usage();
     else usage(`unknown argument ${arg}`);
   }
+  if (prosodyStorage !== undefined && server !== "prosody") usage("--prosody-storage applies to --server prosody only");
+  if (prosodyStorage !== undefined && prosodyStorage !== "internal" && prosodyStorage !== "sql") usage("--prosody-storage must be internal or sql");
   if (sessions !== undefined && (!Number.isInteger(sessions) || sessions < 20)) usage("--sessions must be an integer ≥ 20");
   if (passwordFormat !== undefined && server !== "ejabberd") usage("--password-format applies to --server ejabberd only");
   if (passwordFormat !== undefined && !["scram", "plain", "both"].includes(passwordFormat)) usage("--password-format must be scram, plain or both");
@@ -101,9 +115,11 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     server !== "ejabberd" ? [] : passwordFormat === "scram" || passwordFormat === "plain" ? [passwordFormat] : ["scram", "plain"];
   const top = sessions ?? (quick ? 200 : 1000);
   const steps = (quick ? [10, 50, 200] : [10, 100, 1000]).filter((s) => s < top);
+  const chosenPhases = phases ?? (profile ? new Set<Phase>(["throughput"]) : new Set(PHASES));
   return {
     server,
     passwordFormats,
+    prosodyStorage: (prosodyStorage as "internal" | "sql" | undefined) ?? (chosenPhases.has("conversations") ? "sql" : "internal"),
     quick,
     sessions: top,
     scaleSteps: [...steps, top],
@@ -119,7 +135,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     conversationMessages: quick ? 1000 : 10_000,
     conversationWarmSamples: quick ? 50 : 100,
     conversationRestarts: quick ? 2 : 5,
-    phases: phases ?? (profile ? new Set<Phase>(["throughput"]) : new Set(PHASES)),
+    phases: chosenPhases,
     profile,
     entry,
     nodeArgs,

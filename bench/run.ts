@@ -56,7 +56,7 @@ process.on("SIGTERM", () => process.exit(143));
 if (options.entry === undefined) ensureBuilt(readStartCommand().entry, log);
 
 const has = (p: Phase) => options.phases.has(p);
-log(`server: ${options.server}${options.passwordFormats.length ? ` (passwords stored as ${options.passwordFormats.join(", then ")})` : ""}; phases: ${[...options.phases].join(", ")}${options.quick ? " (quick)" : ""}`);
+log(`server: ${options.server}${options.passwordFormats.length ? ` (passwords stored as ${options.passwordFormats.join(", then ")})` : ""}${options.server === "prosody" ? ` (storage: ${options.prosodyStorage})` : ""}; phases: ${[...options.phases].join(", ")}${options.quick ? " (quick)" : ""}`);
 
 const reports: PassReport[] = [];
 let failed = 0;
@@ -101,8 +101,8 @@ function labelOf(passwordFormat: PasswordFormat | undefined): ServerLabel {
 async function runPass(passwordFormat: PasswordFormat | undefined, label: ServerLabel) {
   const ejabberd = options.server === "ejabberd" ? await startSandbox("ejabberd", { logLevel: "error", passwordFormat: passwordFormat ?? "scram" }) : undefined;
   // The conversations phase archives 10 000 messages for one user: Prosody's default cap.
-  const prosodyConfig = has("conversations") ? { serverConfig: { storage_archive_item_limit: 100_000 } } : {};
-  const sandbox: XmppSandbox = ejabberd ?? (await startSandbox("prosody", { logLevel: "error", ...prosodyConfig }));
+  const prosodyConfig = has("conversations") ? { serverConfig: { storage_archive_item_limit: 100_000, } } : {};
+  const sandbox: XmppSandbox = ejabberd ?? (await startSandbox("prosody", { logLevel: "error", storage: options.prosodyStorage, ...prosodyConfig }));
   const apiUrl = ejabberd?.apiUrl;
   const serverPid = Number(readFileSync(`${sandbox.dir}/${options.server}.pid`, "utf8").trim());
   const raw = new RawSessions({ service: sandbox.service, domain: sandbox.domain });
@@ -158,7 +158,7 @@ async function runPass(passwordFormat: PasswordFormat | undefined, label: Server
       deliveryUsers: { peer, raw: rawUser, mirror, ws, sse },
       gateway,
       http,
-      server: { kind: options.server, ...(passwordFormat ? { passwordFormat } : {}) },
+      server: { kind: options.server, ...(passwordFormat ? { passwordFormat } : {}), ...(options.server === "prosody" ? { storage: options.prosodyStorage } : {}) },
       serverPid,
       ...(httpApi ? { httpApi } : {}),
       raw,

@@ -8,6 +8,7 @@
  * per user (~40 ms+ each).
  */
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -31,6 +32,26 @@ const execFileAsync = promisify(execFile);
 export interface StartProsodyOptions extends SandboxOptions {
   /** Global modules to leave out (e.g. `["mam"]` for a server without an archive), for fault tests. */
   withoutModules?: string[];
+  /**
+   * Where Prosody keeps its data: `internal` files (default), or `sql` in an SQLite
+   * database, as production servers with large archives do — the internal store reads a
+   * user's whole archive (or whole private storage) file on every query of it. Installs
+   * Debian's `lua-dbi-sqlite3` when missing and root.
+   */
+  storage?: "internal" | "sql";
+}
+
+/** Prosody's settings that keep every store in SQLite (data_path/prosody.sqlite). */
+const SQL_STORAGE_CONFIG: ServerConfig = {
+  storage: "sql",
+  sql: { driver: "SQLite3", database: "prosody.sqlite" },
+};
+
+/** Makes sure Prosody's SQLite driver (LuaDBI) is there, installing it when root. */
+async function ensureSqliteDriver(): Promise<void> {
+  const present = () => ["5.4", "5.3", "5.2", "5.1"].some((v) => existsSync(`/usr/lib/x86_64-linux-gnu/lua/${v}/dbd/sqlite3.so`) || existsSync(`/usr/lib/aarch64-linux-gnu/lua/${v}/dbd/sqlite3.so`));
+  if (present()) return;
+  await installDebianPackage("lua-dbi-sqlite3", "Prosody's SQL storage needs LuaDBI for SQLite: `sudo apt-get install -y lua-dbi-sqlite3`.");
 }
 
 const LOG_LEVELS = new Set(["debug", "info", "warn", "error"]);
@@ -61,7 +82,8 @@ export async function startProsody(opts: StartProsodyOptions = {}): Promise<Xmpp
   await ensureProsodyInstalled();
   const logLevel = opts.logLevel ?? "info";
   if (!LOG_LEVELS.has(logLevel)) throw new Error(`logLevel must be one of ${[...LOG_LEVELS].join(", ")}, not ${logLevel}`);
-  const serverConfig = opts.serverConfig ?? {};
+  if (opts.storage === "sql") await ensureSqliteDriver();
+  const serverConfig = { ...(opts.storage === "sql" ? SQL_STORAGE_CONFIG : {}), ...opts.serverConfig };
   // Checked before anything starts: a bad name would otherwise surface as a Lua syntax error in the log.
   renderLuaGlobals(serverConfig);
   const settings = { logLevel, withoutModules: opts.withoutModules ?? [], serverConfig };

@@ -14,7 +14,7 @@ import { NS_BOOKMARKS, buildBookmarksGet, hasExtension, newConference, parseBook
 import { buildServerPing } from "../xmpp/ping.js";
 import { mapLimit } from "../util/map-limit.js";
 import { MucOccupancy } from "../muc/muc.occupancy.js";
-import { listContacts } from "../roster/roster.api.js";
+import { readRoster } from "../roster/roster.api.js";
 import { recordedRooms } from "../muc-light/muc-light.rooms.js";
 import { classifyArchived, type HistoryScope } from "./fold-history.js";
 import { findConversationMessage } from "./history.api.js";
@@ -274,7 +274,8 @@ function withFreshIndex<T>(session: XmppSession, task: (fresh: Fresh) => Promise
       readPrivateRecord(session, INDEX_ELEMENT, NS_CONVERSATIONS).then(parseHead),
       pepItems(session, async () => parseDisplayedItems(await session.iq(buildDisplayedItemsGet()))),
       pepItems(session, async () => parseBookmarks(await session.iq(buildBookmarksGet()))),
-      listContacts(session).catch(() => []),
+      // The stored roster only (names): the pending requests listContacts adds would cost a brief presence.
+      readRoster(session).catch(() => []),
     ]);
     if (holder.index === null || (head.rev !== null && head.rev !== holder.rev)) {
       holder.index = await loadIndex(session, head);
