@@ -94,6 +94,9 @@ describe("conversations.setRoomData on a MUC Light room", () => {
       const vcard = await carolClient.iq(xml("iq", { type: "get", to: room }, xml("vCard", { xmlns: "vcard-temp" })));
       expect(vcard.getChild("vCard")?.getChild("PHOTO")?.getChildText("BINVAL")).toBe(ICON.split(",")[1]);
     }
+    // A member's conversation list shows it, read from the room when asked for.
+    const listed = (await ok(bob!, "{ conversations { list { items { id icon } } } }")).conversations.list.items as Array<{ id: string; icon: string | null }>;
+    expect(listed.find((c) => c.id === room)?.icon).toBe(ICON);
     // Read back by the next change, which keeps it; the MUC Light configuration is untouched.
     expect((await setRoomData(alice!, { room, subject: "Owls again" })).data).toMatchObject({ subject: "Owls again", icon: ICON });
     const config = (await ok(bob!, `{ muc_light { getRoomConfig(room: ${s(room)}) { name subject options { key value } } } }`)).muc_light.getRoomConfig;
@@ -103,6 +106,7 @@ describe("conversations.setRoomData on a MUC Light room", () => {
     expect(cleared.error).toBeUndefined();
     expect(cleared.data).toMatchObject({ icon: null });
     expect((await setRoomData(alice!, { room, subject: "Owls" })).data).toMatchObject({ subject: "Owls", icon: null });
+    expect((await ok(bob!, `{ conversations { get(id: ${s(room)}) { icon } } }`)).conversations.get.icon).toBeNull();
     await sub.waitFor((e) => roomEvent(room, "SUBJECT")(e) && event(e).subject === "Owls");
     // The room tells its stanzas in order: each icon change once (set, cleared) on ejabberd.
     const icons = sub.events.filter(roomEvent(room, "ICON")).length;
