@@ -57,6 +57,7 @@ const schema = z.object({
   LOGIN_FAILURES_PER_USER: positiveInt("LOGIN_FAILURES_PER_USER", 10),
   LOGIN_FAILURES_PER_IP: positiveInt("LOGIN_FAILURES_PER_IP", 50),
   LOGIN_FAILURE_WINDOW_S: positiveInt("LOGIN_FAILURE_WINDOW_S", 60),
+  PENDING_REQUESTS_FRESHNESS_MS: decimal("PENDING_REQUESTS_FRESHNESS_MS").pipe(z.number().max(600_000, "PENDING_REQUESTS_FRESHNESS_MS is at most 600000")).default(10_000),
   CONVERSATIONS_FRESHNESS_MS: decimal("CONVERSATIONS_FRESHNESS_MS").pipe(z.number().max(60_000, "CONVERSATIONS_FRESHNESS_MS is at most 60000")).default(0),
   SUBSCRIPTION_RECONNECT_MIN_MS: positiveInt("SUBSCRIPTION_RECONNECT_MIN_MS", 250),
   SUBSCRIPTION_RECONNECT_MAX_MS: positiveInt("SUBSCRIPTION_RECONNECT_MAX_MS", 5000),
@@ -121,6 +122,14 @@ export interface Config {
     maxBodyBytes: number;
     /** Failed logins tolerated per user and per client address within the window. */
     loginFailures: { perUser: number; perIp: number; windowS: number };
+  };
+  roster: {
+    /**
+     * How long the pending subscription requests a brief available presence heard are
+     * trusted before a roster read makes the session available again (each time contacts
+     * see the user online for a moment).
+     */
+    pendingRequestsFreshnessMs: number;
   };
   conversations: {
     /**
@@ -212,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBodyBytes: e.MAX_BODY_BYTES,
       loginFailures: { perUser: e.LOGIN_FAILURES_PER_USER, perIp: e.LOGIN_FAILURES_PER_IP, windowS: e.LOGIN_FAILURE_WINDOW_S },
     },
+    roster: { pendingRequestsFreshnessMs: e.PENDING_REQUESTS_FRESHNESS_MS },
     conversations: { freshnessMs: e.CONVERSATIONS_FRESHNESS_MS },
     tokens: {
       secret: e.TOKEN_SECRET,

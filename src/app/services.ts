@@ -65,7 +65,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {},
       roomReentry.attach(session);
       // From the start, so that it hears the requests the server re-sends when a stream
       // makes the session available (a read during that stream cannot make it glimpse).
-      pendingRequestsOf(session);
+      pendingRequestsOf(session, config.roster.pendingRequestsFreshnessMs);
     },
     open: (login) =>
       connections.opening(login.username, XmppSession.open({

@@ -14,7 +14,11 @@ import type { RosterItem } from "./roster.stanzas.js";
  * session for a short time, following what it hears meanwhile.
  */
 
-/** How long the requests a glimpse heard are trusted before a read glimpses again. */
+/**
+ * How long the requests a glimpse heard are trusted before a read glimpses again, by
+ * default (`PENDING_REQUESTS_FRESHNESS_MS`): each glimpse shows the user online to
+ * contacts for a moment, so a client polling the roster makes it flicker this often.
+ */
 export const PENDING_REQUESTS_FRESH_MS = 10_000;
 
 /**
@@ -36,14 +40,18 @@ export class PendingRequests {
   private readonly from = new Set<string>();
   private freshUntil = 0;
 
-  constructor(private readonly ownBareJid: string, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ownBareJid: string,
+    private readonly now: () => number = Date.now,
+    private readonly freshMs: number = PENDING_REQUESTS_FRESH_MS,
+  ) {}
 
   /** The contacts whose request is pending, as far as this session knows. */
   get jids(): ReadonlySet<string> {
     return this.from;
   }
 
-  /** Whether a glimpse heard them less than {@link PENDING_REQUESTS_FRESH_MS} ago. */
+  /** Whether a glimpse heard them less than `freshMs` ago. */
   get fresh(): boolean {
     return this.now() < this.freshUntil;
   }
@@ -67,11 +75,11 @@ export class PendingRequests {
     }
   }
 
-  /** Replaces what is known with what a glimpse heard, trusted for {@link PENDING_REQUESTS_FRESH_MS}. */
+  /** Replaces what is known with what a glimpse heard, trusted for `freshMs`. */
   replace(heard: Iterable<string>): void {
     this.from.clear();
     for (const jid of heard) if (jid !== this.ownBareJid) this.from.add(jid);
-    this.freshUntil = this.now() + PENDING_REQUESTS_FRESH_MS;
+    this.freshUntil = this.now() + this.freshMs;
   }
 
   /** The user answered the contact's request (approved or refused). */
@@ -83,11 +91,11 @@ export class PendingRequests {
 /**
  * The session's pending requests, listening on it from the first call on. The app asks
  * for it when a session opens, so that it hears what the server sends to any initial
- * presence of the session, a stream's included.
+ * presence of the session, a stream's included; its `freshMs` is the one that first call gives.
  */
-export function pendingRequestsOf(session: XmppSession): PendingRequests {
+export function pendingRequestsOf(session: XmppSession, freshMs?: number): PendingRequests {
   return session.memo.own("roster:pending-requests", () => {
-    const pending = new PendingRequests(session.bareJid);
+    const pending = new PendingRequests(session.bareJid, Date.now, freshMs);
     session.onStanza((stanza) => pending.take(stanza));
     return pending;
   });

@@ -34,6 +34,7 @@ describe("loadConfig", () => {
         maxBodyBytes: 1_048_576,
         loginFailures: { perUser: 10, perIp: 50, windowS: 60 },
       },
+      roster: { pendingRequestsFreshnessMs: 10_000 },
       conversations: { freshnessMs: 0 },
       tokens: {
         secret: undefined,
