@@ -14,6 +14,8 @@ import { NS_BOOKMARKS, buildBookmarksGet, hasExtension, newConference, parseBook
 import { buildServerPing } from "../xmpp/ping.js";
 import { mapLimit } from "../util/map-limit.js";
 import { MucOccupancy } from "../muc/muc.occupancy.js";
+import { parseRoomInfo } from "../muc/muc.stanzas.js";
+import { roomSubjectOf } from "../muc-light/muc-light.mapping.js";
 import { readRoster } from "../roster/roster.api.js";
 import { recordedRooms } from "../muc-light/muc-light.rooms.js";
 import { classifyArchived, type HistoryScope } from "./fold-history.js";
@@ -161,8 +163,15 @@ async function foldRooms(session: XmppSession, fresh: Fresh, unnamed: Set<string
   await mapLimit(rooms, ROOM_CONCURRENCY, async (entry) => {
     try {
       if (unnamed.has(entry.id)) {
-        const name = (await discoInfo(session, entry.id)).identities.find((i) => i.category === "conference")?.name ?? null;
-        if (name !== entry.name) entry.name = name;
+        const info = parseRoomInfo(await discoInfo(session, entry.id));
+        if (info.name !== entry.name) entry.name = info.name;
+        // The current subject as the room tells it: a room whose archive keeps no subject
+        // change (Prosody's) would otherwise show none until the next change.
+        const subject = roomSubjectOf(info);
+        if (entry.subject === null && subject !== null) {
+          entry.subject = subject;
+          fresh.dirty.add(entry.id);
+        }
       }
       const nick = MucOccupancy.of(session).get(entry.id)?.nick ?? null;
       if (nick !== null && nick !== entry.nick) {

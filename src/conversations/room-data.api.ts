@@ -12,7 +12,7 @@ import { MUC_MESSAGES, unsupportedConfig } from "../muc/muc.errors.js";
 import { MucOccupancy } from "../muc/muc.occupancy.js";
 import { sendThroughRoom } from "../muc/muc.api.js";
 import { changeRoomConfiguration, changeRoomIcon, type MucLightOptions } from "../muc-light/muc-light.api.js";
-import { decodeDescription, isLightDescription } from "../muc-light/muc-light.mapping.js";
+import { decodeDescription, descriptionOf, isLightDescription } from "../muc-light/muc-light.mapping.js";
 import { touchConversation, type ConversationModel } from "./conversation-list.api.js";
 import { ROOM_DATA_ERRORS, notInRoom } from "./room-data.errors.js";
 
@@ -111,6 +111,3 @@ async function roomInfo(session: XmppSession, room: string): Promise<RoomInfo> {
   }
 }
 
-function descriptionOf(info: RoomInfo): string | null {
-  return info.extended?.fields.get("muc#roominfo_description")?.values[0] ?? null;
-}

@@ -1,4 +1,4 @@
-import type { AdminItem, MucAffiliation } from "../muc/muc.stanzas.js";
+import type { AdminItem, MucAffiliation, RoomInfo } from "../muc/muc.stanzas.js";
 import { bareOf } from "../xmpp/jid.js";
 
 /*
@@ -202,4 +202,18 @@ export function creationConfig(offered: ReadonlySet<string>, name: string, descr
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The room description of a disco#info answer (`muc#roominfo_description`), where MUC Light rooms keep their data. */
+export function descriptionOf(info: RoomInfo): string | null {
+  return info.extended?.fields.get("muc#roominfo_description")?.values[0] ?? null;
+}
+
+/**
+ * A room's current subject as its disco#info tells it: `muc#roominfo_subject` where the
+ * server lists it, else the subject a MUC Light room keeps in its description; null when
+ * it has none.
+ */
+export function roomSubjectOf(info: RoomInfo): string | null {
+  return info.extended?.fields.get("muc#roominfo_subject")?.values[0] || decodeDescription(descriptionOf(info)).subject || null;
 }

@@ -94,6 +94,9 @@ describe("chat.startChat", () => {
       const subject = await c.waitFor((s) => s.name === "message" && s.attrs.from?.startsWith(room) === true && s.getChildText("subject") !== null && s.getChildText("body") === null);
       expect(subject.getChildText("subject")).toBe("Owls");
     }
+    // An invitee's conversation list has the room with its name, subject and first message.
+    const listed = await gw.gql("{ conversations { list { items { id kind name subject lastMessage { body } } } } }", undefined, invitees[0]);
+    expect(listed.body.data.conversations.list.items).toContainEqual({ id: room, kind: "ROOM", name: "Owls", subject: "Owls", lastMessage: { body: "Welcome, all" } });
     const users = await gw.gql(`{ muc_light { listRoomUsers(room: ${JSON.stringify(room)}) { jid affiliation } } }`, undefined, alice);
     expect(users.body.data.muc_light.listRoomUsers).toEqual([
       { jid: alice!.jid, affiliation: "OWNER" },

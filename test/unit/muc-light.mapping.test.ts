@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
-  applyChanges, creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom, isLightDescription, participantsFrom, toConfigMap,
+  applyChanges, creationConfig, decodeDescription, encodeDescription, fullRoom, givenRoom, isLightDescription, participantsFrom, roomSubjectOf, toConfigMap,
 } from "../../src/muc-light/muc-light.mapping.js";
+import { parseRoomInfo } from "../../src/muc/muc.stanzas.js";
+import { parseDiscoInfo } from "../../src/xmpp/disco.js";
 import { buildInvitation, buildRoomList, invitedRoom, parseRoomList } from "../../src/muc-light/muc-light.stanzas.js";
 import { buildSubjectMessage } from "../../src/muc/muc.stanzas.js";
 import { buildUnregister } from "../../src/xmpp/register.js";
@@ -155,5 +157,21 @@ describe("isLightDescription", () => {
   it("tells a mapped room's description from a plain room's", () => {
     expect(isLightDescription(encodeDescription({ subject: "Owls", options: new Map([["k", "v"]]) }))).toBe(true);
     for (const plain of [null, undefined, "", "A room about owls", "{\"muclight\": 3}", "[1]"]) expect(isLightDescription(plain)).toBe(false);
+  });
+});
+
+describe("roomSubjectOf", () => {
+  const infoWith = (fields: Record<string, string>) => parseRoomInfo(parseDiscoInfo(parseXmlElement(
+    `<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="conference" type="text" name="Owls"/>` +
+    `<x xmlns="jabber:x:data" type="result"><field var="FORM_TYPE" type="hidden"><value>http://jabber.org/protocol/muc#roominfo</value></field>` +
+    Object.entries(fields).map(([k, v]) => `<field var="${k}"><value>${v.replaceAll("\"", "&quot;")}</value></field>`).join("") +
+    `</x></query></iq>`,
+  )));
+
+  it("takes muc#roominfo_subject, else a MUC Light room's stored subject, else null", () => {
+    expect(roomSubjectOf(infoWith({ "muc#roominfo_subject": "Dusk" }))).toBe("Dusk");
+    expect(roomSubjectOf(infoWith({ "muc#roominfo_description": encodeDescription({ subject: "Owls", options: new Map() }) }))).toBe("Owls");
+    expect(roomSubjectOf(infoWith({ "muc#roominfo_description": "a plain room" }))).toBeNull();
+    expect(roomSubjectOf(infoWith({}))).toBeNull();
   });
 });
