@@ -5,7 +5,8 @@ import type { IncomingMessage } from "node:http";
  * transport keeps for that long (the upgrade or SSE request, graphql-ws's connection
  * params) would otherwise hold the Authorization header — a Basic password — for as
  * long. Once the pipeline has authenticated the caller (the Caller then holds SCRAM keys,
- * see SessionPool.sealed), the transport forgets the header.
+ * see SessionPool.sealed), the transport forgets the header (graphql-ws params:
+ * forgetParamsAuthorization in ws.ts, beside the reading of them).
  */
 
 /** Removes the Authorization header from a request the transport keeps. */
@@ -15,15 +16,4 @@ export function forgetRequestAuthorization(req: IncomingMessage): void {
   for (let i = 0; i + 1 < raw.length; i += 2) {
     if (raw[i]!.toLowerCase() === "authorization") raw[i + 1] = "";
   }
-}
-
-/** Removes the Authorization from graphql-ws connection params, flat or under `headers`, in any letter case. */
-export function forgetParamsAuthorization(params: Record<string, unknown> | undefined | null): void {
-  if (!params) return;
-  const scrub = (object: Record<string, unknown>) => {
-    for (const key of Object.keys(object)) if (key.toLowerCase() === "authorization") delete object[key];
-  };
-  scrub(params);
-  const headers = params.headers;
-  if (headers !== null && typeof headers === "object") scrub(headers as Record<string, unknown>);
 }

@@ -11,7 +11,7 @@ import type { OriginPolicy } from "./origin-policy.js";
 import type { RequestObserver } from "./request-record.js";
 import type { OperationInfo } from "../telemetry/telemetry.js";
 import { formatResult, httpHintOf, withoutHttpHint } from "./format-result.js";
-import { forgetParamsAuthorization, forgetRequestAuthorization } from "./forget-authorization.js";
+import { forgetRequestAuthorization } from "./forget-authorization.js";
 
 /** The graphql-ws transport on an HTTP server's path, and how to end it. */
 export interface WsTransport {
@@ -171,11 +171,26 @@ function withoutStatus(error: GraphQLError): GraphQLError {
  * in any letter case.
  */
 export function authorizationOf(params: Record<string, unknown>): string | undefined {
-  const find = (object: Record<string, unknown>) => {
-    const key = Object.keys(object).find((k) => k.toLowerCase() === "authorization");
-    const value = key === undefined ? undefined : object[key];
-    return typeof value === "string" ? value : undefined;
-  };
+  for (const [object, key] of authorizationKeys(params)) {
+    const value = object[key];
+    if (typeof value === "string") return value;
+  }
+  return undefined;
+}
+
+/**
+ * Removes the Authorization from connection params (or an operation's `extensions.headers`)
+ * once the caller is authenticated: graphql-ws keeps them for the connection's life, and
+ * the connection must not keep the password that long (see forget-authorization.ts).
+ */
+export function forgetParamsAuthorization(params: Record<string, unknown> | undefined | null): void {
+  if (!params) return;
+  for (const [object, key] of authorizationKeys(params)) delete object[key];
+}
+
+/** Where params may carry an Authorization: flat, then under `headers`, any letter case. */
+function authorizationKeys(params: Record<string, unknown>): Array<[Record<string, unknown>, string]> {
   const headers = params.headers;
-  return find(params) ?? (headers !== null && typeof headers === "object" ? find(headers as Record<string, unknown>) : undefined);
+  const objects = headers !== null && typeof headers === "object" ? [params, headers as Record<string, unknown>] : [params];
+  return objects.flatMap((object) => Object.keys(object).filter((k) => k.toLowerCase() === "authorization").map((k): [Record<string, unknown>, string] => [object, k]));
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { IncomingMessage } from "node:http";
-import { forgetParamsAuthorization, forgetRequestAuthorization } from "../../src/server/forget-authorization.js";
+import { forgetRequestAuthorization } from "../../src/server/forget-authorization.js";
+import { forgetParamsAuthorization } from "../../src/server/ws.js";
 
 describe("forgetting the Authorization a long-lived transport keeps", () => {
   it("removes it from a request's parsed and raw headers, keeping the others", () => {
